@@ -112,7 +112,11 @@ impl LayerStack {
     /// Depth of the top of `layer`, µm.
     pub fn top_um(&self, layer: Layer) -> f64 {
         let i = layer.index();
-        if i == 0 { 0.0 } else { self.bottoms_um()[i - 1] }
+        if i == 0 {
+            0.0
+        } else {
+            self.bottoms_um()[i - 1]
+        }
     }
 
     /// Depth of the bottom of `layer`, µm.
@@ -153,10 +157,34 @@ impl LayerStack {
 
     /// Check every thickness is finite and inside its allowed range.
     pub fn validate(&self) -> Result<(), CoreError> {
-        check_range("stratum_corneum_um", self.stratum_corneum_um, 1.0, 500.0, "[1, 500]")?;
-        check_range("viable_epidermis_um", self.viable_epidermis_um, 10.0, 500.0, "[10, 500]")?;
-        check_range("papillary_dermis_um", self.papillary_dermis_um, 20.0, 2000.0, "[20, 2000]")?;
-        check_range("reticular_dermis_um", self.reticular_dermis_um, 100.0, 6000.0, "[100, 6000]")?;
+        check_range(
+            "stratum_corneum_um",
+            self.stratum_corneum_um,
+            1.0,
+            500.0,
+            "[1, 500]",
+        )?;
+        check_range(
+            "viable_epidermis_um",
+            self.viable_epidermis_um,
+            10.0,
+            500.0,
+            "[10, 500]",
+        )?;
+        check_range(
+            "papillary_dermis_um",
+            self.papillary_dermis_um,
+            20.0,
+            2000.0,
+            "[20, 2000]",
+        )?;
+        check_range(
+            "reticular_dermis_um",
+            self.reticular_dermis_um,
+            100.0,
+            6000.0,
+            "[100, 6000]",
+        )?;
         check_range("subcutis_um", self.subcutis_um, 0.0, 50_000.0, "[0, 50000]")?;
         Ok(())
     }
@@ -284,7 +312,13 @@ impl Skin {
     /// Skin from explicit layer thicknesses (no age or sex adjustment is applied).
     pub fn from_layers(site: String, layers: LayerStack, age_y: f64, sex: Sex) -> Skin {
         let superficial_plexus_depth_um = layers.bottom_um(Layer::PapillaryDermis);
-        Skin { site, layers, superficial_plexus_depth_um, age_y, sex }
+        Skin {
+            site,
+            layers,
+            superficial_plexus_depth_um,
+            age_y,
+            sex,
+        }
     }
 }
 
@@ -297,8 +331,17 @@ mod tests {
     fn site_table_parses_and_has_the_eleven_required_sites() {
         let names = site_names();
         for s in [
-            "forehead", "cheek", "periorbital", "nose", "perioral", "chin", "neck", "abdomen",
-            "back", "thigh", "upper_arm",
+            "forehead",
+            "cheek",
+            "periorbital",
+            "nose",
+            "perioral",
+            "chin",
+            "neck",
+            "abdomen",
+            "back",
+            "thigh",
+            "upper_arm",
         ] {
             assert!(names.contains(&s), "missing site {s}");
         }
@@ -334,9 +377,18 @@ mod tests {
         let s = Skin::at_site("cheek", 40.0, Sex::Female).unwrap();
         let l = &s.layers;
         assert_eq!(l.layer_at(0.0), Layer::StratumCorneum);
-        assert_eq!(l.layer_at(l.stratum_corneum_um + 1.0), Layer::ViableEpidermis);
-        assert_eq!(l.layer_at(s.superficial_plexus_depth_um - 1.0), Layer::PapillaryDermis);
-        assert_eq!(l.layer_at(s.superficial_plexus_depth_um + 1.0), Layer::ReticularDermis);
+        assert_eq!(
+            l.layer_at(l.stratum_corneum_um + 1.0),
+            Layer::ViableEpidermis
+        );
+        assert_eq!(
+            l.layer_at(s.superficial_plexus_depth_um - 1.0),
+            Layer::PapillaryDermis
+        );
+        assert_eq!(
+            l.layer_at(s.superficial_plexus_depth_um + 1.0),
+            Layer::ReticularDermis
+        );
         assert_eq!(l.layer_at(l.cutis_um() + 1.0), Layer::Subcutis);
         assert_eq!(l.layer_at(1e9), Layer::Subcutis);
     }
