@@ -238,8 +238,9 @@ pub struct CoverageSummary {
     /// Fraction of the patch area within `reach_radius_um` of a puncture of the session (mean
     /// over sessions).
     pub area_within_reach_fraction: f64,
-    /// Fraction of punctures that land within one needle base diameter of an earlier puncture
-    /// of the same session (re-puncture).
+    /// Fraction of punctures that land within `overlap_radius_um` (normally the needle base
+    /// radius: the new needle's axis enters the earlier needle's footprint) of an earlier
+    /// puncture of the same session (re-puncture).
     pub overlap_fraction: f64,
     /// Reach radius used, µm.
     pub reach_radius_um: f64,
@@ -304,7 +305,7 @@ impl BucketGrid {
     }
 }
 
-/// Summarise coverage. `overlap_radius_um` is normally the needle base diameter;
+/// Summarise coverage. `overlap_radius_um` is normally the needle base radius;
 /// `reach_radius_um` is the lateral distance counted as "within reach" of a channel.
 pub fn coverage(
     p: &Punctures,

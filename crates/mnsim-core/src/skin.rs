@@ -213,6 +213,10 @@ pub struct SiteRow {
     pub dermis_female_um: f64,
     /// Dermis in men, µm.
     pub dermis_male_um: f64,
+    /// HFUS entry-echo thickness in women, µm (0 where the dermis is not an HFUS value).
+    pub hfus_entry_echo_female_um: f64,
+    /// HFUS entry-echo thickness in men, µm.
+    pub hfus_entry_echo_male_um: f64,
     /// Fraction of the dermis that is papillary (above the superficial plexus).
     pub papillary_fraction: f64,
     /// Subcutis, µm.
@@ -295,10 +299,14 @@ impl Skin {
         check_range("age_y", age_y, 12.0, 100.0, "[12, 100]")?;
         let row = find_site(site)?;
         let (fe, fd) = age_factors(age_y, sex);
-        let dermis = match sex {
-            Sex::Female => row.dermis_female_um,
-            Sex::Male => row.dermis_male_um,
-        } * fd;
+        // HFUS dermis (Meng 2022) starts below the entry echo, which is 2-3x the histological
+        // epidermis: the part of the echo below the epidermis is dermis and is added back.
+        let (dermis_hfus, echo) = match sex {
+            Sex::Female => (row.dermis_female_um, row.hfus_entry_echo_female_um),
+            Sex::Male => (row.dermis_male_um, row.hfus_entry_echo_male_um),
+        };
+        let epidermis_ref = row.stratum_corneum_um + row.viable_epidermis_um;
+        let dermis = (dermis_hfus + (echo - epidermis_ref).max(0.0)) * fd;
         let layers = LayerStack {
             stratum_corneum_um: row.stratum_corneum_um * fe,
             viable_epidermis_um: row.viable_epidermis_um * fe,
@@ -352,12 +360,14 @@ mod tests {
     }
 
     #[test]
-    fn cheek_dermis_matches_meng_2022_for_a_woman_at_reference_age() {
+    fn cheek_dermis_is_meng_2022_hfus_dermis_plus_the_echo_below_the_epidermis() {
         let s = Skin::at_site("cheek", REFERENCE_AGE_Y, Sex::Female).unwrap();
-        assert_relative_eq!(s.layers.dermis_um(), 870.0, epsilon = 1e-9);
+        // 870 µm below an entry echo of 200 µm, of which 86.8 µm is epidermis
+        let dermis = 870.0 + (200.0 - 86.8);
+        assert_relative_eq!(s.layers.dermis_um(), dermis, epsilon = 1e-9);
         assert_relative_eq!(
             s.superficial_plexus_depth_um,
-            16.8 + 70.0 + 0.2 * 870.0,
+            16.8 + 70.0 + 0.2 * dermis,
             epsilon = 1e-9
         );
     }

@@ -1,0 +1,355 @@
+//! # mnsim-report
+//!
+//! Writes a run folder: `manifest.json` (version, git revision, seed, resolved scenario, wall
+//! time), `results.json` (figures by name with units), tidy CSV tables with units in column
+//! names, and SVG figures. The folder appears whole or not at all: everything is written to a
+//! hidden staging folder beside the target and renamed into place at the end.
+
+pub mod plots;
+
+use mnsim_scenario::ResolvedScenario;
+use mnsim_sim::RunResult;
+use serde::Serialize;
+use std::fs;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// Errors writing a run folder.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ReportError {
+    /// The target folder exists and is not empty.
+    #[error("{0}: output folder exists and is not empty (use --force to replace it)")]
+    Exists(PathBuf),
+    /// A file could not be written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A figure could not be drawn.
+    #[error("drawing {0}: {1}")]
+    Plot(&'static str, String),
+}
+
+/// Facts about the run stamped into the manifest.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunMeta {
+    /// mnsim version.
+    pub mnsim_version: String,
+    /// Git revision the binary was built from, or `unknown`.
+    pub git_revision: String,
+    /// Start of the run, UTC, ISO 8601.
+    pub started_utc: String,
+    /// Wall time of the simulation, s.
+    pub wall_time_s: f64,
+    /// The command line.
+    pub command: Vec<String>,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ReportError + '_ {
+    move |source| ReportError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// True if `dir` exists and holds anything.
+pub fn is_nonempty_dir(dir: &Path) -> bool {
+    dir.exists()
+        && fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+}
+
+/// Check that `dir` may be written (absent, empty, or `force`).
+pub fn check_target(dir: &Path, force: bool) -> Result<(), ReportError> {
+    if !force && is_nonempty_dir(dir) {
+        Err(ReportError::Exists(dir.to_path_buf()))
+    } else {
+        Ok(())
+    }
+}
+
+/// The manifest written into every run folder.
+#[derive(Serialize)]
+struct Manifest<'a> {
+    mnsim_version: &'a str,
+    git_revision: &'a str,
+    started_utc: &'a str,
+    wall_time_s: f64,
+    command: &'a [String],
+    seed: u64,
+    scenario_name: &'a str,
+    /// The resolved scenario (every default filled), as TOML text.
+    scenario_toml: String,
+    /// The same, as JSON.
+    scenario: &'a mnsim_scenario::Scenario,
+    skin: &'a mnsim_core::Skin,
+    device: &'a mnsim_core::device::Device,
+    files: Vec<&'static str>,
+}
+
+const FILES: [&str; 5] = [
+    "manifest.json",
+    "results.json",
+    "punctures.csv",
+    "layers.csv",
+    "puncture_map.svg",
+];
+
+/// Write the run folder `dir` (atomically; see the crate docs). Returns the folder written.
+pub fn write_run(
+    dir: &Path,
+    force: bool,
+    scenario: &ResolvedScenario,
+    result: &RunResult,
+    meta: &RunMeta,
+) -> Result<PathBuf, ReportError> {
+    check_target(dir, force)?;
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).map_err(io(parent))?;
+    let leaf = dir
+        .file_name()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| "run".into());
+    let staging = parent.join(format!(".{leaf}.partial-{}", std::process::id()));
+    if staging.exists() {
+        fs::remove_dir_all(&staging).map_err(io(&staging))?;
+    }
+    fs::create_dir_all(&staging).map_err(io(&staging))?;
+    let written = write_files(&staging, scenario, result, meta);
+    if let Err(e) = written {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    if dir.exists() {
+        fs::remove_dir_all(dir).map_err(io(dir))?;
+    }
+    fs::rename(&staging, dir).map_err(|e| {
+        let _ = fs::remove_dir_all(&staging);
+        ReportError::Io {
+            path: dir.to_path_buf(),
+            source: e,
+        }
+    })?;
+    Ok(dir.to_path_buf())
+}
+
+/// The results document: figures by name, each with value, unit and description.
+pub fn results_json(
+    scenario: &ResolvedScenario,
+    result: &RunResult,
+    meta: &RunMeta,
+) -> serde_json::Value {
+    let mut figures = serde_json::Map::new();
+    for f in &result.figures {
+        figures.insert(
+            f.name.clone(),
+            serde_json::json!({ "value": finite(f.value), "unit": f.unit, "description": f.description }),
+        );
+    }
+    serde_json::json!({
+        "mnsim_version": meta.mnsim_version,
+        "scenario": scenario.scenario.name,
+        "seed": scenario.seed,
+        "figures": figures,
+    })
+}
+
+/// JSON has no NaN: a non-finite value (never expected) is written as null.
+fn finite(v: f64) -> serde_json::Value {
+    if v.is_finite() {
+        serde_json::json!(v)
+    } else {
+        serde_json::Value::Null
+    }
+}
+
+fn write_files(
+    dir: &Path,
+    scenario: &ResolvedScenario,
+    result: &RunResult,
+    meta: &RunMeta,
+) -> Result<(), ReportError> {
+    let put = |name: &str, bytes: &[u8]| -> Result<(), ReportError> {
+        let p = dir.join(name);
+        fs::write(&p, bytes).map_err(io(&p))
+    };
+    let manifest = Manifest {
+        mnsim_version: &meta.mnsim_version,
+        git_revision: &meta.git_revision,
+        started_utc: &meta.started_utc,
+        wall_time_s: meta.wall_time_s,
+        command: &meta.command,
+        seed: scenario.seed,
+        scenario_name: &scenario.scenario.name,
+        scenario_toml: toml::to_string(&scenario.scenario).unwrap_or_default(),
+        scenario: &scenario.scenario,
+        skin: &scenario.skin,
+        device: &scenario.device,
+        files: FILES.to_vec(),
+    };
+    put(
+        "manifest.json",
+        serde_json::to_string_pretty(&manifest)
+            .expect("manifest serialises")
+            .as_bytes(),
+    )?;
+    put(
+        "results.json",
+        serde_json::to_string_pretty(&results_json(scenario, result, meta))
+            .expect("results serialise")
+            .as_bytes(),
+    )?;
+    put("punctures.csv", &punctures_csv(result))?;
+    put("layers.csv", &layers_csv(&scenario.skin))?;
+    let svg = plots::puncture_map_svg(
+        result,
+        &scenario.skin,
+        scenario.patch.width_um,
+        scenario.patch.height_um,
+        scenario.device.needle.length_um,
+    )
+    .map_err(|e| ReportError::Plot("puncture_map.svg", e))?;
+    put("puncture_map.svg", svg.as_bytes())?;
+    Ok(())
+}
+
+/// Tidy table of punctures: one row per puncture, units in column names.
+pub fn punctures_csv(result: &RunResult) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let p = &result.punctures;
+    let pen = &result.penetration;
+    let c = &result.channels;
+    w.write_record([
+        "puncture",
+        "session",
+        "pass",
+        "needle",
+        "x_um",
+        "y_um",
+        "time_s",
+        "angle_deg",
+        "depth_um",
+        "deepest_layer",
+        "surface_diameter_um",
+    ])
+    .expect("in-memory CSV");
+    for i in 0..p.len() {
+        w.write_record([
+            i.to_string(),
+            p.session[i].to_string(),
+            p.pass[i].to_string(),
+            p.needle[i].to_string(),
+            format!("{:.3}", p.x_um[i]),
+            format!("{:.3}", p.y_um[i]),
+            format!("{:.4}", p.time_s[i]),
+            format!("{:.3}", p.angle_deg[i]),
+            format!("{:.3}", pen.depth_um[i]),
+            pen.deepest_layer[i].name().to_string(),
+            format!("{:.3}", c.surface_diameter_um[i]),
+        ])
+        .expect("in-memory CSV");
+    }
+    w.into_inner().expect("in-memory CSV")
+}
+
+/// Tidy table of the skin layers used.
+pub fn layers_csv(skin: &mnsim_core::Skin) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["layer", "top_um", "bottom_um", "thickness_um"])
+        .expect("in-memory CSV");
+    for l in mnsim_core::Layer::ALL {
+        let (t, b) = (skin.layers.top_um(l), skin.layers.bottom_um(l));
+        w.write_record([
+            l.name().to_string(),
+            format!("{t:.3}"),
+            format!("{b:.3}"),
+            format!("{:.3}", b - t),
+        ])
+        .expect("in-memory CSV");
+    }
+    w.into_inner().expect("in-memory CSV")
+}
+
+/// Current time as ISO 8601 UTC (`2026-11-25T09:41:07Z`), without a date crate.
+pub fn now_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
+    // civil-from-days (H. Hinnant's algorithm)
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta() -> RunMeta {
+        RunMeta {
+            mnsim_version: "test".into(),
+            git_revision: "x".into(),
+            started_utc: now_utc(),
+            wall_time_s: 0.1,
+            command: vec![],
+        }
+    }
+
+    #[test]
+    fn run_folder_is_complete_and_never_overwritten_without_force() {
+        let s = mnsim_scenario::default_scenario();
+        let r = mnsim_sim::run(&s, &mut mnsim_sim::NoProgress);
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("run1");
+        write_run(&dir, false, &s, &r, &meta()).unwrap();
+        for f in FILES {
+            assert!(dir.join(f).is_file(), "{f} missing");
+        }
+        let csv = fs::read_to_string(dir.join("punctures.csv")).unwrap();
+        assert_eq!(csv.lines().count(), r.punctures.len() + 1);
+        let results: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(dir.join("results.json")).unwrap()).unwrap();
+        assert_eq!(results["figures"]["mean_depth_um"]["unit"], "µm");
+        assert!(matches!(
+            write_run(&dir, false, &s, &r, &meta()),
+            Err(ReportError::Exists(_))
+        ));
+        write_run(&dir, true, &s, &r, &meta()).unwrap();
+        // no staging folder left behind
+        let leftovers: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains("partial"))
+            .collect();
+        assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn utc_timestamp_is_iso8601() {
+        let t = now_utc();
+        assert_eq!(t.len(), 20);
+        assert!(t.ends_with('Z') && t.as_bytes()[10] == b'T');
+    }
+}

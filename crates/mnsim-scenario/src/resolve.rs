@@ -1,0 +1,636 @@
+//! Validation of a parsed scenario and its conversion into the typed inputs of the physics.
+
+use crate::defaults::fill_device;
+use crate::error::{Location, ScenarioError};
+use crate::schema::{DeviceKind, Scenario};
+use mnsim_core::device::{Device, DeviceGeometry, Needle};
+use mnsim_core::penetration::PenetrationParams;
+use mnsim_core::protocol::{HandMotion, Protocol, Session};
+use mnsim_core::skin::{Skin, find_site, site_names};
+use mnsim_core::units::{S_PER_DAY, UM_PER_MM};
+use mnsim_core::{CoreError, Patch};
+use serde::Serialize;
+
+/// A validated scenario with every default filled in, and the typed physics inputs built from it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResolvedScenario {
+    /// The scenario as it will run, every default written in (stamped into outputs).
+    pub scenario: Scenario,
+    /// The patient's skin at the site.
+    pub skin: Skin,
+    /// The device.
+    pub device: Device,
+    /// The protocol.
+    pub protocol: Protocol,
+    /// The simulated patch.
+    pub patch: Patch,
+    /// Penetration parameters.
+    pub penetration: PenetrationParams,
+    /// Seed of every random draw.
+    pub seed: u64,
+}
+
+/// Collects the context needed to point at a field.
+pub(crate) struct Ctx<'a> {
+    pub file: &'a str,
+    pub text: &'a str,
+}
+
+impl Ctx<'_> {
+    pub(crate) fn invalid(
+        &self,
+        field: &str,
+        value: impl ToString,
+        allowed: impl Into<String>,
+    ) -> ScenarioError {
+        ScenarioError::Invalid {
+            at: Location {
+                file: self.file.to_string(),
+                line: line_of(self.text, field),
+            },
+            field: field.to_string(),
+            value: value.to_string(),
+            allowed: allowed.into(),
+        }
+    }
+
+    fn range(
+        &self,
+        field: &str,
+        v: f64,
+        lo: f64,
+        hi: f64,
+        unit: &str,
+    ) -> Result<f64, ScenarioError> {
+        if v.is_finite() && v >= lo && v <= hi {
+            Ok(v)
+        } else {
+            Err(self.invalid(
+                field,
+                v,
+                format!("must be a finite number in [{lo}, {hi}] {unit}"),
+            ))
+        }
+    }
+
+    fn positive(&self, field: &str, v: f64, hi: f64, unit: &str) -> Result<f64, ScenarioError> {
+        if v.is_finite() && v > 0.0 && v <= hi {
+            Ok(v)
+        } else {
+            Err(self.invalid(
+                field,
+                v,
+                format!("must be a finite number in (0, {hi}] {unit}"),
+            ))
+        }
+    }
+
+    fn count(&self, field: &str, v: u32, lo: u32, hi: u32) -> Result<u32, ScenarioError> {
+        if (lo..=hi).contains(&v) {
+            Ok(v)
+        } else {
+            Err(self.invalid(field, v, format!("must be an integer in [{lo}, {hi}]")))
+        }
+    }
+}
+
+/// 1-based line of a dotted field path in a TOML text (`device.needle_length_um`), found by
+/// walking table headers; `None` if the key is not written in the file (a default).
+pub fn line_of(text: &str, field: &str) -> Option<usize> {
+    let (table, key) = match field.rfind('.') {
+        Some(i) => (&field[..i], &field[i + 1..]),
+        None => ("", field),
+    };
+    let mut current = String::new();
+    let mut table_line = None;
+    for (n, raw) in text.lines().enumerate() {
+        let line = raw.split('#').next().unwrap_or("").trim();
+        if line.starts_with('[') && line.ends_with(']') {
+            current = line
+                .trim_matches(|c| c == '[' || c == ']')
+                .trim()
+                .to_string();
+            if current == table {
+                table_line = Some(n + 1);
+            }
+            continue;
+        }
+        if current == table
+            && let Some((k, _)) = line.split_once('=')
+            && k.trim() == key
+        {
+            return Some(n + 1);
+        }
+    }
+    // a key missing from its table: point at the table header, if any
+    table_line
+}
+
+fn core_err(ctx: &Ctx, prefix: &str, e: CoreError) -> ScenarioError {
+    match e {
+        CoreError::OutOfRange {
+            quantity,
+            value,
+            allowed,
+        } => {
+            let field = if quantity.contains('.') {
+                quantity.to_string()
+            } else {
+                format!("{prefix}.{quantity}")
+            };
+            ctx.invalid(&field, value, format!("must be in {allowed}"))
+        }
+        CoreError::UnknownSite(site, known) => ctx.invalid(
+            "patient.site",
+            site,
+            format!("must be one of: {known}, or custom"),
+        ),
+        CoreError::NeedleTooLong {
+            needle_length_um,
+            tissue_um,
+        } => ctx.invalid(
+            "device.needle_length_um",
+            needle_length_um,
+            format!(
+                "must not exceed the skin + subcutis thickness at this site ({tissue_um:.0} µm)"
+            ),
+        ),
+        other => ctx.invalid(prefix, "?", other.to_string()),
+    }
+}
+
+/// Validate `sc` (parsed from `text` of `file`), fill defaults and build the physics inputs.
+pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, ScenarioError> {
+    // --- name -------------------------------------------------------------------------------
+    if sc.name.is_empty()
+        || sc.name.len() > 64
+        || !sc
+            .name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+    {
+        return Err(ctx.invalid(
+            "name",
+            format!("{:?}", sc.name),
+            "must be 1-64 characters of letters, digits, '-', '_' or '.'",
+        ));
+    }
+
+    // --- patient and skin -------------------------------------------------------------------
+    let p = &sc.patient;
+    ctx.range("patient.age_y", p.age_y, 12.0, 100.0, "years")?;
+    ctx.count("patient.fitzpatrick", p.fitzpatrick as u32, 1, 6)?;
+    let skin = match (&p.layers, p.site.as_str()) {
+        (Some(layers), site) => {
+            for (name, v) in [
+                "stratum_corneum_um",
+                "viable_epidermis_um",
+                "papillary_dermis_um",
+                "reticular_dermis_um",
+                "subcutis_um",
+            ]
+            .into_iter()
+            .zip(layers.thicknesses_um())
+            {
+                if !v.is_finite() {
+                    return Err(ctx.invalid(
+                        &format!("patient.layers.{name}"),
+                        v,
+                        "must be a finite number",
+                    ));
+                }
+            }
+            layers
+                .validate()
+                .map_err(|e| core_err(ctx, "patient.layers", e))?;
+            if site != "custom" {
+                find_site(site).map_err(|e| core_err(ctx, "patient", e))?;
+            }
+            Skin::from_layers(site.to_string(), *layers, p.age_y, p.sex)
+        }
+        (None, "custom") => {
+            return Err(ctx.invalid(
+                "patient.layers",
+                "(missing)",
+                "required when patient.site = \"custom\"",
+            ));
+        }
+        (None, site) => Skin::at_site(site, p.age_y, p.sex).map_err(|e| match e {
+            CoreError::UnknownSite(..) => ctx.invalid(
+                "patient.site",
+                format!("{site:?}"),
+                format!("must be one of: {}, or custom", site_names().join(", ")),
+            ),
+            other => core_err(ctx, "patient", other),
+        })?,
+    };
+
+    // --- indication ---------------------------------------------------------------------------
+    if let Some(d) = sc.indication.scar_depth_um {
+        ctx.positive("indication.scar_depth_um", d, 3000.0, "µm")?;
+    }
+    if let Some(w) = sc.indication.scar_width_um {
+        ctx.positive("indication.scar_width_um", w, 50_000.0, "µm")?;
+    }
+
+    // --- device -------------------------------------------------------------------------------
+    let d = &mut sc.device;
+    ctx.range(
+        "device.needle_length_um",
+        d.needle_length_um,
+        50.0,
+        5000.0,
+        "µm",
+    )?;
+    let only = |field: &str, present: bool, kind: &str| -> Result<(), ScenarioError> {
+        if present {
+            Err(ctx.invalid(
+                &format!("device.{field}"),
+                "(set)",
+                format!("applies only to kind = \"{kind}\""),
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    let is = |k: DeviceKind| d.kind == k;
+    for (f, present) in [
+        ("drum_diameter_mm", d.drum_diameter_mm.is_some()),
+        ("drum_width_mm", d.drum_width_mm.is_some()),
+        ("needle_rings", d.needle_rings.is_some()),
+        ("needles_per_ring", d.needles_per_ring.is_some()),
+        ("needle_tilt_deg", d.needle_tilt_deg.is_some()),
+        ("rolling_speed_mm_per_s", d.rolling_speed_mm_per_s.is_some()),
+    ] {
+        if !is(DeviceKind::Roller) {
+            only(f, present, "roller")?;
+        }
+    }
+    for (f, present) in [
+        ("needle_rows", d.needle_rows.is_some()),
+        ("needle_cols", d.needle_cols.is_some()),
+        ("press_speed_mm_per_s", d.press_speed_mm_per_s.is_some()),
+    ] {
+        if !is(DeviceKind::Stamp) {
+            only(f, present, "stamp")?;
+        }
+    }
+    for (f, present) in [
+        ("needle_count", d.needle_count.is_some()),
+        ("arrangement", d.arrangement.is_some()),
+        ("frequency_hz", d.frequency_hz.is_some()),
+        ("glide_speed_mm_per_s", d.glide_speed_mm_per_s.is_some()),
+        ("stroke_um", d.stroke_um.is_some()),
+    ] {
+        if !is(DeviceKind::Pen) {
+            only(f, present, "pen")?;
+        }
+    }
+    if is(DeviceKind::Roller) && d.needle_pitch_um.is_some() {
+        only("needle_pitch_um", true, "stamp\" or kind = \"pen")?;
+    }
+    fill_device(d);
+    let base = ctx.range(
+        "device.needle_base_diameter_um",
+        d.needle_base_diameter_um.unwrap_or_default(),
+        5.0,
+        1000.0,
+        "µm",
+    )?;
+    let tip = d.needle_tip_diameter_um.unwrap_or_default();
+    if !(tip.is_finite() && tip > 0.0 && tip <= base) {
+        return Err(ctx.invalid(
+            "device.needle_tip_diameter_um",
+            tip,
+            format!("must be in (0, {base}] µm (at most the base diameter)"),
+        ));
+    }
+    let taper = ctx.range(
+        "device.needle_taper_length_um",
+        d.needle_taper_length_um.unwrap_or_default(),
+        0.0,
+        5000.0,
+        "µm",
+    )?;
+    let needle = Needle {
+        length_um: d.needle_length_um,
+        base_diameter_um: base,
+        tip_diameter_um: tip,
+        taper_length_um: taper,
+    };
+    let geometry = match d.kind {
+        DeviceKind::Roller => DeviceGeometry::Roller {
+            drum_diameter_um: ctx.range(
+                "device.drum_diameter_mm",
+                d.drum_diameter_mm.unwrap_or_default(),
+                2.0,
+                100.0,
+                "mm",
+            )? * UM_PER_MM,
+            drum_width_um: ctx.range(
+                "device.drum_width_mm",
+                d.drum_width_mm.unwrap_or_default(),
+                1.0,
+                100.0,
+                "mm",
+            )? * UM_PER_MM,
+            needle_rings: ctx.count(
+                "device.needle_rings",
+                d.needle_rings.unwrap_or_default(),
+                1,
+                200,
+            )?,
+            needles_per_ring: ctx.count(
+                "device.needles_per_ring",
+                d.needles_per_ring.unwrap_or_default(),
+                1,
+                500,
+            )?,
+            needle_tilt_deg: ctx.range(
+                "device.needle_tilt_deg",
+                d.needle_tilt_deg.unwrap_or_default(),
+                0.0,
+                45.0,
+                "degrees",
+            )?,
+            rolling_speed_um_per_s: ctx.range(
+                "device.rolling_speed_mm_per_s",
+                d.rolling_speed_mm_per_s.unwrap_or_default(),
+                0.1,
+                1000.0,
+                "mm/s",
+            )? * UM_PER_MM,
+        },
+        DeviceKind::Stamp => DeviceGeometry::Stamp {
+            rows: ctx.count(
+                "device.needle_rows",
+                d.needle_rows.unwrap_or_default(),
+                1,
+                200,
+            )?,
+            cols: ctx.count(
+                "device.needle_cols",
+                d.needle_cols.unwrap_or_default(),
+                1,
+                200,
+            )?,
+            pitch_um: ctx.range(
+                "device.needle_pitch_um",
+                d.needle_pitch_um.unwrap_or_default(),
+                base,
+                20_000.0,
+                "µm (at least the base diameter)",
+            )?,
+            press_speed_um_per_s: ctx.range(
+                "device.press_speed_mm_per_s",
+                d.press_speed_mm_per_s.unwrap_or_default(),
+                0.1,
+                10_000.0,
+                "mm/s",
+            )? * UM_PER_MM,
+        },
+        DeviceKind::Pen => DeviceGeometry::Pen {
+            needles: ctx.count(
+                "device.needle_count",
+                d.needle_count.unwrap_or_default(),
+                1,
+                100,
+            )?,
+            layout: d
+                .arrangement
+                .unwrap_or(mnsim_core::device::CartridgeLayout::Grid),
+            pitch_um: ctx.range(
+                "device.needle_pitch_um",
+                d.needle_pitch_um.unwrap_or_default(),
+                base,
+                5_000.0,
+                "µm (at least the base diameter)",
+            )?,
+            frequency_hz: ctx.range(
+                "device.frequency_hz",
+                d.frequency_hz.unwrap_or_default(),
+                1.0,
+                300.0,
+                "Hz",
+            )?,
+            glide_speed_um_per_s: ctx.range(
+                "device.glide_speed_mm_per_s",
+                d.glide_speed_mm_per_s.unwrap_or_default(),
+                0.1,
+                1000.0,
+                "mm/s",
+            )? * UM_PER_MM,
+            stroke_um: ctx.range(
+                "device.stroke_um",
+                d.stroke_um.unwrap_or_default(),
+                d.needle_length_um,
+                10_000.0,
+                "µm (at least the needle length)",
+            )?,
+        },
+    };
+    let device = Device { needle, geometry };
+    device.validate().map_err(|e| core_err(ctx, "device", e))?;
+    if needle.length_um > skin.layers.total_um() {
+        return Err(core_err(
+            ctx,
+            "device",
+            CoreError::NeedleTooLong {
+                needle_length_um: needle.length_um,
+                tissue_um: skin.layers.total_um(),
+            },
+        ));
+    }
+
+    // --- protocol -----------------------------------------------------------------------------
+    let pr = &mut sc.protocol;
+    let days: Vec<f64> = match (&pr.session_days, pr.sessions, pr.interval_d) {
+        (Some(days), None, None) => days.clone(),
+        (None, Some(n), Some(iv)) => {
+            let n = ctx.count("protocol.sessions", n, 1, 20)?;
+            let iv = ctx.range("protocol.interval_d", iv, 1.0, 365.0, "days")?;
+            (0..n).map(|k| k as f64 * iv).collect()
+        }
+        (None, Some(_), None) => {
+            return Err(ctx.invalid(
+                "protocol.interval_d",
+                "(missing)",
+                "required with protocol.sessions",
+            ));
+        }
+        (None, None, Some(_)) => {
+            return Err(ctx.invalid(
+                "protocol.sessions",
+                "(missing)",
+                "required with protocol.interval_d",
+            ));
+        }
+        (None, None, None) => {
+            return Err(ctx.invalid(
+                "protocol.session_days",
+                "(missing)",
+                "give session_days, or sessions and interval_d",
+            ));
+        }
+        (Some(_), _, _) => {
+            return Err(ctx.invalid(
+                "protocol.session_days",
+                "(set)",
+                "give either session_days, or sessions and interval_d, not both",
+            ));
+        }
+    };
+    if days.is_empty() || days.len() > 20 {
+        return Err(ctx.invalid(
+            "protocol.session_days",
+            format!("{days:?}"),
+            "must list 1 to 20 sessions",
+        ));
+    }
+    let mut last = -1.0;
+    for &dd in &days {
+        if !(dd.is_finite() && (0.0..=3650.0).contains(&dd)) || dd <= last {
+            return Err(ctx.invalid(
+                "protocol.session_days",
+                format!("{days:?}"),
+                "must be finite days in [0, 3650], strictly increasing",
+            ));
+        }
+        last = dd;
+    }
+    pr.session_days = Some(days.clone());
+    pr.sessions = None;
+    pr.interval_d = None;
+    if pr.directions_deg.is_empty() || pr.directions_deg.len() > 16 {
+        return Err(ctx.invalid(
+            "protocol.directions_deg",
+            format!("{:?}", pr.directions_deg),
+            "must list 1 to 16 directions",
+        ));
+    }
+    for &a in &pr.directions_deg {
+        ctx.range("protocol.directions_deg", a, -360.0, 360.0, "degrees")?;
+    }
+    ctx.count(
+        "protocol.passes_per_direction",
+        pr.passes_per_direction,
+        1,
+        16,
+    )?;
+    if pr.directions_deg.len() as u32 * pr.passes_per_direction > 64 {
+        return Err(ctx.invalid(
+            "protocol.passes_per_direction",
+            pr.passes_per_direction,
+            "directions × passes_per_direction must be at most 64 passes per session",
+        ));
+    }
+    let hand = HandMotion {
+        position_jitter_um: ctx.range(
+            "protocol.position_jitter_um",
+            pr.position_jitter_um,
+            0.0,
+            5000.0,
+            "µm",
+        )?,
+        direction_jitter_deg: ctx.range(
+            "protocol.direction_jitter_deg",
+            pr.direction_jitter_deg,
+            0.0,
+            45.0,
+            "degrees",
+        )?,
+        pause_between_passes_s: ctx.range(
+            "protocol.pause_between_passes_s",
+            pr.pause_between_passes_s,
+            0.0,
+            3600.0,
+            "s",
+        )?,
+    };
+    let protocol = Protocol {
+        sessions: days
+            .iter()
+            .map(|&dd| Session {
+                start_s: dd * S_PER_DAY,
+                directions_deg: pr.directions_deg.clone(),
+                passes_per_direction: pr.passes_per_direction,
+            })
+            .collect(),
+        hand,
+    };
+
+    // --- topical ------------------------------------------------------------------------------
+    if let Some(t) = &sc.topical {
+        if t.name.trim().is_empty() {
+            return Err(ctx.invalid("topical.name", "\"\"", "must name an active"));
+        }
+        if let Some(mw) = t.molecular_weight_da {
+            ctx.range("topical.molecular_weight_da", mw, 18.0, 2.0e6, "Da")?;
+        }
+        if let Some(lp) = t.log_p {
+            ctx.range("topical.log_p", lp, -10.0, 10.0, "")?;
+        }
+        ctx.positive(
+            "topical.concentration_mg_per_ml",
+            t.concentration_mg_per_ml,
+            1000.0,
+            "mg/mL",
+        )?;
+        ctx.positive(
+            "topical.vehicle_volume_ul_per_cm2",
+            t.vehicle_volume_ul_per_cm2,
+            1000.0,
+            "µL/cm²",
+        )?;
+        ctx.range(
+            "topical.applied_after_needling_min",
+            t.applied_after_needling_min,
+            0.0,
+            10_080.0,
+            "minutes",
+        )?;
+    }
+
+    // --- simulation ---------------------------------------------------------------------------
+    let s = &sc.simulation;
+    let w = ctx.range(
+        "simulation.patch_width_mm",
+        s.patch_width_mm,
+        0.2,
+        20.0,
+        "mm",
+    )?;
+    let h = ctx.range(
+        "simulation.patch_height_mm",
+        s.patch_height_mm,
+        0.2,
+        20.0,
+        "mm",
+    )?;
+    ctx.range("simulation.follow_up_d", s.follow_up_d, 0.0, 730.0, "days")?;
+    ctx.positive(
+        "simulation.reach_radius_um",
+        s.reach_radius_um,
+        5000.0,
+        "µm",
+    )?;
+    let patch = Patch {
+        width_um: w * UM_PER_MM,
+        height_um: h * UM_PER_MM,
+    };
+
+    sc.penetration
+        .validate()
+        .map_err(|e| core_err(ctx, "penetration", e))?;
+    let penetration = sc.penetration;
+    let seed = sc.simulation.seed;
+    Ok(ResolvedScenario {
+        scenario: sc,
+        skin,
+        device,
+        protocol,
+        patch,
+        penetration,
+        seed,
+    })
+}

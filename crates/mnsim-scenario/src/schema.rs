@@ -1,0 +1,325 @@
+//! The scenario file format: one struct per TOML table. Every quantity carries its unit in its
+//! key. Unknown keys are errors (`deny_unknown_fields`). Optional fields take the defaults of
+//! [`crate::defaults`], and [`Scenario::resolved`] writes them in, so the manifest of every run
+//! shows every value that was used.
+
+use mnsim_core::device::CartridgeLayout;
+use mnsim_core::penetration::PenetrationParams;
+use mnsim_core::skin::Sex;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A whole scenario: who is treated, with what, how often, with which topical, and how to
+/// simulate it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Short name, used for the run folder (`acne-scars-cheek`).
+    pub name: String,
+    /// One sentence in words.
+    #[serde(default)]
+    pub description: String,
+    /// Patient and body site.
+    pub patient: Patient,
+    /// What is being treated (used by the outcome models).
+    #[serde(default)]
+    pub indication: Indication,
+    /// The device.
+    pub device: DeviceSpec,
+    /// When and how the device is used.
+    pub protocol: ProtocolSpec,
+    /// A topical applied after needling (omit for none).
+    #[serde(default)]
+    pub topical: Option<TopicalSpec>,
+    /// Simulation settings.
+    #[serde(default)]
+    pub simulation: SimulationSpec,
+    /// Penetration model parameters (advanced; defaults are the calibrated values).
+    #[serde(default)]
+    pub penetration: PenetrationParams,
+}
+
+/// The patient and the treated site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Patient {
+    /// Named body site from the site table (`cheek`, `forehead`, `periorbital`, `nose`,
+    /// `perioral`, `chin`, `neck`, `abdomen`, `back`, `thigh`, `upper_arm`), or `custom` with
+    /// `layers`.
+    pub site: String,
+    /// Age, years, in [12, 100].
+    pub age_y: f64,
+    /// `female` or `male`.
+    pub sex: Sex,
+    /// Fitzpatrick skin type, 1–6.
+    #[serde(default = "default_fitzpatrick")]
+    pub fitzpatrick: u8,
+    /// Custom layer thicknesses (µm) replacing the site table; required when `site = "custom"`,
+    /// allowed with a named site to override it (no age or sex adjustment is then applied).
+    #[serde(default)]
+    pub layers: Option<mnsim_core::LayerStack>,
+}
+
+fn default_fitzpatrick() -> u8 {
+    3
+}
+
+/// What is being treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IndicationKind {
+    /// General rejuvenation (no lesion).
+    #[default]
+    Rejuvenation,
+    /// Atrophic acne scars.
+    AcneScars,
+    /// Fine lines and wrinkles.
+    FineLines,
+    /// Melasma / hyperpigmentation.
+    Melasma,
+    /// Striae distensae (stretch marks).
+    Striae,
+    /// Skin laxity.
+    Laxity,
+}
+
+/// Atrophic scar morphology (Goodman–Baron / Jacob classification).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ScarType {
+    /// Rolling scars: broad, shallow, tethered.
+    Rolling,
+    /// Boxcar scars: sharp-walled.
+    Boxcar,
+    /// Ice-pick scars: narrow and deep.
+    IcePick,
+}
+
+/// The indication and, for lesions, their geometry.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Indication {
+    /// What is being treated.
+    #[serde(default)]
+    pub kind: IndicationKind,
+    /// Scar morphology (acne scars).
+    #[serde(default)]
+    pub scar_type: Option<ScarType>,
+    /// Scar depth below the surrounding surface, µm (acne scars).
+    #[serde(default)]
+    pub scar_depth_um: Option<f64>,
+    /// Scar width, µm (acne scars, striae).
+    #[serde(default)]
+    pub scar_width_um: Option<f64>,
+}
+
+/// Device kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceKind {
+    /// A dermaroller drum.
+    Roller,
+    /// A stamp plate.
+    Stamp,
+    /// An automated (motorised) pen.
+    Pen,
+}
+
+/// The device. Kind-specific keys are only allowed for their kind; omitted keys take the
+/// kind's defaults (see `docs/MODEL.md` § Devices).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceSpec {
+    /// `roller`, `stamp` or `pen`.
+    pub kind: DeviceKind,
+    /// Needle length (pen depth setting), µm, in [50, 5000].
+    pub needle_length_um: f64,
+    /// Needle shaft diameter, µm.
+    #[serde(default)]
+    pub needle_base_diameter_um: Option<f64>,
+    /// Needle tip diameter (2 × tip radius), µm.
+    #[serde(default)]
+    pub needle_tip_diameter_um: Option<f64>,
+    /// Length of the conical tip, µm.
+    #[serde(default)]
+    pub needle_taper_length_um: Option<f64>,
+
+    /// Roller: drum diameter, mm.
+    #[serde(default)]
+    pub drum_diameter_mm: Option<f64>,
+    /// Roller: drum width, mm.
+    #[serde(default)]
+    pub drum_width_mm: Option<f64>,
+    /// Roller: rings of needles across the drum.
+    #[serde(default)]
+    pub needle_rings: Option<u32>,
+    /// Roller: needles around each ring.
+    #[serde(default)]
+    pub needles_per_ring: Option<u32>,
+    /// Roller: needle tilt from radial, degrees.
+    #[serde(default)]
+    pub needle_tilt_deg: Option<f64>,
+    /// Roller: hand rolling speed, mm/s.
+    #[serde(default)]
+    pub rolling_speed_mm_per_s: Option<f64>,
+
+    /// Stamp: needle rows.
+    #[serde(default)]
+    pub needle_rows: Option<u32>,
+    /// Stamp: needle columns.
+    #[serde(default)]
+    pub needle_cols: Option<u32>,
+    /// Stamp: speed of the plate at skin contact, mm/s.
+    #[serde(default)]
+    pub press_speed_mm_per_s: Option<f64>,
+
+    /// Pen and stamp: needle pitch (centre to centre), µm.
+    #[serde(default)]
+    pub needle_pitch_um: Option<f64>,
+    /// Pen: needles in the cartridge.
+    #[serde(default)]
+    pub needle_count: Option<u32>,
+    /// Pen: cartridge layout, `grid` or `ring`.
+    #[serde(default)]
+    pub arrangement: Option<CartridgeLayout>,
+    /// Pen: stroke frequency, Hz.
+    #[serde(default)]
+    pub frequency_hz: Option<f64>,
+    /// Pen: glide speed over the skin, mm/s.
+    #[serde(default)]
+    pub glide_speed_mm_per_s: Option<f64>,
+    /// Pen: peak-to-peak cartridge stroke, µm (default: needle length + 1000 µm).
+    #[serde(default)]
+    pub stroke_um: Option<f64>,
+}
+
+/// Sessions and passes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProtocolSpec {
+    /// Days of the sessions from the first (`[0, 28, 56]`). Give either this, or `sessions`
+    /// and `interval_d`.
+    #[serde(default)]
+    pub session_days: Option<Vec<f64>>,
+    /// Number of sessions, 1–20 (with `interval_d`).
+    #[serde(default)]
+    pub sessions: Option<u32>,
+    /// Days between sessions (with `sessions`).
+    #[serde(default)]
+    pub interval_d: Option<f64>,
+    /// Stroke directions of each session, degrees from the patch x axis.
+    #[serde(default = "default_directions")]
+    pub directions_deg: Vec<f64>,
+    /// Passes in each direction.
+    #[serde(default = "default_passes")]
+    pub passes_per_direction: u32,
+    /// Hand jitter: standard deviation of puncture position, µm.
+    #[serde(default = "default_position_jitter")]
+    pub position_jitter_um: f64,
+    /// Hand jitter: standard deviation of each pass's direction, degrees.
+    #[serde(default = "default_direction_jitter")]
+    pub direction_jitter_deg: f64,
+    /// Pause between passes, s.
+    #[serde(default = "default_pause")]
+    pub pause_between_passes_s: f64,
+}
+
+fn default_directions() -> Vec<f64> {
+    vec![0.0, 90.0, 45.0, 135.0]
+}
+fn default_passes() -> u32 {
+    1
+}
+/// Assumed: a steady hand places each stroke within about ±50 µm of the ideal path.
+fn default_position_jitter() -> f64 {
+    50.0
+}
+/// Assumed: a few degrees of wobble in stroke direction.
+fn default_direction_jitter() -> f64 {
+    3.0
+}
+fn default_pause() -> f64 {
+    2.0
+}
+
+/// A topical applied after needling.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TopicalSpec {
+    /// Name: a catalogue active (`hyaluronic_acid_50kda`, `tranexamic_acid`, …) or a free name
+    /// with `molecular_weight_da` and `log_p`.
+    pub name: String,
+    /// Molecular weight, Da (overrides the catalogue).
+    #[serde(default)]
+    pub molecular_weight_da: Option<f64>,
+    /// Octanol–water log P (overrides the catalogue).
+    #[serde(default)]
+    pub log_p: Option<f64>,
+    /// Concentration in the vehicle, mg/mL.
+    pub concentration_mg_per_ml: f64,
+    /// Vehicle applied per area, µL/cm².
+    #[serde(default = "default_vehicle_volume")]
+    pub vehicle_volume_ul_per_cm2: f64,
+    /// Occluded (covered) after application.
+    #[serde(default)]
+    pub occluded: bool,
+    /// Infinite dose (a reservoir that does not deplete).
+    #[serde(default)]
+    pub infinite_dose: bool,
+    /// Delay from the end of needling to application, minutes.
+    #[serde(default)]
+    pub applied_after_needling_min: f64,
+}
+
+/// Assumed: a serum layer of about 10 µL/cm² (a finite dose in the OECD 428 sense is ≤ 10 µL/cm²).
+fn default_vehicle_volume() -> f64 {
+    10.0
+}
+
+/// Simulation settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SimulationSpec {
+    /// Patch width, mm (periodic unit patch).
+    #[serde(default = "default_patch_mm")]
+    pub patch_width_mm: f64,
+    /// Patch height, mm.
+    #[serde(default = "default_patch_mm")]
+    pub patch_height_mm: f64,
+    /// Follow-up after the last session, days.
+    #[serde(default = "default_follow_up")]
+    pub follow_up_d: f64,
+    /// Lateral distance from a channel counted as "within reach", µm.
+    #[serde(default = "default_reach")]
+    pub reach_radius_um: f64,
+    /// Seed of every random draw.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+}
+
+fn default_patch_mm() -> f64 {
+    4.0
+}
+fn default_follow_up() -> f64 {
+    180.0
+}
+/// Assumed: 250 µm, a few hours' lateral diffusion length of a small solute in viable tissue
+/// (√(D t) with D ~ 10 µm²/s, t ~ 2 h).
+fn default_reach() -> f64 {
+    250.0
+}
+fn default_seed() -> u64 {
+    20_261_125
+}
+
+impl Default for SimulationSpec {
+    fn default() -> Self {
+        SimulationSpec {
+            patch_width_mm: default_patch_mm(),
+            patch_height_mm: default_patch_mm(),
+            follow_up_d: default_follow_up(),
+            reach_radius_um: default_reach(),
+            seed: default_seed(),
+        }
+    }
+}
