@@ -1,0 +1,219 @@
+//! The local (reaction) kinetics of one tissue cell: dy/dt = f(y; cell), time in days.
+//!
+//! The equations, their sources and what was changed are listed in `docs/model/healing.md`;
+//! each block below names the model it comes from. Inputs to nonlinear terms are clamped at 0
+//! so that small negative excursions of the integrator cannot feed back with the wrong sign.
+//! At the homeostatic state of [`crate::state::baseline`] every right-hand side is exactly 0.
+
+use crate::settings::Rates;
+use crate::state::{COL1_BASELINE, COL3_BASELINE, Compartment, NSTATES, Var, is_active};
+
+/// Smallest wound fraction used when localising kinetics to the wound sub-volume
+/// (resident immune surveillance volume; keeps the localisation finite at homeostasis).
+pub const WOUND_FLOOR: f64 = 0.01;
+
+/// Per-cell parameters that are not global rates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CellParams {
+    /// Compartment (epidermis or connective tissue).
+    pub comp: Compartment,
+    /// Re-epithelialisation rate of the open epidermis, per day (2 v / r_wound, set at each
+    /// session from the channels that hit this column).
+    pub reepi_per_d: f64,
+    /// Age factor of keratinocyte turnover and melanin clearance (1 at 40 y).
+    pub age_turnover: f64,
+    /// Age factor of collagen/elastin synthesis and fibroblast proliferation (1 at 40 y).
+    pub age_synthesis: f64,
+}
+
+/// Age factor relative to 40 y for a linear decline of `rate_per_y` from age 20, floored at 0.2.
+///
+/// f(a) = max(0.2, 1 − r·(max(a,20) − 20)) / (1 − 20 r).
+pub fn age_factor(age_y: f64, rate_per_y: f64) -> f64 {
+    let rel = |a: f64| (1.0 - rate_per_y * (a.max(20.0) - 20.0)).max(0.2);
+    rel(age_y) / rel(40.0)
+}
+
+/// Decline of keratinocyte turnover with age, per year (Grove & Kligman 1983: ≈ 30–50 % slower
+/// from the 20s to the 70s; recalled).
+pub const AGE_TURNOVER_DECLINE_PER_Y: f64 = 0.008;
+/// Decline of collagen synthesis with age, per year (Shuster 1975: skin collagen −1 %/y; recalled, SK37).
+pub const AGE_SYNTHESIS_DECLINE_PER_Y: f64 = 0.01;
+
+#[inline]
+fn pos(x: f64) -> f64 {
+    if x > 0.0 { x } else { 0.0 }
+}
+
+/// Right-hand side of the local kinetics, dy/dt (per day), written into `dy`.
+pub fn rhs(r: &Rates, cell: &CellParams, y: &[f64], dy: &mut [f64]) {
+    use Var::*;
+    let g = |v: Var| pos(y[v.index()]);
+    let (c, d, p, t, n, m1, m2) = (
+        g(Clot),
+        g(Debris),
+        g(Pdgf),
+        g(Tgfb),
+        g(Neutrophils),
+        g(MacrophagesM1),
+        g(MacrophagesM2),
+    );
+    let (f, mf, c3, c1, cn, el, mmp, v, cap) = (
+        g(Fibroblasts),
+        g(Myofibroblasts),
+        g(CollagenIII),
+        g(CollagenI),
+        g(CollagenNew),
+        g(Elastin),
+        g(Mmp),
+        g(Vegf),
+        g(Capillaries),
+    );
+    let (ep, b, k, mel, h, w) = (
+        g(Epidermis),
+        g(Barrier),
+        g(KeratinocyteTurnover),
+        g(Melanin),
+        g(EpidermalThickness),
+        g(WoundFraction),
+    );
+    let we = w + WOUND_FLOOR;
+    let m = m1 + m2;
+
+    // ---- Cooper et al. 2015 inflammatory phase, sterile (P = 0, C = E = 0), localised to the
+    // wound sub-volume W: cell average = W × (Cooper kinetics of the local densities).
+    let n_loc = n / we;
+    let fi = m / (1.0 + (n_loc / r.neut_inf).powi(2)); // effective macrophages, cell average
+    let r2 = r.neut_signal_debris * d;
+    let r1 = r.mac_signal_debris * d + r.mac_signal_neut * n;
+    let dd = -(r.debris_decay_per_d + (r.debris_clear_neut * n + r.debris_clear_mac * fi) / we) * d;
+    let dn = r.neut_max_recruit_per_d * we * r2 / (r.neut_half_sat * we + r2)
+        - r.neut_death_per_d * n
+        - r.neut_efferocytosis * fi * n / we;
+    let dm1 = r.mac_max_recruit_per_d * we * r1 / (r.mac_half_sat * we + r1)
+        - (r.m1_to_m2_per_d + r.mac_death_per_d) * m1;
+    let dm2 = r.m1_to_m2_per_d * m1 - r.mac_death_per_d * m2;
+
+    // ---- clot, PDGF, TGF-β (Waugh & Sherratt 2006 TGF-β decay and macrophage source).
+    let dc = -(r.clot_lysis_per_d + r.clot_clear_mac_per_d * m) * c;
+    let dp = r.pdgf_decay_per_d * (c - p) + r.pdgf_from_mac_per_d * m;
+    let dt = r.tgfb_decay_per_d * (1.0 - t)
+        + r.tgfb_from_clot_per_d * c
+        + r.tgfb_from_m1_per_d * m1
+        + r.tgfb_from_m2_per_d * m2
+        + r.tgfb_from_myo_per_d * mf;
+
+    // Growth-factor signals on fibroblasts (cell-average concentrations, saturating).
+    let h_t = {
+        let x = pos(t - 1.0);
+        x / (r.tgfb_half_sat + x)
+    };
+    let g_p = p / (r.pdgf_half_sat + p);
+    let act = 1.0 - (1.0 - g_p) * (1.0 - h_t);
+
+    // MMP (aggregate), relaxing to its source; TGF-β inhibits the fibroblast part (Murphy 2012).
+    let mmp_src = 1.0
+        + r.mmp_from_neut * n
+        + r.mmp_from_m1 * m1
+        + r.mmp_from_m2 * m2
+        + r.mmp_from_fib_act * f * act / (1.0 + r.mmp_tgfb_inhibition * h_t);
+    let dmmp = r.mmp_relax_per_d * (mmp_src - mmp);
+
+    // VEGF
+    let mut vegf_src = 1.0 + r.vegf_from_m2 * m2 + r.vegf_from_m1 * m1;
+
+    dy[..NSTATES].fill(0.0);
+    dy[Clot.index()] = dc;
+    dy[Debris.index()] = dd;
+    dy[Pdgf.index()] = dp;
+    dy[Tgfb.index()] = dt;
+    dy[Neutrophils.index()] = dn;
+    dy[MacrophagesM1.index()] = dm1;
+    dy[MacrophagesM2.index()] = dm2;
+    dy[Mmp.index()] = dmmp;
+    dy[WoundFraction.index()] = -r.wound_resolution_per_d * w;
+
+    match cell.comp {
+        Compartment::Connective => {
+            let sa = cell.age_synthesis;
+            // ---- fibroblasts / myofibroblasts (Olsen, Sherratt & Maini 1995 form; capacity
+            // of granulation tissue in the wound sub-volume).
+            // Murphy et al. 2012: the switch needs TGF-β *and* tension; tension is taken to grow
+            // with the new matrix laid down (collagen_new), which delays the myofibroblast peak.
+            let tension = cn / (r.myo_tension_half_sat + cn);
+            let cap_f = 1.0 + (r.fib_capacity - 1.0) * we;
+            let df = r.fib_death_per_d * (1.0 - f)
+                + sa * r.fib_death_per_d * r.fib_pdgf_gain * g_p * f * (1.0 - (f + mf) / cap_f)
+                - r.myo_diff_per_d * h_t * tension * f * we;
+            // Differentiation happens in the granulation tissue (wound sub-volume W) only.
+            let dmf = r.myo_diff_per_d * h_t * tension * f * we
+                - r.myo_apoptosis_per_d * (1.0 - r.myo_survival_tgfb * h_t) * mf;
+            // ---- collagen III/I with the added III → I conversion step.
+            let ctot = c1 + c3;
+            let room = pos((r.col_capacity - ctot) / (r.col_capacity - 1.0));
+            let q_hom = r.col_turnover_per_d * sa * f;
+            let q_act = sa * r.col_synth_per_d * (f * act + r.col_synth_myo * mf) * room;
+            let deg = r.col_turnover_per_d * sa * mmp;
+            let wound_deg = r.matrix_mmp_degradation_per_d * pos(mmp - 1.0);
+            let excess = r.col_excess_remodel_per_d * mmp * pos(ctot - 1.0) / ctot.max(1e-9);
+            let conv = r.col3_to_col1_per_d * mmp * (c3 - (COL3_BASELINE / COL1_BASELINE) * c1);
+            let dc3 = q_hom * COL3_BASELINE + q_act * r.col3_share_new
+                - conv
+                - (deg + wound_deg * r.col3_mmp_susceptibility + excess) * c3;
+            let dc1 = q_hom * COL1_BASELINE + q_act * (1.0 - r.col3_share_new) + conv
+                - (deg + wound_deg + excess) * c1;
+            let mean_sus = if ctot > 1e-9 {
+                (c3 * r.col3_mmp_susceptibility + c1) / ctot
+            } else {
+                1.0
+            };
+            let dcn = q_act - (deg + wound_deg * mean_sus + excess) * cn;
+            // ---- elastin
+            let del = r.elastin_turnover_per_d * sa * (f - mmp * el)
+                + sa * r.elastin_synth_per_d * h_t * (f + mf) * room
+                - r.elastin_neut_per_d * n * el
+                - wound_deg * el;
+            // ---- capillaries (VEGF-driven sprouting, regression when VEGF falls).
+            vegf_src += r.vegf_from_hypoxia * pos(1.0 - cap);
+            let g_v = {
+                let x = pos(v - 1.0);
+                x / (r.vegf_half_sat + x)
+            };
+            let cap_c = 1.0 + (r.cap_max - 1.0) * we;
+            let dcap = r.cap_sprout_per_d * g_v * cap * (1.0 - cap / cap_c)
+                - r.cap_regress_per_d * (1.0 - g_v) * pos(cap - 1.0);
+            dy[Fibroblasts.index()] = df;
+            dy[Myofibroblasts.index()] = dmf;
+            dy[CollagenIII.index()] = dc3;
+            dy[CollagenI.index()] = dc1;
+            dy[CollagenNew.index()] = dcn;
+            dy[Elastin.index()] = del;
+            dy[Capillaries.index()] = dcap;
+        }
+        Compartment::Epidermis => {
+            let st = cell.age_turnover;
+            vegf_src += r.vegf_from_wound_edge * pos(1.0 - ep);
+            let dep = cell.reepi_per_d * k * (1.0 - ep);
+            let db = 24.0
+                * (r.barrier_recovery_per_h * (1.0 - b) - r.barrier_open_per_h * pos(1.0 - ep) * b);
+            let k_src = 1.0
+                + r.keratinocyte_gf_gain * p / (r.pdgf_half_sat + p)
+                + r.keratinocyte_wound_gain * pos(1.0 - ep);
+            let dk = (k_src - k) / r.keratinocyte_tau_d;
+            let tau = r.epidermal_transit_d / st;
+            let dh = (k - h) / tau;
+            let dmel = (1.0 + r.melanin_inflammation_gain * (n + m1) - k * mel) / tau;
+            dy[Epidermis.index()] = dep;
+            dy[Barrier.index()] = db;
+            dy[KeratinocyteTurnover.index()] = dk;
+            dy[EpidermalThickness.index()] = dh;
+            dy[Melanin.index()] = dmel;
+        }
+    }
+    dy[Vegf.index()] = r.vegf_relax_per_d * (vegf_src - v);
+    for v in Var::ALL {
+        if !is_active(cell.comp, v) {
+            dy[v.index()] = 0.0;
+        }
+    }
+}

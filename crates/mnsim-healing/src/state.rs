@@ -1,0 +1,221 @@
+//! The state vector of one tissue cell: what each entry means, its unit and its homeostatic
+//! value.
+//!
+//! Every tissue cell of the grid carries the same [`NSTATES`]-long vector. Resident quantities
+//! (fibroblasts, collagen, elastin, capillaries, MMP activity, keratinocyte turnover, melanin,
+//! epidermal coverage and barrier) are dimensionless densities **relative to their homeostatic
+//! value in that cell** (1 = homeostasis); collagen I and III are fractions of the homeostatic
+//! total collagen (so I + III = 1 at homeostasis, split 84.2/15.8, the 80/15 % I/III dermal
+//! composition renormalised to the two tracked types). Wound-only quantities (clot, debris,
+//! neutrophils, macrophages, PDGF) are 0 at homeostasis and are measured in the units of the
+//! published model they come from (see `docs/model/healing.md`). Which entries are active depends
+//! on the cell's compartment ([`Compartment`]); inactive entries keep their homeostatic value.
+
+use serde::{Deserialize, Serialize};
+
+/// Number of state variables per tissue cell.
+pub const NSTATES: usize = 22;
+
+/// Index of each state variable in a cell's state vector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[repr(usize)]
+pub enum Var {
+    /// Fibrin clot / platelet plug, volume fraction of the cell (0..1).
+    Clot = 0,
+    /// Cell and matrix debris (damage signal), Cooper et al. 2015 debris units (a fully
+    /// injured cell = 2, Cooper's reference wound).
+    Debris,
+    /// Early growth factor (PDGF-like), dimensionless (quasi-steady PDGF of a cell full of clot = 1).
+    Pdgf,
+    /// Active TGF-β, relative to homeostasis (1).
+    Tgfb,
+    /// Activated neutrophils, Cooper et al. 2015 units.
+    Neutrophils,
+    /// Inflammatory (M1-like) macrophages, Cooper et al. 2015 macrophage units.
+    MacrophagesM1,
+    /// Repair (M2-like) macrophages, same units.
+    MacrophagesM2,
+    /// Fibroblasts, relative to homeostatic dermal density.
+    Fibroblasts,
+    /// Myofibroblasts (α-SMA⁺), relative to homeostatic fibroblast density.
+    Myofibroblasts,
+    /// Collagen III, fraction of homeostatic total collagen (0.158 at homeostasis).
+    CollagenIII,
+    /// Collagen I, fraction of homeostatic total collagen (0.842 at homeostasis).
+    CollagenI,
+    /// Collagen made since the course began and still present, fraction of homeostatic total.
+    CollagenNew,
+    /// Elastin, relative to homeostasis.
+    Elastin,
+    /// Aggregate MMP (collagenase/gelatinase) activity, relative to homeostasis.
+    Mmp,
+    /// VEGF, relative to homeostasis.
+    Vegf,
+    /// Capillary density, relative to homeostasis.
+    Capillaries,
+    /// Epidermal coverage (re-epithelialised fraction of the surface), 0..1.
+    Epidermis,
+    /// Stratum-corneum barrier function, 0..1 (TEWL follows from it).
+    Barrier,
+    /// Keratinocyte turnover (basal proliferation rate), relative to homeostasis.
+    KeratinocyteTurnover,
+    /// Basal-layer melanin, relative to homeostasis.
+    Melanin,
+    /// Viable-epidermis thickness, relative to homeostasis.
+    EpidermalThickness,
+    /// Wound (granulation) tissue fraction of the cell volume, 0..1: the sub-volume in which the
+    /// saturating Cooper 2015 kinetics and the granulation-tissue capacities apply.
+    WoundFraction,
+}
+
+impl Var {
+    /// All variables in state-vector order.
+    pub const ALL: [Var; NSTATES] = [
+        Var::Clot,
+        Var::Debris,
+        Var::Pdgf,
+        Var::Tgfb,
+        Var::Neutrophils,
+        Var::MacrophagesM1,
+        Var::MacrophagesM2,
+        Var::Fibroblasts,
+        Var::Myofibroblasts,
+        Var::CollagenIII,
+        Var::CollagenI,
+        Var::CollagenNew,
+        Var::Elastin,
+        Var::Mmp,
+        Var::Vegf,
+        Var::Capillaries,
+        Var::Epidermis,
+        Var::Barrier,
+        Var::KeratinocyteTurnover,
+        Var::Melanin,
+        Var::EpidermalThickness,
+        Var::WoundFraction,
+    ];
+
+    /// Position in the state vector.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Snake-case name used in tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Var::Clot => "clot",
+            Var::Debris => "debris",
+            Var::Pdgf => "pdgf",
+            Var::Tgfb => "tgf_beta",
+            Var::Neutrophils => "neutrophils",
+            Var::MacrophagesM1 => "macrophages_m1",
+            Var::MacrophagesM2 => "macrophages_m2",
+            Var::Fibroblasts => "fibroblasts",
+            Var::Myofibroblasts => "myofibroblasts",
+            Var::CollagenIII => "collagen_iii",
+            Var::CollagenI => "collagen_i",
+            Var::CollagenNew => "collagen_new",
+            Var::Elastin => "elastin",
+            Var::Mmp => "mmp_activity",
+            Var::Vegf => "vegf",
+            Var::Capillaries => "capillary_density",
+            Var::Epidermis => "epidermal_coverage",
+            Var::Barrier => "barrier_function",
+            Var::KeratinocyteTurnover => "keratinocyte_turnover",
+            Var::Melanin => "basal_melanin",
+            Var::EpidermalThickness => "epidermal_thickness",
+            Var::WoundFraction => "wound_fraction",
+        }
+    }
+
+    /// Unit of the value as stored and reported.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Var::Clot => "volume_fraction",
+            Var::Debris => "cooper2015_debris_units",
+            Var::Pdgf => "rel_clot_equivalent",
+            Var::Neutrophils | Var::MacrophagesM1 | Var::MacrophagesM2 => "cooper2015_cell_units",
+            Var::CollagenIII | Var::CollagenI | Var::CollagenNew => "fraction_of_baseline_collagen",
+            Var::Epidermis | Var::Barrier => "fraction",
+            Var::WoundFraction => "volume_fraction",
+            _ => "rel_to_homeostasis",
+        }
+    }
+
+    /// Which compartment(s) this variable lives in.
+    pub fn home(self) -> Home {
+        match self {
+            Var::Epidermis
+            | Var::Barrier
+            | Var::KeratinocyteTurnover
+            | Var::Melanin
+            | Var::EpidermalThickness => Home::Epidermis,
+            Var::Fibroblasts
+            | Var::Myofibroblasts
+            | Var::CollagenIII
+            | Var::CollagenI
+            | Var::CollagenNew
+            | Var::Elastin
+            | Var::Capillaries => Home::Dermis,
+            _ => Home::Everywhere,
+        }
+    }
+}
+
+/// Where a variable is meaningful (used for patch averages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Home {
+    /// Epidermis cells only.
+    Epidermis,
+    /// Connective tissue (dermis and subcutis); patch averages use the dermis.
+    Dermis,
+    /// Every cell; patch averages use epidermis + dermis.
+    Everywhere,
+}
+
+/// Homeostatic collagen III share of the two tracked types (15 / (80 + 15)); HE-TL-06.
+pub const COL3_BASELINE: f64 = 15.0 / 95.0;
+/// Homeostatic collagen I share (80 / (80 + 15)); HE-TL-06.
+pub const COL1_BASELINE: f64 = 80.0 / 95.0;
+
+/// The compartment a tissue cell belongs to; decides which variables are active.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Compartment {
+    /// Stratum corneum + viable epidermis (keratinocytes, melanocytes; no fibroblasts, matrix or
+    /// capillaries).
+    Epidermis,
+    /// Papillary or reticular dermis, or subcutis (connective tissue).
+    Connective,
+}
+
+/// Homeostatic state of a cell of the given compartment.
+pub fn baseline(comp: Compartment) -> [f64; NSTATES] {
+    let mut y = [0.0; NSTATES];
+    y[Var::Tgfb.index()] = 1.0;
+    y[Var::Mmp.index()] = 1.0;
+    y[Var::Vegf.index()] = 1.0;
+    y[Var::Epidermis.index()] = 1.0;
+    y[Var::Barrier.index()] = 1.0;
+    y[Var::KeratinocyteTurnover.index()] = 1.0;
+    y[Var::Melanin.index()] = 1.0;
+    y[Var::EpidermalThickness.index()] = 1.0;
+    if comp == Compartment::Connective {
+        y[Var::Fibroblasts.index()] = 1.0;
+        y[Var::CollagenIII.index()] = COL3_BASELINE;
+        y[Var::CollagenI.index()] = COL1_BASELINE;
+        y[Var::Elastin.index()] = 1.0;
+        y[Var::Capillaries.index()] = 1.0;
+    }
+    y
+}
+
+/// Whether variable `v` evolves in a cell of compartment `comp` (inactive ones stay at baseline).
+pub fn is_active(comp: Compartment, v: Var) -> bool {
+    match (comp, v.home()) {
+        (Compartment::Epidermis, Home::Dermis) => false,
+        (Compartment::Connective, Home::Epidermis) => false,
+        _ => true,
+    }
+}
