@@ -1,0 +1,867 @@
+//! One transport run: the topical applied after one session's needling, on the needled skin
+//! (3D window of the patch) and on the same skin un-needled (1D column), plus the application
+//! window from unit-cell runs.
+
+use crate::error::TransportError;
+use crate::grid::ZGrid;
+use crate::physchem::TransportParams;
+use crate::solver::{ChannelVoxels, LateralBoundary, Solver, SolverSpec, Vehicle};
+use crate::spec::{TopicalSpec, TransportSettings};
+use mnsim_core::{ChannelSet, Patch, Skin};
+use serde::Serialize;
+
+/// µm of vehicle thickness per µL·cm⁻² (1 µL/cm² = 10⁹ µm³ / 10⁸ µm²).
+pub const UM_PER_UL_PER_CM2: f64 = 10.0;
+
+/// Time series of one run (needled or intact) at the output times. Amounts per cm² of skin.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Series {
+    /// Amount left in the vehicle, µg/cm² (infinite dose: its constant nominal amount).
+    pub vehicle_ug_per_cm2: Vec<f64>,
+    /// Amount in the stratum corneum, µg/cm².
+    pub stratum_corneum_ug_per_cm2: Vec<f64>,
+    /// Amount in the viable epidermis, µg/cm².
+    pub viable_epidermis_ug_per_cm2: Vec<f64>,
+    /// Amount in the papillary dermis, µg/cm².
+    pub papillary_dermis_ug_per_cm2: Vec<f64>,
+    /// Amount in the reticular dermis, µg/cm².
+    pub reticular_dermis_ug_per_cm2: Vec<f64>,
+    /// Amount in the subcutis (inside the domain), µg/cm².
+    pub subcutis_ug_per_cm2: Vec<f64>,
+    /// Cumulative amount removed by dermal clearance, µg/cm².
+    pub cleared_ug_per_cm2: Vec<f64>,
+    /// Cumulative amount through the bottom sink (receptor), µg/cm².
+    pub receptor_ug_per_cm2: Vec<f64>,
+    /// Delivered past the stratum corneum (viable epidermis + dermis + subcutis + cleared +
+    /// receptor), µg/cm².
+    pub delivered_ug_per_cm2: Vec<f64>,
+    /// Cumulative uptake from the vehicle, µg/cm².
+    pub uptake_ug_per_cm2: Vec<f64>,
+    /// Flux from the vehicle into the skin (mean over the last step), µg·cm⁻²·h⁻¹.
+    pub flux_into_skin_ug_per_cm2_per_h: Vec<f64>,
+    /// Flux across the dermal–epidermal junction (instantaneous), µg·cm⁻²·h⁻¹.
+    pub flux_into_dermis_ug_per_cm2_per_h: Vec<f64>,
+    /// |dose − (vehicle + skin + cleared + receptor)| / dose (infinite dose: against the
+    /// cumulative uptake).
+    pub conservation_rel_error: Vec<f64>,
+}
+
+/// Depth profile at one time, laterally averaged (and through one channel).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DepthProfile {
+    /// Time after application, h.
+    pub time_h: f64,
+    /// Cell-centre depths, µm.
+    pub depth_um: Vec<f64>,
+    /// Needled skin, mean over the window, µg/mL.
+    pub needled_mean_ug_per_ml: Vec<f64>,
+    /// Needled skin, column through the centre of the channel nearest the window centre, µg/mL.
+    pub needled_channel_ug_per_ml: Vec<f64>,
+    /// Intact skin, µg/mL.
+    pub intact_ug_per_ml: Vec<f64>,
+}
+
+/// An x–z slice through the centre of one channel.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Slice {
+    /// Time after application, h.
+    pub time_h: f64,
+    /// y of the slice in the window, µm.
+    pub y_um: f64,
+    /// Cell-centre x, µm.
+    pub x_um: Vec<f64>,
+    /// Cell-centre depths, µm.
+    pub depth_um: Vec<f64>,
+    /// Concentration, µg/mL, `[depth][x]`.
+    pub concentration_ug_per_ml: Vec<Vec<f64>>,
+}
+
+/// The application window: benefit of applying at a delay after needling.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Window {
+    /// Delays tried, min (increasing).
+    pub delays_min: Vec<f64>,
+    /// Benefit = delivered (needled unit cell) − delivered (intact) at `duration_h`, µg/cm².
+    pub benefit_ug_per_cm2: Vec<f64>,
+    /// Benefit relative to applying immediately.
+    pub benefit_fraction: Vec<f64>,
+    /// Delay beyond which the benefit is below half, min (None: no benefit, or still above half
+    /// after 14 days).
+    pub window_min: Option<f64>,
+    /// Side of the unit cell (one channel of median depth), µm.
+    pub unit_cell_um: f64,
+}
+
+/// Grid used for the needled run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GridInfo {
+    /// Cells along x, y, z.
+    pub cells: [usize; 3],
+    /// Lateral cell size, µm.
+    pub dx_um: f64,
+    /// Window side, µm.
+    pub domain_width_um: f64,
+    /// Domain depth, µm.
+    pub domain_depth_um: f64,
+    /// Smallest and largest depth cell, µm.
+    pub dz_range_um: [f64; 2],
+}
+
+/// Everything a transport run produces.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TransportResult {
+    /// Canonical active name.
+    pub active: String,
+    /// Derived transport parameters.
+    pub params: TransportParams,
+    /// Dose applied, µg/cm² (infinite dose: the nominal vehicle content).
+    pub dose_ug_per_cm2: f64,
+    /// The topical as run.
+    pub topical: TopicalSpec,
+    /// Closure half-life used, h.
+    pub closure_half_life_h: f64,
+    /// Channels of the session inside the window.
+    pub channels_in_window: usize,
+    /// Open area fraction at the surface at needling.
+    pub open_area_fraction: f64,
+    /// Grid.
+    pub grid: GridInfo,
+    /// Output times after application, h.
+    pub times_h: Vec<f64>,
+    /// Needled skin.
+    pub needled: Series,
+    /// Same skin, not needled.
+    pub intact: Series,
+    /// delivered(needled) / delivered(intact) at each output time (intact floored at 10⁻¹² of
+    /// the dose, so a large-MW ratio is a lower bound).
+    pub enhancement_ratio: Vec<f64>,
+    /// Depth profiles.
+    pub profiles: Vec<DepthProfile>,
+    /// Slice through a channel (None without channels).
+    pub slice: Option<Slice>,
+    /// Application window (None if not computed or no channels).
+    pub window: Option<Window>,
+    /// Time steps taken (needled, intact).
+    pub steps: [usize; 2],
+    /// Largest conservation error over all output times of both runs.
+    pub max_conservation_rel_error: f64,
+}
+
+impl TransportResult {
+    /// Headline figures for results.json: (name, value, unit).
+    pub fn summary(&self) -> Vec<(String, f64, String)> {
+        let last = |v: &Vec<f64>| v.last().copied().unwrap_or(0.0);
+        let n = &self.needled;
+        let mut s = vec![
+            (
+                "transport_dose".into(),
+                self.dose_ug_per_cm2,
+                "ug/cm2".into(),
+            ),
+            (
+                "transport_delivered_needled".into(),
+                last(&n.delivered_ug_per_cm2),
+                "ug/cm2".into(),
+            ),
+            (
+                "transport_delivered_intact".into(),
+                last(&self.intact.delivered_ug_per_cm2),
+                "ug/cm2".into(),
+            ),
+            (
+                "transport_dermis_needled".into(),
+                last(&n.papillary_dermis_ug_per_cm2) + last(&n.reticular_dermis_ug_per_cm2),
+                "ug/cm2".into(),
+            ),
+            (
+                "transport_epidermis_needled".into(),
+                last(&n.viable_epidermis_ug_per_cm2),
+                "ug/cm2".into(),
+            ),
+            (
+                "transport_cleared_needled".into(),
+                last(&n.cleared_ug_per_cm2),
+                "ug/cm2".into(),
+            ),
+            (
+                "transport_enhancement_ratio".into(),
+                last(&self.enhancement_ratio),
+                "1".into(),
+            ),
+            (
+                "transport_peak_flux_needled".into(),
+                n.flux_into_skin_ug_per_cm2_per_h
+                    .iter()
+                    .cloned()
+                    .fold(0.0, f64::max),
+                "ug/cm2/h".into(),
+            ),
+            (
+                "transport_closure_half_life".into(),
+                self.closure_half_life_h,
+                "h".into(),
+            ),
+            (
+                "transport_max_conservation_error".into(),
+                self.max_conservation_rel_error,
+                "1".into(),
+            ),
+        ];
+        if let Some(w) = &self.window {
+            if let Some(m) = w.window_min {
+                s.push(("transport_window".into(), m, "min".into()));
+            }
+        }
+        s
+    }
+}
+
+/// Output amounts of one case.
+struct CaseOut {
+    series: Series,
+    mean_profiles: Vec<Vec<f64>>,
+    column_profiles: Vec<Vec<f64>>,
+    slice: Option<Vec<Vec<f64>>>,
+    steps: usize,
+    max_cons: f64,
+}
+
+/// Geometry and physics of one case.
+struct Case<'a> {
+    zg: &'a ZGrid,
+    params: &'a TransportParams,
+    nx: usize,
+    ny: usize,
+    dx: f64,
+    channels: ChannelVoxels,
+    /// channel (i, j) used for column profile and slice
+    focus: Option<(usize, usize)>,
+    half_life_s: f64,
+    delay_s: f64,
+    c0: f64,
+    v0_um: f64,
+    infinite: bool,
+    evaporation_um_per_s: f64,
+    v_min_um: f64,
+    settings: &'a TransportSettings,
+    threads: usize,
+}
+
+fn amount_factor(mw: f64) -> f64 {
+    mw * 1e-4
+}
+
+impl Case<'_> {
+    fn solver(&self) -> Solver {
+        let p = self.params;
+        let nz = self.zg.nz();
+        let (mut d, mut k, mut lam) = (vec![0.0; nz], vec![0.0; nz], vec![0.0; nz]);
+        for kk in 0..nz {
+            let l = self.zg.layer[kk] as usize;
+            let (dd, kv) = p.layer_dk(l);
+            d[kk] = dd;
+            k[kk] = kv;
+            lam[kk] = if l >= 2 { p.clearance_per_s } else { 0.0 };
+        }
+        let mut s = Solver::new(SolverSpec {
+            nx: self.nx,
+            ny: self.ny,
+            dx_um: self.dx,
+            dy_um: self.dx,
+            dz_um: self.zg.dz_um.clone(),
+            layer: self.zg.layer.clone(),
+            d_um2_per_s: d,
+            k,
+            lambda_per_s: lam,
+            lateral: self.settings.lateral_boundary,
+            bottom: self.settings.bottom_boundary,
+            vehicle: Vehicle {
+                coupled: true,
+                infinite: self.infinite,
+                partition: 1.0,
+                volume_um: self.v0_um,
+                amount: if self.infinite {
+                    0.0
+                } else {
+                    self.c0 * self.v0_um
+                },
+                infinite_concentration: self.c0,
+            },
+            threads: self.threads,
+        });
+        s.channels = self.channels.clone();
+        s
+    }
+
+    fn open_fraction(&self, t_s: f64) -> f64 {
+        (-(t_s + self.delay_s) * std::f64::consts::LN_2 / self.half_life_s).exp()
+    }
+
+    fn vehicle_volume(&self, t_s: f64) -> f64 {
+        (self.v0_um - self.evaporation_um_per_s * t_s).max(self.v_min_um)
+    }
+
+    /// Run to each target time (sorted); record series at `outputs`, profiles at `profiles`,
+    /// the slice at `slice_t`.
+    fn run(
+        &self,
+        outputs: &[f64],
+        profiles: &[f64],
+        slice_t: Option<f64>,
+    ) -> Result<CaseOut, TransportError> {
+        let set = self.settings;
+        let mut s = self.solver();
+        let has_ch = !s.channels.idx.is_empty();
+        let af = amount_factor(self.params.molecular_weight_da);
+        let dose = self.c0 * self.v0_um;
+        let k_dej = self.zg.layer.iter().position(|&l| l >= 2);
+        let mut targets: Vec<f64> = outputs.iter().chain(profiles).copied().collect();
+        if let Some(t) = slice_t {
+            targets.push(t);
+        }
+        targets.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        targets.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+        let mut out = CaseOut {
+            series: Series::default(),
+            mean_profiles: vec![],
+            column_profiles: vec![],
+            slice: None,
+            steps: 0,
+            max_cons: 0.0,
+        };
+        let mut t = 0.0;
+        let mut dt = set.dt_initial_s;
+        let (mut d_prev, mut u_prev) = (0.0, 0.0);
+        let (mut rd_prev, mut ru_prev): (Option<f64>, Option<f64>) = (None, None);
+        let floor = 1e-6 * dose.max(1e-300);
+        let half = self.half_life_s;
+        let mut last_h = dt;
+        for &target_h in &targets {
+            let target = target_h * 3600.0;
+            while t < target - 1e-9 {
+                let mut h = dt.min(target - t);
+                if target - t - h < 0.05 * h {
+                    h = target - t;
+                }
+                if has_ch {
+                    s.apply_channels(self.open_fraction(t + h));
+                }
+                if !self.infinite {
+                    s.vehicle.volume_um = self.vehicle_volume(t + h);
+                }
+                s.step(h);
+                t += h;
+                last_h = h;
+                out.steps += 1;
+                // step-size control (local error of backward Euler on the cumulative
+                // delivered and uptake amounts ≈ h/2·|Δrate|)
+                let a = &s.acc;
+                let delivered = a.layer[1..].iter().sum::<f64>() + a.cleared + a.sunk;
+                let uptake = a.uptake;
+                let rd = (delivered - d_prev) / h;
+                let ru = (uptake - u_prev) / h;
+                let mut err: f64 = 0.0;
+                if let (Some(p), Some(q)) = (rd_prev, ru_prev) {
+                    err = err.max(0.5 * h * (rd - p).abs() / (delivered + floor));
+                    err = err.max(0.5 * h * (ru - q).abs() / (uptake + floor));
+                }
+                rd_prev = Some(rd);
+                ru_prev = Some(ru);
+                d_prev = delivered;
+                u_prev = uptake;
+                let fac = if err > 0.0 {
+                    (0.9 * (set.tolerance / err).sqrt()).clamp(0.5, set.dt_growth)
+                } else {
+                    set.dt_growth
+                };
+                dt = (h.max(dt * 0.5) * fac).clamp(set.dt_initial_s.min(1e-3), set.dt_max_s);
+                if has_ch && self.open_fraction(t) > 1e-3 {
+                    dt = dt.min(half / 8.0);
+                }
+            }
+            // record
+            if outputs.iter().any(|&o| (o - target_h).abs() < 1e-9) {
+                let lay = s.layer_amounts();
+                let skin: f64 = lay.iter().sum();
+                let a = s.acc;
+                let ser = &mut out.series;
+                let veh = if self.infinite {
+                    dose
+                } else {
+                    s.vehicle.amount
+                };
+                ser.vehicle_ug_per_cm2.push(veh * af);
+                ser.stratum_corneum_ug_per_cm2.push(lay[0] * af);
+                ser.viable_epidermis_ug_per_cm2.push(lay[1] * af);
+                ser.papillary_dermis_ug_per_cm2.push(lay[2] * af);
+                ser.reticular_dermis_ug_per_cm2.push(lay[3] * af);
+                ser.subcutis_ug_per_cm2.push(lay[4] * af);
+                ser.cleared_ug_per_cm2.push(a.cleared * af);
+                ser.receptor_ug_per_cm2.push(a.sunk * af);
+                ser.delivered_ug_per_cm2
+                    .push((lay[1..].iter().sum::<f64>() + a.cleared + a.sunk) * af);
+                ser.uptake_ug_per_cm2.push(a.uptake * af);
+                ser.flux_into_skin_ug_per_cm2_per_h
+                    .push(a.last_uptake / last_h * af * 3600.0);
+                let fd = k_dej
+                    .map(|k| if k > 0 { s.face_flux(k - 1) } else { 0.0 })
+                    .unwrap_or(0.0);
+                ser.flux_into_dermis_ug_per_cm2_per_h.push(fd * af * 3600.0);
+                let cons = if self.infinite {
+                    (skin + a.cleared + a.sunk - a.uptake).abs() / a.uptake.max(floor)
+                } else {
+                    (s.vehicle.amount + skin + a.cleared + a.sunk - dose).abs() / dose
+                };
+                ser.conservation_rel_error.push(cons);
+                out.max_cons = out.max_cons.max(cons);
+                let all = [veh, skin, a.cleared, a.sunk, a.uptake, a.last_uptake, fd];
+                if all.iter().any(|v| !v.is_finite()) {
+                    return Err(TransportError::NonFinite {
+                        t_s: t,
+                        what: "amounts",
+                    });
+                }
+            }
+            if profiles.iter().any(|&o| (o - target_h).abs() < 1e-9) {
+                out.mean_profiles.push(s.depth_profile());
+                let col = match self.focus {
+                    Some((i, j)) => (0..s.nz).map(|k| s.c[(k * s.ny + j) * s.nx + i]).collect(),
+                    None => s.depth_profile(),
+                };
+                out.column_profiles.push(col);
+            }
+            if slice_t.is_some_and(|st| (st - target_h).abs() < 1e-9) {
+                if let Some((_, j)) = self.focus {
+                    out.slice = Some(
+                        (0..s.nz)
+                            .map(|k| (0..s.nx).map(|i| s.c[(k * s.ny + j) * s.nx + i]).collect())
+                            .collect(),
+                    );
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Rasterise channels onto the window grid: open fraction per voxel at needling. Channels at
+/// `(x, y)` relative to the window origin; `wrap` for periodic sides. Each channel's disc of
+/// diameter d(z) at each cell-centre depth is sampled 8×8 per voxel; a disc narrower than a cell
+/// deposits its area fraction π r²/Δx² in the cell holding its centre.
+#[allow(clippy::too_many_arguments)]
+pub fn rasterise_channels(
+    channels: &ChannelSet,
+    ids: &[usize],
+    offset: (f64, f64),
+    nx: usize,
+    ny: usize,
+    dx: f64,
+    zg: &ZGrid,
+    wrap: bool,
+) -> (Vec<u32>, Vec<f32>) {
+    let centres = zg.centres_um();
+    let mut pairs: Vec<(u32, f32)> = Vec::new();
+    let plane = nx * ny;
+    let w = nx as f64 * dx;
+    let hgt = ny as f64 * dx;
+    for &c in ids {
+        let cx = channels.x_um[c] - offset.0;
+        let cy = channels.y_um[c] - offset.1;
+        for (k, &z) in centres.iter().enumerate() {
+            let d = channels.diameter_at_depth_um(c, z);
+            if d <= 0.0 {
+                continue;
+            }
+            let r = 0.5 * d;
+            if r < dx {
+                let (ci, cj) = ((cx / dx).floor() as i64, (cy / dx).floor() as i64);
+                let (ci, cj) = if wrap {
+                    (ci.rem_euclid(nx as i64), cj.rem_euclid(ny as i64))
+                } else {
+                    (ci, cj)
+                };
+                if ci >= 0 && cj >= 0 && (ci as usize) < nx && (cj as usize) < ny {
+                    let frac = (std::f64::consts::PI * r * r / (dx * dx)).min(1.0);
+                    pairs.push((
+                        (k * plane + cj as usize * nx + ci as usize) as u32,
+                        frac as f32,
+                    ));
+                }
+                continue;
+            }
+            let i0 = ((cx - r) / dx).floor() as i64;
+            let i1 = ((cx + r) / dx).floor() as i64;
+            let j0 = ((cy - r) / dx).floor() as i64;
+            let j1 = ((cy + r) / dx).floor() as i64;
+            for jj in j0..=j1 {
+                for ii in i0..=i1 {
+                    let (iw, jw) = if wrap {
+                        (ii.rem_euclid(nx as i64), jj.rem_euclid(ny as i64))
+                    } else {
+                        (ii, jj)
+                    };
+                    if iw < 0 || jw < 0 || iw as usize >= nx || jw as usize >= ny {
+                        continue;
+                    }
+                    const S: usize = 8;
+                    let mut inside = 0;
+                    for sy in 0..S {
+                        for sx in 0..S {
+                            let px = (ii as f64 + (sx as f64 + 0.5) / S as f64) * dx;
+                            let py = (jj as f64 + (sy as f64 + 0.5) / S as f64) * dx;
+                            if (px - cx).powi(2) + (py - cy).powi(2) <= r * r {
+                                inside += 1;
+                            }
+                        }
+                    }
+                    if inside > 0 {
+                        let idx = k * plane + jw as usize * nx + iw as usize;
+                        pairs.push((idx as u32, inside as f32 / (S * S) as f32));
+                    }
+                }
+            }
+        }
+    }
+    let _ = (w, hgt);
+    pairs.sort_by_key(|p| p.0);
+    let mut idx: Vec<u32> = Vec::new();
+    let mut phi: Vec<f32> = Vec::new();
+    for (i, p) in pairs {
+        if idx.last() == Some(&i) {
+            let l = phi.len() - 1;
+            phi[l] = (phi[l] + p).min(1.0);
+        } else {
+            idx.push(i);
+            phi.push(p.min(1.0));
+        }
+    }
+    (idx, phi)
+}
+
+/// Simulate the delivery of `topical` applied after session `session`'s needling.
+///
+/// The needled skin is a square window (`settings.domain_width_um`, clipped to the patch) at the
+/// centre of the patch holding that session's channels; the intact skin is the same layered
+/// column without channels; both get the same dose per area. Channel voxels have open fraction
+/// φ(t) = φ₀·2^(−age/t½) with t½ the open or occluded closure half-life. Time 0 is the
+/// application, `applied_after_needling_min` after the session's mean channel creation time.
+/// The window comes from unit-cell runs (one channel of median depth in a cell of the session's
+/// mean spacing) at increasing delays.
+pub fn simulate(
+    skin: &Skin,
+    channels: &ChannelSet,
+    patch: Patch,
+    topical: &TopicalSpec,
+    settings: &TransportSettings,
+    session: u32,
+) -> Result<TransportResult, TransportError> {
+    topical.validate()?;
+    settings.validate()?;
+    skin.layers
+        .validate()
+        .map_err(|e| TransportError::Skin(e.to_string()))?;
+    if !(patch.width_um > 0.0 && patch.height_um > 0.0) {
+        return Err(TransportError::OutOfRange {
+            field: "patch.width_um/height_um",
+            value: patch.width_um.min(patch.height_um),
+            allowed: "> 0",
+        });
+    }
+    let phys = topical.physchem()?;
+    let params =
+        TransportParams::from_physchem(&phys, settings.clearance_per_h.map(|c| c / 3600.0));
+    let ids: Vec<usize> = channels
+        .of_session(session)
+        .filter(|&i| channels.depth_um[i] > 0.0)
+        .collect();
+    let deepest = ids
+        .iter()
+        .map(|&i| channels.depth_um[i])
+        .fold(0.0, f64::max);
+    let l = &skin.layers;
+    let depth = settings
+        .domain_depth_um
+        .unwrap_or_else(|| l.cutis_um().max(deepest + 200.0))
+        .min(l.total_um());
+    let zg = ZGrid::graded(
+        l,
+        depth,
+        settings.sc_cells,
+        settings.epidermis_dz_um,
+        settings.max_dz_um,
+        settings.dz_growth,
+    )?;
+    let dx = settings.lateral_resolution_um;
+    let width = settings
+        .domain_width_um
+        .min(patch.width_um)
+        .min(patch.height_um);
+    let n_lat = ((width / dx).round() as usize).max(1);
+    let width = n_lat as f64 * dx;
+    let voxels = n_lat * n_lat * zg.nz();
+    let bytes = voxels * 17 + 64 * n_lat * n_lat;
+    let limit = (settings.max_memory_gib * 1024f64.powi(3)) as usize;
+    if bytes > limit {
+        return Err(TransportError::TooLarge {
+            voxels,
+            bytes,
+            limit,
+        });
+    }
+    let offset = (
+        0.5 * (patch.width_um - width),
+        0.5 * (patch.height_um - width),
+    );
+    let wrap = settings.lateral_boundary == LateralBoundary::Periodic;
+    let in_window: Vec<usize> = ids
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let (x, y) = (channels.x_um[i] - offset.0, channels.y_um[i] - offset.1);
+            let r = 0.5 * channels.surface_diameter_um[i].max(channels.base_diameter_um);
+            x > -r && y > -r && x < width + r && y < width + r
+        })
+        .collect();
+    let (idx, phi0) = rasterise_channels(channels, &in_window, offset, n_lat, n_lat, dx, &zg, wrap);
+    let plane = n_lat * n_lat;
+    let open_area_fraction = idx
+        .iter()
+        .zip(&phi0)
+        .filter(|(i, _)| (**i as usize) < plane)
+        .map(|(_, p)| *p as f64)
+        .sum::<f64>()
+        / plane as f64;
+    let nz = zg.nz();
+    let ch_profile = |zg: &ZGrid| ChannelVoxels {
+        idx: vec![],
+        phi0: vec![],
+        dk_channel: vec![params.d_aq_um2_per_s * params.k_channel; zg.nz()],
+        cap_channel: vec![params.k_channel; zg.nz()],
+    };
+    let mut chv = ch_profile(&zg);
+    chv.idx = idx;
+    chv.phi0 = phi0;
+    // channel nearest the window centre
+    let focus = in_window
+        .iter()
+        .map(|&i| {
+            let (x, y) = (channels.x_um[i] - offset.0, channels.y_um[i] - offset.1);
+            (
+                i,
+                (x - 0.5 * width).powi(2) + (y - 0.5 * width).powi(2),
+                x,
+                y,
+            )
+        })
+        .filter(|&(_, _, x, y)| x >= 0.0 && y >= 0.0 && x < width && y < width)
+        .min_by(|a, b| a.1.partial_cmp(&b.1).unwrap())
+        .map(|(_, _, x, y)| ((x / dx) as usize, (y / dx) as usize));
+    let t_needle = if ids.is_empty() {
+        0.0
+    } else {
+        ids.iter().map(|&i| channels.created_s[i]).sum::<f64>() / ids.len() as f64
+    };
+    let _ = t_needle;
+    let half_life_h = if topical.occluded {
+        settings.closure_half_life_occluded_h
+    } else {
+        settings.closure_half_life_open_h
+    };
+    let c0 = topical.concentration_mg_per_ml * 1000.0 / params.molecular_weight_da;
+    let v0 = topical.vehicle_volume_ul_per_cm2 * UM_PER_UL_PER_CM2;
+    let evap = if topical.occluded || topical.infinite_dose {
+        0.0
+    } else {
+        settings.evaporation_ul_per_cm2_per_h * UM_PER_UL_PER_CM2 / 3600.0
+    };
+    let threads = settings.threads;
+    let base = Case {
+        zg: &zg,
+        params: &params,
+        nx: n_lat,
+        ny: n_lat,
+        dx,
+        channels: chv,
+        focus,
+        half_life_s: half_life_h * 3600.0,
+        delay_s: topical.applied_after_needling_min * 60.0,
+        c0,
+        v0_um: v0,
+        infinite: topical.infinite_dose,
+        evaporation_um_per_s: evap,
+        v_min_um: v0 * settings.nonvolatile_fraction,
+        settings,
+        threads,
+    };
+    let mut outputs: Vec<f64> = settings.output_times_h.clone();
+    if outputs
+        .last()
+        .is_none_or(|&t| (t - settings.duration_h).abs() > 1e-9)
+    {
+        outputs.push(settings.duration_h);
+    }
+    let profiles = settings.profile_times_h.clone();
+    let needled = base.run(&outputs, &profiles, Some(settings.slice_time_h))?;
+    let intact_case = Case {
+        nx: 1,
+        ny: 1,
+        channels: ch_profile(&zg),
+        focus: None,
+        threads: 1,
+        ..base
+    };
+    let intact = intact_case.run(&outputs, &profiles, None)?;
+    let af = amount_factor(params.molecular_weight_da);
+    let dose = c0 * v0 * af;
+    let er: Vec<f64> = needled
+        .series
+        .delivered_ug_per_cm2
+        .iter()
+        .zip(&intact.series.delivered_ug_per_cm2)
+        .map(|(n, i)| n / i.max(1e-12 * dose))
+        .collect();
+    let centres = zg.centres_um();
+    let mw = params.molecular_weight_da;
+    let profs = profiles
+        .iter()
+        .enumerate()
+        .map(|(p, &t)| DepthProfile {
+            time_h: t,
+            depth_um: centres.clone(),
+            needled_mean_ug_per_ml: needled.mean_profiles[p].iter().map(|c| c * mw).collect(),
+            needled_channel_ug_per_ml: needled.column_profiles[p].iter().map(|c| c * mw).collect(),
+            intact_ug_per_ml: intact.mean_profiles[p].iter().map(|c| c * mw).collect(),
+        })
+        .collect();
+    let slice = needled.slice.as_ref().map(|sl| Slice {
+        time_h: settings.slice_time_h,
+        y_um: focus.map(|f| (f.1 as f64 + 0.5) * dx).unwrap_or(0.0),
+        x_um: (0..n_lat).map(|i| (i as f64 + 0.5) * dx).collect(),
+        depth_um: centres.clone(),
+        concentration_ug_per_ml: sl
+            .iter()
+            .map(|r| r.iter().map(|c| c * mw).collect())
+            .collect(),
+    });
+    // window from unit cells
+    let window = if settings.compute_window && !ids.is_empty() {
+        let intact_end = *intact.series.delivered_ug_per_cm2.last().unwrap();
+        Some(window_search(
+            channels, &ids, patch, &base, intact_end, dose,
+        )?)
+    } else {
+        None
+    };
+    let dz_min = zg.dz_um.iter().cloned().fold(f64::INFINITY, f64::min);
+    let dz_max = zg.dz_um.iter().cloned().fold(0.0, f64::max);
+    Ok(TransportResult {
+        active: topical.canonical_name(),
+        params,
+        dose_ug_per_cm2: dose,
+        topical: topical.clone(),
+        closure_half_life_h: half_life_h,
+        channels_in_window: in_window.len(),
+        open_area_fraction,
+        grid: GridInfo {
+            cells: [n_lat, n_lat, nz],
+            dx_um: dx,
+            domain_width_um: width,
+            domain_depth_um: depth,
+            dz_range_um: [dz_min, dz_max],
+        },
+        times_h: outputs,
+        max_conservation_rel_error: needled.max_cons.max(intact.max_cons),
+        steps: [needled.steps, intact.steps],
+        needled: needled.series,
+        intact: intact.series,
+        enhancement_ratio: er,
+        profiles: profs,
+        slice,
+        window,
+    })
+}
+
+fn window_search(
+    channels: &ChannelSet,
+    ids: &[usize],
+    patch: Patch,
+    base: &Case,
+    intact_end: f64,
+    _dose: f64,
+) -> Result<Window, TransportError> {
+    let set = base.settings;
+    let dx = base.dx;
+    let mut by_depth: Vec<usize> = ids.to_vec();
+    by_depth.sort_by(|&a, &b| {
+        channels.depth_um[a]
+            .partial_cmp(&channels.depth_um[b])
+            .unwrap()
+    });
+    let rep = by_depth[by_depth.len() / 2];
+    let spacing = (patch.area_um2() / ids.len() as f64).sqrt();
+    let n = ((spacing / dx).round() as usize)
+        .max(((channels.diameter_at_depth_um(rep, 0.0) / dx).ceil() as usize) + 2)
+        .max(3);
+    let side = n as f64 * dx;
+    // place the representative channel at the cell centre
+    let offset = (
+        channels.x_um[rep] - 0.5 * side,
+        channels.y_um[rep] - 0.5 * side,
+    );
+    let (idx, phi0) = rasterise_channels(channels, &[rep], offset, n, n, dx, base.zg, false);
+    let mut chv = base.channels.clone();
+    chv.idx = idx;
+    chv.phi0 = phi0;
+    let only_end = [set.duration_h];
+    let delivered_at = |delay_min: f64| -> Result<f64, TransportError> {
+        let case = Case {
+            nx: n,
+            ny: n,
+            channels: chv.clone(),
+            focus: None,
+            delay_s: delay_min * 60.0,
+            threads: base.threads,
+            ..*base
+        };
+        let o = case.run(&only_end, &[], None)?;
+        Ok(*o.series.delivered_ug_per_cm2.last().unwrap() - intact_end)
+    };
+    let mut pts: Vec<(f64, f64)> = vec![(0.0, delivered_at(0.0)?)];
+    let b0 = pts[0].1;
+    let mut window = None;
+    if b0 > 0.0 {
+        let mut lo = 0.0;
+        let mut d = 15.0;
+        let mut hi: Option<f64> = None;
+        while d <= 20160.0 {
+            let b = delivered_at(d)?;
+            pts.push((d, b));
+            if b < 0.5 * b0 {
+                hi = Some(d);
+                break;
+            }
+            lo = d;
+            d *= 2.0;
+        }
+        if let Some(mut hi) = hi {
+            for _ in 0..6 {
+                let mid = if lo > 0.0 { (lo * hi).sqrt() } else { 0.5 * hi };
+                let b = delivered_at(mid)?;
+                pts.push((mid, b));
+                if b < 0.5 * b0 { hi = mid } else { lo = mid }
+            }
+            window = Some(0.5 * (lo + hi));
+        }
+    }
+    pts.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap());
+    Ok(Window {
+        delays_min: pts.iter().map(|p| p.0).collect(),
+        benefit_ug_per_cm2: pts.iter().map(|p| p.1).collect(),
+        benefit_fraction: pts
+            .iter()
+            .map(|p| if b0 > 0.0 { p.1 / b0 } else { 0.0 })
+            .collect(),
+        window_min: window,
+        unit_cell_um: side,
+    })
+}

@@ -1,0 +1,365 @@
+//! The scenario tables this crate owns: `[topical]` ([`TopicalSpec`]) and `[transport]`
+//! ([`TransportSettings`]). Keys carry their units.
+
+use crate::catalogue;
+use crate::error::{TransportError, check};
+use crate::physchem::Physchem;
+use crate::solver::{BottomBoundary, LateralBoundary};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The topical product applied after needling (the scenario's `[topical]` table).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TopicalSpec {
+    /// Catalogue name (e.g. `niacinamide`, `tranexamic_acid`, `hyaluronic_acid_1mda`, `egf`) or a
+    /// free name (then `molecular_weight_da` and `log_p` are required).
+    #[serde(default = "d_name")]
+    pub name: String,
+    /// Molecular weight, Da: overrides the catalogue; required for a free name. (10, 1e7].
+    #[serde(default)]
+    pub molecular_weight_da: Option<f64>,
+    /// log10 octanol/water partition coefficient: overrides the catalogue; required for a free
+    /// name. [−8, 8].
+    #[serde(default)]
+    pub log_p: Option<f64>,
+    /// Hydrodynamic radius, nm (optional; default: catalogue value or equivalent sphere from MW).
+    #[serde(default)]
+    pub hydrodynamic_radius_nm: Option<f64>,
+    /// Concentration of the active in the vehicle, mg/mL. (0, 1000].
+    #[serde(default = "d_conc")]
+    pub concentration_mg_per_ml: f64,
+    /// Vehicle volume applied, µL/cm² (finite dose). (0, 1000]. OECD 428 finite doses are
+    /// ≤ 10 µL/cm²; the default 5 µL/cm² is assumed.
+    #[serde(default = "d_vol")]
+    pub vehicle_volume_ul_per_cm2: f64,
+    /// Occluded (covered) application: no evaporation, and channels reseal with the occluded
+    /// kinetics (slower).
+    #[serde(default)]
+    pub occluded: bool,
+    /// Infinite dose: the vehicle concentration stays constant.
+    #[serde(default)]
+    pub infinite_dose: bool,
+    /// Delay between needling and application, min. [0, 20160] (two weeks).
+    #[serde(default)]
+    pub applied_after_needling_min: f64,
+}
+
+fn d_name() -> String {
+    "niacinamide".into()
+}
+fn d_conc() -> f64 {
+    50.0
+}
+fn d_vol() -> f64 {
+    5.0
+}
+
+impl Default for TopicalSpec {
+    fn default() -> Self {
+        TopicalSpec {
+            name: d_name(),
+            molecular_weight_da: None,
+            log_p: None,
+            hydrodynamic_radius_nm: None,
+            concentration_mg_per_ml: d_conc(),
+            vehicle_volume_ul_per_cm2: d_vol(),
+            occluded: false,
+            infinite_dose: false,
+            applied_after_needling_min: 0.0,
+        }
+    }
+}
+
+impl TopicalSpec {
+    /// A catalogue active with default dose settings.
+    pub fn named(name: &str) -> TopicalSpec {
+        TopicalSpec {
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Check every field; errors name the field, value and allowed range.
+    pub fn validate(&self) -> Result<(), TransportError> {
+        check(
+            "concentration_mg_per_ml",
+            self.concentration_mg_per_ml,
+            1e-9,
+            1000.0,
+            "(0, 1000]",
+        )?;
+        check(
+            "vehicle_volume_ul_per_cm2",
+            self.vehicle_volume_ul_per_cm2,
+            1e-6,
+            1000.0,
+            "(0, 1000]",
+        )?;
+        check(
+            "applied_after_needling_min",
+            self.applied_after_needling_min,
+            0.0,
+            20160.0,
+            "[0, 20160]",
+        )?;
+        if let Some(mw) = self.molecular_weight_da {
+            check("molecular_weight_da", mw, 10.0, 1e7, "[10, 1e7]")?;
+        }
+        if let Some(lp) = self.log_p {
+            check("log_p", lp, -8.0, 8.0, "[-8, 8]")?;
+        }
+        if let Some(r) = self.hydrodynamic_radius_nm {
+            check("hydrodynamic_radius_nm", r, 0.05, 1000.0, "[0.05, 1000]")?;
+        }
+        self.physchem().map(|_| ())
+    }
+
+    /// Resolve physico-chemistry: catalogue entry with overrides, or the free-name fields.
+    pub fn physchem(&self) -> Result<Physchem, TransportError> {
+        if let Some(a) = catalogue::find(&self.name) {
+            let mut p = a.physchem();
+            if let Some(mw) = self.molecular_weight_da {
+                p.molecular_weight_da = mw;
+            }
+            if let Some(lp) = self.log_p {
+                p.log_p = lp;
+            }
+            if self.hydrodynamic_radius_nm.is_some() {
+                p.hydrodynamic_radius_nm = self.hydrodynamic_radius_nm;
+            }
+            Ok(p)
+        } else {
+            match (self.molecular_weight_da, self.log_p) {
+                (Some(mw), Some(lp)) => Ok(Physchem {
+                    molecular_weight_da: mw,
+                    log_p: lp,
+                    hydrodynamic_radius_nm: self.hydrodynamic_radius_nm,
+                    unbound_fraction: 1.0,
+                    unionised_fraction: 1.0,
+                }),
+                _ => Err(TransportError::UnknownActive {
+                    name: self.name.clone(),
+                    known: catalogue::names(),
+                }),
+            }
+        }
+    }
+
+    /// Canonical name (catalogue name if found, else as given).
+    pub fn canonical_name(&self) -> String {
+        catalogue::find(&self.name)
+            .map(|a| a.name.to_string())
+            .unwrap_or_else(|| self.name.clone())
+    }
+}
+
+/// Numerical and physiological settings of a transport run (the scenario's `[transport]` table).
+/// Every field has a default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct TransportSettings {
+    /// Lateral cell size, µm. [1, 200]. Default 10 (resolves a 50 µm channel with 5 cells).
+    pub lateral_resolution_um: f64,
+    /// Side of the square window of the patch that is simulated in 3D, µm (clipped to the
+    /// patch). [20, 20000]. Default 1000.
+    pub domain_width_um: f64,
+    /// Cells across the stratum corneum. [2, 100]. Default 6.
+    pub sc_cells: usize,
+    /// Cell size in the viable epidermis and at the top of each deeper layer, µm. [0.5, 50].
+    pub epidermis_dz_um: f64,
+    /// Largest cell size in depth, µm. [1, 500].
+    pub max_dz_um: f64,
+    /// Growth ratio of cell sizes with depth below the epidermis. [1, 2].
+    pub dz_growth: f64,
+    /// Depth of the domain, µm (default: the bottom of the dermis, or 200 µm below the deepest
+    /// channel if deeper, capped at the tissue stack).
+    pub domain_depth_um: Option<f64>,
+    /// Simulated time after application, h. (0, 720].
+    pub duration_h: f64,
+    /// Output times after application, h (increasing, ≤ duration; the duration is always added).
+    pub output_times_h: Vec<f64>,
+    /// Times of the depth profiles, h.
+    pub profile_times_h: Vec<f64>,
+    /// Time of the depth slice through a channel, h.
+    pub slice_time_h: f64,
+    /// First time step, s. [1e-4, 600].
+    pub dt_initial_s: f64,
+    /// Largest time step, s. [0.1, 36000].
+    pub dt_max_s: f64,
+    /// Largest growth of the step from one step to the next. [1, 3].
+    pub dt_growth: f64,
+    /// Target local relative error per step of the delivered and absorbed amounts. [1e-6, 0.5].
+    pub tolerance: f64,
+    /// Side boundary.
+    pub lateral_boundary: LateralBoundary,
+    /// Bottom boundary.
+    pub bottom_boundary: BottomBoundary,
+    /// Channel closure half-life without occlusion, h. Default 1.04 h: the barrier (TEWL) is
+    /// back (open fraction ≤ 5 %) 4.5 h after DermaRoller poration (Kalluri, Kolli, Banga 2011,
+    /// AAPS J 13:473, abstract: 4–5 h).
+    pub closure_half_life_open_h: f64,
+    /// Channel closure half-life under occlusion, h. Default 23.7 h: predicted micropore closure
+    /// half-life in human upper arm (PMC8259462, abstract; 20.2–25.9 h across sites).
+    pub closure_half_life_occluded_h: f64,
+    /// Dermal clearance rate, 1/h (default from MW, see `physchem::dermal_clearance_per_s`).
+    pub clearance_per_h: Option<f64>,
+    /// Evaporation of an open (non-occluded) vehicle, µL·cm⁻²·h⁻¹. Assumed 1.0. [0, 100].
+    pub evaporation_ul_per_cm2_per_h: f64,
+    /// Fraction of the vehicle volume that does not evaporate. Assumed 0.2. (0, 1].
+    pub nonvolatile_fraction: f64,
+    /// Compute the application window (extra unit-cell runs).
+    pub compute_window: bool,
+    /// Worker threads (0: all available).
+    pub threads: usize,
+    /// Memory limit for the grid, GiB. (0, 1024].
+    pub max_memory_gib: f64,
+}
+
+impl Default for TransportSettings {
+    fn default() -> Self {
+        TransportSettings {
+            lateral_resolution_um: 10.0,
+            domain_width_um: 1000.0,
+            sc_cells: 6,
+            epidermis_dz_um: 5.0,
+            max_dz_um: 40.0,
+            dz_growth: 1.2,
+            domain_depth_um: None,
+            duration_h: 24.0,
+            output_times_h: vec![0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 12.0, 24.0],
+            profile_times_h: vec![1.0, 24.0],
+            slice_time_h: 1.0,
+            dt_initial_s: 0.5,
+            dt_max_s: 600.0,
+            dt_growth: 1.3,
+            tolerance: 2e-3,
+            lateral_boundary: LateralBoundary::NoFlux,
+            bottom_boundary: BottomBoundary::NoFlux,
+            closure_half_life_open_h: 4.5 * std::f64::consts::LN_2 / 20f64.ln(),
+            closure_half_life_occluded_h: 23.7,
+            clearance_per_h: None,
+            evaporation_ul_per_cm2_per_h: 1.0,
+            nonvolatile_fraction: 0.2,
+            compute_window: true,
+            threads: 0,
+            max_memory_gib: 8.0,
+        }
+    }
+}
+
+impl TransportSettings {
+    /// Check every field; errors name the field, value and allowed range.
+    pub fn validate(&self) -> Result<(), TransportError> {
+        check(
+            "lateral_resolution_um",
+            self.lateral_resolution_um,
+            1.0,
+            200.0,
+            "[1, 200]",
+        )?;
+        check(
+            "domain_width_um",
+            self.domain_width_um,
+            20.0,
+            20000.0,
+            "[20, 20000]",
+        )?;
+        check("sc_cells", self.sc_cells as f64, 2.0, 100.0, "[2, 100]")?;
+        check(
+            "epidermis_dz_um",
+            self.epidermis_dz_um,
+            0.5,
+            50.0,
+            "[0.5, 50]",
+        )?;
+        check("max_dz_um", self.max_dz_um, 1.0, 500.0, "[1, 500]")?;
+        check("dz_growth", self.dz_growth, 1.0, 2.0, "[1, 2]")?;
+        if let Some(d) = self.domain_depth_um {
+            check("domain_depth_um", d, 20.0, 20000.0, "[20, 20000]")?;
+        }
+        check("duration_h", self.duration_h, 1e-3, 720.0, "(0, 720]")?;
+        let mut prev = 0.0;
+        for &t in &self.output_times_h {
+            check(
+                "output_times_h",
+                t,
+                1e-6,
+                self.duration_h,
+                "(0, duration_h], increasing",
+            )?;
+            if t <= prev {
+                return Err(TransportError::Settings(format!(
+                    "output_times_h must increase; {t} follows {prev}"
+                )));
+            }
+            prev = t;
+        }
+        for &t in &self.profile_times_h {
+            check(
+                "profile_times_h",
+                t,
+                1e-6,
+                self.duration_h,
+                "(0, duration_h]",
+            )?;
+        }
+        check(
+            "slice_time_h",
+            self.slice_time_h,
+            1e-6,
+            self.duration_h,
+            "(0, duration_h]",
+        )?;
+        check(
+            "dt_initial_s",
+            self.dt_initial_s,
+            1e-4,
+            600.0,
+            "[1e-4, 600]",
+        )?;
+        check("dt_max_s", self.dt_max_s, 0.1, 36000.0, "[0.1, 36000]")?;
+        check("dt_growth", self.dt_growth, 1.0, 3.0, "[1, 3]")?;
+        check("tolerance", self.tolerance, 1e-6, 0.5, "[1e-6, 0.5]")?;
+        check(
+            "closure_half_life_open_h",
+            self.closure_half_life_open_h,
+            1e-3,
+            1000.0,
+            "[0.001, 1000]",
+        )?;
+        check(
+            "closure_half_life_occluded_h",
+            self.closure_half_life_occluded_h,
+            1e-3,
+            1000.0,
+            "[0.001, 1000]",
+        )?;
+        if let Some(c) = self.clearance_per_h {
+            check("clearance_per_h", c, 0.0, 1000.0, "[0, 1000]")?;
+        }
+        check(
+            "evaporation_ul_per_cm2_per_h",
+            self.evaporation_ul_per_cm2_per_h,
+            0.0,
+            100.0,
+            "[0, 100]",
+        )?;
+        check(
+            "nonvolatile_fraction",
+            self.nonvolatile_fraction,
+            1e-3,
+            1.0,
+            "(0, 1]",
+        )?;
+        check("threads", self.threads as f64, 0.0, 1024.0, "[0, 1024]")?;
+        check(
+            "max_memory_gib",
+            self.max_memory_gib,
+            1e-3,
+            1024.0,
+            "(0, 1024]",
+        )?;
+        Ok(())
+    }
+}
