@@ -2,6 +2,7 @@
 pub mod catalogue;
 pub mod error;
 pub mod grid;
+pub mod membrane;
 pub mod physchem;
 pub mod simulate;
 pub mod solver;

@@ -184,3 +184,141 @@ fn finite_dose_depletes_as_the_crank_series_says() {
     }
     assert!(worst < 0.01, "{worst}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Manufactured solution with variable coefficients (3D, no-flux box of side 1 µm):
+// u = c/K = e^(−t)·cos πx·cos πy·cos πz, D·K = a = 1 + 0.5x + 0.25y² + 0.3z, K = 1 + 0.3xyz,
+// source S = ∂c/∂t − ∇·(a∇u) = −K·u − ∇a·∇u + 3π²·a·u.
+
+fn mms_run(n: usize, dt: f64, t_end: f64) -> Vec<f64> {
+    use std::f64::consts::PI;
+    let h = 1.0 / n as f64;
+    let mut s = Solver::new(SolverSpec {
+        nx: n,
+        ny: n,
+        dx_um: h,
+        dy_um: h,
+        dz_um: vec![h; n],
+        layer: vec![2; n],
+        d_um2_per_s: vec![1.0; n],
+        k: vec![1.0; n],
+        lambda_per_s: vec![0.0; n],
+        lateral: LateralBoundary::NoFlux,
+        bottom: BottomBoundary::NoFlux,
+        vehicle: Vehicle {
+            coupled: false,
+            infinite: true,
+            partition: 1.0,
+            volume_um: 1.0,
+            amount: 0.0,
+            infinite_concentration: 0.0,
+        },
+        threads: 2,
+    });
+    let x = |i: usize| (i as f64 + 0.5) * h;
+    let a = |x: f64, y: f64, z: f64| 1.0 + 0.5 * x + 0.25 * y * y + 0.3 * z;
+    let kf = |x: f64, y: f64, z: f64| 1.0 + 0.3 * x * y * z;
+    let u = |x: f64, y: f64, z: f64, t: f64| {
+        (-t).exp() * (PI * x).cos() * (PI * y).cos() * (PI * z).cos()
+    };
+    for k in 0..n {
+        for j in 0..n {
+            for i in 0..n {
+                let ix = (k * n + j) * n + i;
+                let (xx, yy, zz) = (x(i), x(j), x(k));
+                s.dk[ix] = a(xx, yy, zz) as f32;
+                s.cap[ix] = kf(xx, yy, zz) as f32;
+                s.c[ix] = s.cap[ix] as f64 * u(xx, yy, zz, 0.0);
+            }
+        }
+    }
+    let steps = (t_end / dt).round() as usize;
+    for m in 1..=steps {
+        let t = m as f64 * dt;
+        s.add_source(dt, |i, j, k| {
+            let (xx, yy, zz) = (x(i), x(j), x(k));
+            let e = (-t).exp();
+            let uu = u(xx, yy, zz, t);
+            let gx = -PI * e * (PI * xx).sin() * (PI * yy).cos() * (PI * zz).cos();
+            let gy = -PI * e * (PI * xx).cos() * (PI * yy).sin() * (PI * zz).cos();
+            let gz = -PI * e * (PI * xx).cos() * (PI * yy).cos() * (PI * zz).sin();
+            let grad_a_dot = 0.5 * gx + 0.5 * yy * gy + 0.3 * gz;
+            -kf(xx, yy, zz) * uu - grad_a_dot + 3.0 * PI * PI * a(xx, yy, zz) * uu
+        });
+        s.step(dt);
+    }
+    // error field: c − K·u_exact
+    let mut err = vec![0.0; n * n * n];
+    for k in 0..n {
+        for j in 0..n {
+            for i in 0..n {
+                let ix = (k * n + j) * n + i;
+                err[ix] = s.c[ix] - s.cap[ix] as f64 * u(x(i), x(j), x(k), t_end);
+            }
+        }
+    }
+    err
+}
+
+fn max_abs(v: &[f64]) -> f64 {
+    v.iter().fold(0.0, |m, x| m.max(x.abs()))
+}
+
+#[test]
+fn manufactured_solution_orders_in_space_and_time() {
+    let t_end = 0.1;
+    // space (with dt ∝ h², so the O(dt) splitting/time error scales like h² too)
+    let mut e_prev = None;
+    let mut orders = vec![];
+    for &n in &[8usize, 16, 32] {
+        let h = 1.0 / n as f64;
+        let dt = t_end / (t_end / (0.4 * h * h)).round();
+        let e = max_abs(&mms_run(n, dt, t_end));
+        if let Some(p) = e_prev {
+            let o = f64::log2(p / e);
+            orders.push(o);
+            println!("MMS space: n = {n:3}, max error {e:.3e}, observed order {o:.2}");
+        } else {
+            println!("MMS space: n = {n:3}, max error {e:.3e}");
+        }
+        e_prev = Some(e);
+    }
+    assert!(
+        orders.iter().all(|&o| o > 1.8 && o < 2.3),
+        "space orders {orders:?}"
+    );
+    // time: fixed grid, self-convergence (spatial error cancels in the differences)
+    let n = 12;
+    let sols: Vec<Vec<f64>> = [10usize, 20, 40, 80]
+        .iter()
+        .map(|&m| {
+            let dt = t_end / m as f64;
+            // return the solution itself: error + exact, exact cancels in differences
+            mms_run(n, dt, t_end)
+        })
+        .collect();
+    let mut t_orders = vec![];
+    for w in 0..2 {
+        let d1: Vec<f64> = sols[w]
+            .iter()
+            .zip(&sols[w + 1])
+            .map(|(a, b)| a - b)
+            .collect();
+        let d2: Vec<f64> = sols[w + 1]
+            .iter()
+            .zip(&sols[w + 2])
+            .map(|(a, b)| a - b)
+            .collect();
+        let o = f64::log2(max_abs(&d1) / max_abs(&d2));
+        println!(
+            "MMS time: dt = {:.2e} → {:.2e}, observed order {o:.2}",
+            t_end / [10., 20., 40.][w],
+            t_end / [20., 40., 80.][w]
+        );
+        t_orders.push(o);
+    }
+    assert!(
+        t_orders.iter().all(|&o| o > 0.85 && o < 1.2),
+        "time orders {t_orders:?}"
+    );
+}
