@@ -259,3 +259,12 @@ fn outputs_cover_every_variable_layer_and_the_required_summary() {
     // session times are hit exactly
     assert!(r.time_courses.t_d.iter().any(|&t| (t - 14.0).abs() < 1e-12));
 }
+
+/// The public bench function runs and reports finite, positive figures (no timing assertion).
+#[test]
+#[ignore = "slow-ish (≈ 2 s); run with --ignored"]
+fn bench_reports_figures() {
+    let b = mnsim_healing::bench(2).unwrap();
+    eprintln!("{}", serde_json::to_string(&b).unwrap());
+    assert!(b.wall_s > 0.0 && b.cost_per_cell_day_us.is_finite() && b.cells > 0);
+}
