@@ -516,6 +516,10 @@ mod tests {
         };
         let p = generate(&dev, &proto, patch, 11);
         let c = coverage(&p, patch, 1, 70.0, 250.0);
+        println!(
+            "DV06: model {:.1} holes/cm² vs published ~250",
+            c.holes_per_cm2_per_session
+        );
         assert!(
             (c.holes_per_cm2_per_session - 250.0).abs() < 50.0,
             "{:.0} holes/cm²",

@@ -1,0 +1,201 @@
+//! The `mnsim` binary end to end, as a user runs it.
+
+use assert_cmd::Command;
+use std::path::Path;
+
+fn mnsim() -> Command {
+    Command::cargo_bin("mnsim").expect("binary built")
+}
+
+fn workspace() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+}
+
+#[test]
+fn default_run_writes_a_complete_stamped_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    let o = mnsim()
+        .args(["run", "--quiet", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("mean_depth_um") && stdout.contains("holes_per_cm2_per_session"),
+        "{stdout}"
+    );
+    for f in [
+        "manifest.json",
+        "results.json",
+        "punctures.csv",
+        "layers.csv",
+        "puncture_map.svg",
+    ] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["mnsim_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(m["seed"], 20_261_125);
+    assert_eq!(
+        m["scenario"]["device"]["needle_count"], 12,
+        "defaults are written into the resolved scenario"
+    );
+    assert!(
+        m["scenario_toml"]
+            .as_str()
+            .unwrap()
+            .contains("needle_length_um = 1500")
+    );
+    assert!(m["git_revision"].is_string() && m["wall_time_s"].as_f64().unwrap() >= 0.0);
+    let svg = std::fs::read_to_string(out.join("puncture_map.svg")).unwrap();
+    assert!(
+        svg.contains("<svg")
+            && svg.contains("Puncture map")
+            && svg.contains("depth below surface (µm)")
+    );
+    let header = std::fs::read_to_string(out.join("punctures.csv"))
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        header,
+        "puncture,session,pass,needle,x_um,y_um,time_s,angle_deg,depth_um,deepest_layer,surface_diameter_um"
+    );
+}
+
+#[test]
+fn existing_folder_is_kept_without_force_and_replaced_with_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("precious.txt"), "keep me").unwrap();
+    let o = mnsim()
+        .args(["run", "--quiet", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
+    assert!(out.join("precious.txt").exists());
+    mnsim()
+        .args(["run", "--quiet", "--force", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(!out.join("precious.txt").exists() && out.join("manifest.json").exists());
+}
+
+#[test]
+fn bad_scenario_fails_cleanly_and_leaves_nothing_behind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        mnsim_scenario_default().replace("frequency_hz = 90", "frequency_hz = 0"),
+    )
+    .unwrap();
+    let out = tmp.path().join("run");
+    let o = mnsim()
+        .arg("run")
+        .arg(&bad)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("bad.toml:")
+            && err.contains("device.frequency_hz")
+            && err.contains("[1, 300]"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"));
+    assert!(!out.exists());
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).unwrap().count(),
+        1,
+        "only bad.toml remains"
+    );
+}
+
+fn mnsim_scenario_default() -> String {
+    let o = mnsim()
+        .args(["scenario", "--print-default"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    String::from_utf8(o.stdout).unwrap()
+}
+
+#[test]
+fn printed_default_checks_and_schema_is_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("mine.toml");
+    std::fs::write(&f, mnsim_scenario_default()).unwrap();
+    mnsim().arg("check").arg(&f).assert().success();
+    let o = mnsim().args(["scenario", "--schema"]).output().unwrap();
+    let schema: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(schema["properties"]["device"].is_object());
+    assert!(schema.to_string().contains("needle_length_um"));
+}
+
+#[test]
+fn every_worked_example_checks() {
+    let dir = workspace().join("scenarios");
+    let mut n = 0;
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "toml") {
+            mnsim().arg("check").arg(&p).assert().success();
+            n += 1;
+        }
+    }
+    assert!(n >= 6);
+}
+
+#[test]
+fn json_output_is_machine_readable() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("r");
+    let o = mnsim()
+        .args(["run", "--json", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("stdout is JSON only");
+    assert_eq!(v["figures"]["depth_fraction"]["unit"], "fraction");
+    assert!(v["figures"]["mean_depth_um"]["value"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn missing_file_directory_and_garbage_are_clear_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (arg, needle) in [
+        (tmp.path().join("nope.toml"), "nope.toml: cannot read"),
+        (tmp.path().to_path_buf(), "is a directory"),
+    ] {
+        let o = mnsim().arg("check").arg(&arg).output().unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains(needle),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let g = tmp.path().join("g.toml");
+    std::fs::write(&g, [0xffu8, 0xfe, 0x00, 0x01]).unwrap();
+    let o = mnsim().arg("check").arg(&g).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("panicked"));
+}
