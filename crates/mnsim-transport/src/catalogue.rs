@@ -158,11 +158,7 @@ pub fn find(name: &str) -> Option<&'static Active> {
 
 /// Canonical names, comma separated.
 pub fn names() -> String {
-    CATALOGUE
-        .iter()
-        .map(|a| a.name)
-        .collect::<Vec<_>>()
-        .join(", ")
+    CATALOGUE.iter().map(|a| a.name).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]

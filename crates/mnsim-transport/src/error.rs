@@ -63,10 +63,6 @@ pub(crate) fn check(
     if value.is_finite() && value >= lo && value <= hi {
         Ok(value)
     } else {
-        Err(TransportError::OutOfRange {
-            field,
-            value,
-            allowed,
-        })
+        Err(TransportError::OutOfRange { field, value, allowed })
     }
 }

@@ -25,10 +25,7 @@ impl ZGrid {
 
     /// Cell-centre depths, µm.
     pub fn centres_um(&self) -> Vec<f64> {
-        self.faces_um
-            .windows(2)
-            .map(|w| 0.5 * (w[0] + w[1]))
-            .collect()
+        self.faces_um.windows(2).map(|w| 0.5 * (w[0] + w[1])).collect()
     }
 
     /// Uniform grid of `n` cells over `[0, depth_um]`, all in layer `layer`.
@@ -195,10 +192,7 @@ mod tests {
         };
         let g = ZGrid::graded(&l, 1085.0, 6, 5.0, 40.0, 1.2).unwrap();
         for b in l.bottoms_um().iter().take(4) {
-            assert!(
-                g.faces_um.iter().any(|f| (f - b).abs() < 1e-9),
-                "no face at {b}"
-            );
+            assert!(g.faces_um.iter().any(|f| (f - b).abs() < 1e-9), "no face at {b}");
         }
         assert!((g.faces_um.last().unwrap() - 1085.0).abs() < 1e-9);
         assert!(g.dz_um.iter().all(|&d| d > 0.0 && d <= 40.0 + 1e-9));

@@ -1,4 +1,5 @@
 //! # mnsim-transport
+pub mod bench;
 pub mod catalogue;
 pub mod error;
 pub mod grid;

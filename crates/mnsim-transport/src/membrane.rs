@@ -12,11 +12,7 @@ pub const EPIDERMAL_MEMBRANE_VE_UM: f64 = 50.0;
 /// dose into a perfect sink, solved with the FV solver (`cells_per_layer` cells each). Backward
 /// Euler with very long steps reaches the steady state of the 1-D problem exactly (no splitting
 /// in 1-D), so a few steps of 10¹⁵ s suffice.
-pub fn steady_kp_cm_per_h(
-    p: &TransportParams,
-    layers: &[(f64, usize)],
-    cells_per_layer: usize,
-) -> f64 {
+pub fn steady_kp_cm_per_h(p: &TransportParams, layers: &[(f64, usize)], cells_per_layer: usize) -> f64 {
     let mut dz = vec![];
     let mut d = vec![];
     let mut k = vec![];

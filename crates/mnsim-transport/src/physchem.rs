@@ -68,10 +68,7 @@ pub const CLEARANCE_LYMPH_PER_S: f64 = 1.0e-5;
 /// log10 kp[cm/s] = −6.3 + 0.71·log Kow − 0.0061·MW (Potts & Guy 1992, Pharm Res 9:663–669),
 /// plus log10 3600 to give cm/h. Not floored.
 pub fn potts_guy_log_kp_cm_per_h(mw_da: f64, log_p: f64) -> f64 {
-    POTTS_GUY_INTERCEPT_CM_PER_S
-        + LOG10_S_PER_H
-        + POTTS_GUY_LOGP_SLOPE * log_p
-        + POTTS_GUY_MW_SLOPE * mw_da
+    POTTS_GUY_INTERCEPT_CM_PER_S + LOG10_S_PER_H + POTTS_GUY_LOGP_SLOPE * log_p + POTTS_GUY_MW_SLOPE * mw_da
 }
 
 /// Stratum corneum / water partition coefficient, two-phase (lipid + keratin) plus water:
@@ -111,9 +108,7 @@ pub fn equivalent_sphere_radius_nm(mw_da: f64) -> f64 {
 
 /// Stokes–Einstein aqueous diffusivity at skin temperature, µm²·s⁻¹: D = k_B·T / (6π·η·r).
 pub fn stokes_einstein_um2_per_s(radius_nm: f64) -> f64 {
-    K_BOLTZMANN * SKIN_TEMPERATURE_K
-        / (6.0 * std::f64::consts::PI * WATER_VISCOSITY_PA_S * radius_nm * 1.0e-9)
-        * 1.0e12
+    K_BOLTZMANN * SKIN_TEMPERATURE_K / (6.0 * std::f64::consts::PI * WATER_VISCOSITY_PA_S * radius_nm * 1.0e-9) * 1.0e12
 }
 
 /// First-order dermal clearance rate constant, s⁻¹:
@@ -176,8 +171,7 @@ impl TransportParams {
     /// D_sc = kp·h_ref/K_sc so that a membrane of thickness h_ref has exactly the Potts–Guy kp
     /// (steady flux K·D·ΔC/h).
     pub fn from_physchem(p: &Physchem, clearance_override_per_s: Option<f64>) -> TransportParams {
-        let log_kp =
-            potts_guy_log_kp_cm_per_h(p.molecular_weight_da, p.log_p).max(LOG_KP_FLOOR_CM_PER_H);
+        let log_kp = potts_guy_log_kp_cm_per_h(p.molecular_weight_da, p.log_p).max(LOG_KP_FLOOR_CM_PER_H);
         let kp_um_s = 10f64.powf(log_kp) * UM_PER_S_PER_CM_PER_H;
         let k_sc = sc_water_partition(p.log_p);
         let d_sc = kp_um_s * SC_REFERENCE_THICKNESS_UM / k_sc;
@@ -201,8 +195,7 @@ impl TransportParams {
             d_sub_um2_per_s: d_ve,
             d_aq_um2_per_s: d_aq,
             k_channel: 1.0,
-            clearance_per_s: clearance_override_per_s
-                .unwrap_or_else(|| dermal_clearance_per_s(p.molecular_weight_da)),
+            clearance_per_s: clearance_override_per_s.unwrap_or_else(|| dermal_clearance_per_s(p.molecular_weight_da)),
         }
     }
 

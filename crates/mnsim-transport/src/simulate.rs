@@ -153,11 +153,7 @@ impl TransportResult {
         let last = |v: &Vec<f64>| v.last().copied().unwrap_or(0.0);
         let n = &self.needled;
         let mut s = vec![
-            (
-                "transport_dose".into(),
-                self.dose_ug_per_cm2,
-                "ug/cm2".into(),
-            ),
+            ("transport_dose".into(), self.dose_ug_per_cm2, "ug/cm2".into()),
             (
                 "transport_delivered_needled".into(),
                 last(&n.delivered_ug_per_cm2),
@@ -190,10 +186,7 @@ impl TransportResult {
             ),
             (
                 "transport_peak_flux_needled".into(),
-                n.flux_into_skin_ug_per_cm2_per_h
-                    .iter()
-                    .cloned()
-                    .fold(0.0, f64::max),
+                n.flux_into_skin_ug_per_cm2_per_h.iter().cloned().fold(0.0, f64::max),
                 "ug/cm2/h".into(),
             ),
             (
@@ -280,11 +273,7 @@ impl Case<'_> {
                 infinite: self.infinite,
                 partition: 1.0,
                 volume_um: self.v0_um,
-                amount: if self.infinite {
-                    0.0
-                } else {
-                    self.c0 * self.v0_um
-                },
+                amount: if self.infinite { 0.0 } else { self.c0 * self.v0_um },
                 infinite_concentration: self.c0,
             },
             threads: self.threads,
@@ -303,12 +292,7 @@ impl Case<'_> {
 
     /// Run to each target time (sorted); record series at `outputs`, profiles at `profiles`,
     /// the slice at `slice_t`.
-    fn run(
-        &self,
-        outputs: &[f64],
-        profiles: &[f64],
-        slice_t: Option<f64>,
-    ) -> Result<CaseOut, TransportError> {
+    fn run(&self, outputs: &[f64], profiles: &[f64], slice_t: Option<f64>) -> Result<CaseOut, TransportError> {
         let set = self.settings;
         let mut s = self.solver();
         let has_ch = !s.channels.idx.is_empty();
@@ -385,11 +369,7 @@ impl Case<'_> {
                 let skin: f64 = lay.iter().sum();
                 let a = s.acc;
                 let ser = &mut out.series;
-                let veh = if self.infinite {
-                    dose
-                } else {
-                    s.vehicle.amount
-                };
+                let veh = if self.infinite { dose } else { s.vehicle.amount };
                 ser.vehicle_ug_per_cm2.push(veh * af);
                 ser.stratum_corneum_ug_per_cm2.push(lay[0] * af);
                 ser.viable_epidermis_ug_per_cm2.push(lay[1] * af);
@@ -482,10 +462,7 @@ pub fn rasterise_channels(
                 };
                 if ci >= 0 && cj >= 0 && (ci as usize) < nx && (cj as usize) < ny {
                     let frac = (std::f64::consts::PI * r * r / (dx * dx)).min(1.0);
-                    pairs.push((
-                        (k * plane + cj as usize * nx + ci as usize) as u32,
-                        frac as f32,
-                    ));
+                    pairs.push(((k * plane + cj as usize * nx + ci as usize) as u32, frac as f32));
                 }
                 continue;
             }
@@ -568,16 +545,12 @@ pub fn simulate(
         });
     }
     let phys = topical.physchem()?;
-    let params =
-        TransportParams::from_physchem(&phys, settings.clearance_per_h.map(|c| c / 3600.0));
+    let params = TransportParams::from_physchem(&phys, settings.clearance_per_h.map(|c| c / 3600.0));
     let ids: Vec<usize> = channels
         .of_session(session)
         .filter(|&i| channels.depth_um[i] > 0.0)
         .collect();
-    let deepest = ids
-        .iter()
-        .map(|&i| channels.depth_um[i])
-        .fold(0.0, f64::max);
+    let deepest = ids.iter().map(|&i| channels.depth_um[i]).fold(0.0, f64::max);
     let l = &skin.layers;
     let depth = settings
         .domain_depth_um
@@ -592,26 +565,16 @@ pub fn simulate(
         settings.dz_growth,
     )?;
     let dx = settings.lateral_resolution_um;
-    let width = settings
-        .domain_width_um
-        .min(patch.width_um)
-        .min(patch.height_um);
+    let width = settings.domain_width_um.min(patch.width_um).min(patch.height_um);
     let n_lat = ((width / dx).round() as usize).max(1);
     let width = n_lat as f64 * dx;
     let voxels = n_lat * n_lat * zg.nz();
     let bytes = voxels * 17 + 64 * n_lat * n_lat;
     let limit = (settings.max_memory_gib * 1024f64.powi(3)) as usize;
     if bytes > limit {
-        return Err(TransportError::TooLarge {
-            voxels,
-            bytes,
-            limit,
-        });
+        return Err(TransportError::TooLarge { voxels, bytes, limit });
     }
-    let offset = (
-        0.5 * (patch.width_um - width),
-        0.5 * (patch.height_um - width),
-    );
+    let offset = (0.5 * (patch.width_um - width), 0.5 * (patch.height_um - width));
     let wrap = settings.lateral_boundary == LateralBoundary::Periodic;
     let in_window: Vec<usize> = ids
         .iter()
@@ -646,12 +609,7 @@ pub fn simulate(
         .iter()
         .map(|&i| {
             let (x, y) = (channels.x_um[i] - offset.0, channels.y_um[i] - offset.1);
-            (
-                i,
-                (x - 0.5 * width).powi(2) + (y - 0.5 * width).powi(2),
-                x,
-                y,
-            )
+            (i, (x - 0.5 * width).powi(2) + (y - 0.5 * width).powi(2), x, y)
         })
         .filter(|&(_, _, x, y)| x >= 0.0 && y >= 0.0 && x < width && y < width)
         .min_by(|a, b| a.1.partial_cmp(&b.1).unwrap())
@@ -694,10 +652,7 @@ pub fn simulate(
         threads,
     };
     let mut outputs: Vec<f64> = settings.output_times_h.clone();
-    if outputs
-        .last()
-        .is_none_or(|&t| (t - settings.duration_h).abs() > 1e-9)
-    {
+    if outputs.last().is_none_or(|&t| (t - settings.duration_h).abs() > 1e-9) {
         outputs.push(settings.duration_h);
     }
     let profiles = settings.profile_times_h.clone();
@@ -738,17 +693,12 @@ pub fn simulate(
         y_um: focus.map(|f| (f.1 as f64 + 0.5) * dx).unwrap_or(0.0),
         x_um: (0..n_lat).map(|i| (i as f64 + 0.5) * dx).collect(),
         depth_um: centres.clone(),
-        concentration_ug_per_ml: sl
-            .iter()
-            .map(|r| r.iter().map(|c| c * mw).collect())
-            .collect(),
+        concentration_ug_per_ml: sl.iter().map(|r| r.iter().map(|c| c * mw).collect()).collect(),
     });
     // window from unit cells
     let window = if settings.compute_window && !ids.is_empty() {
         let intact_end = *intact.series.delivered_ug_per_cm2.last().unwrap();
-        Some(window_search(
-            channels, &ids, patch, &base, intact_end, dose,
-        )?)
+        Some(window_search(channels, &ids, patch, &base, intact_end, dose)?)
     } else {
         None
     };
@@ -792,11 +742,7 @@ fn window_search(
     let set = base.settings;
     let dx = base.dx;
     let mut by_depth: Vec<usize> = ids.to_vec();
-    by_depth.sort_by(|&a, &b| {
-        channels.depth_um[a]
-            .partial_cmp(&channels.depth_um[b])
-            .unwrap()
-    });
+    by_depth.sort_by(|&a, &b| channels.depth_um[a].partial_cmp(&channels.depth_um[b]).unwrap());
     let rep = by_depth[by_depth.len() / 2];
     let spacing = (patch.area_um2() / ids.len() as f64).sqrt();
     let n = ((spacing / dx).round() as usize)
@@ -804,10 +750,7 @@ fn window_search(
         .max(3);
     let side = n as f64 * dx;
     // place the representative channel at the cell centre
-    let offset = (
-        channels.x_um[rep] - 0.5 * side,
-        channels.y_um[rep] - 0.5 * side,
-    );
+    let offset = (channels.x_um[rep] - 0.5 * side, channels.y_um[rep] - 0.5 * side);
     let (idx, phi0) = rasterise_channels(channels, &[rep], offset, n, n, dx, base.zg, false);
     let mut chv = base.channels.clone();
     chv.idx = idx;
@@ -857,10 +800,7 @@ fn window_search(
     Ok(Window {
         delays_min: pts.iter().map(|p| p.0).collect(),
         benefit_ug_per_cm2: pts.iter().map(|p| p.1).collect(),
-        benefit_fraction: pts
-            .iter()
-            .map(|p| if b0 > 0.0 { p.1 / b0 } else { 0.0 })
-            .collect(),
+        benefit_fraction: pts.iter().map(|p| if b0 > 0.0 { p.1 / b0 } else { 0.0 }).collect(),
         window_min: window,
         unit_cell_um: side,
     })

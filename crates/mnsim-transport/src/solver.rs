@@ -35,9 +35,10 @@
 //!
 //! # Storage and cost
 //!
-//! Flat structure-of-arrays: `c` (f64), `dk` = D·K (f32) and `cap` = K (f32) per voxel: 16 B per
-//! voxel, plus per-block scratch. Face conductances are formed on the fly from `dk` (one
-//! division per face), so nothing is recomputed when channels reseal except the few channel
+//! Flat structure-of-arrays, f32 coefficients: `c` (f64), `cap` = K, the three face
+//! conductances `gx`, `gy`, `gz` (precomputed, boundary conditions folded in) and `rdk` =
+//! 1/(D·K) (only read when channel voxels change): 28 B per voxel plus per-block scratch. When
+//! channels reseal only the channel voxels and their faces are recomputed, so nothing is recomputed when channels reseal except the few channel
 //! voxels. The x and y sweeps are fused per z-plane (the plane stays in cache); the z sweep
 //! streams once (twice for a finite dose). No allocation inside a step.
 
@@ -157,8 +158,17 @@ pub struct Solver {
     pub cap_tissue: Vec<f64>,
     /// Concentration per voxel, mol·m⁻³.
     pub c: Vec<f64>,
-    /// D·K per voxel, µm²/s.
-    pub dk: Vec<f32>,
+    /// Resistivity 1/(D·K) per voxel, s/µm².
+    pub rdk: Vec<f32>,
+    /// Face towards i+1: the harmonic mean of D·K of the two voxels, µm²/s (the sweep multiplies
+    /// by Δt/Δx²). 0 at a no-flux side; at i = nx−1 the wrap face for periodic sides.
+    pub gx: Vec<f32>,
+    /// As `gx` for the face towards j+1.
+    pub gy: Vec<f32>,
+    /// Conductance per unit area of the face below voxel (i, j, k), µm/s:
+    /// 1/(Δz_k/(2·D·K)_k + Δz_{k+1}/(2·D·K)_{k+1}); at the bottom the sink conductance
+    /// 2·(D·K)/Δz (or 0 for no flux).
+    pub gz: Vec<f32>,
     /// K per voxel.
     pub cap: Vec<f32>,
     /// Side boundaries.
@@ -181,12 +191,32 @@ pub struct Solver {
     row_sums: Vec<[f64; 8]>,
     row_schur: Vec<[f64; 2]>,
     pool: Option<rayon::ThreadPool>,
+    avx512: bool,
 }
 
+/// Harmonic-mean conductance from two resistivities: 2/(r_a + r_b).
 #[inline(always)]
-fn harm(a: f32, b: f32) -> f64 {
-    let (a, b) = (a as f64, b as f64);
-    2.0 * a * b / (a + b)
+fn harm_r(a: f32, b: f32) -> f64 {
+    2.0 / (a as f64 + b as f64)
+}
+
+fn xy_scratch_len(nx: usize, ny: usize) -> usize {
+    // transposed c, e, transposed rdk+cap (as f64 slots, f32 packed two per slot), 4 rows
+    let plane = nx * ny;
+    3 * plane + 8 * nx.max(ny)
+}
+
+fn detect_avx512() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::is_x86_feature_detected!("avx512f")
+            && std::is_x86_feature_detected!("avx512vl")
+            && std::is_x86_feature_detected!("fma")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
 }
 
 struct SendPtr(*mut f64);
@@ -253,23 +283,16 @@ impl Solver {
         } = spec;
         let nz = dz_um.len();
         let n = nx * ny * nz;
-        let dk_tissue: Vec<f64> = d_um2_per_s
-            .iter()
-            .zip(&k)
-            .map(|(d, k)| (d * k).max(DK_FLOOR))
-            .collect();
-        let mut dk = vec![0f32; n];
+        let dk_tissue: Vec<f64> = d_um2_per_s.iter().zip(&k).map(|(d, k)| (d * k).max(DK_FLOOR)).collect();
+        let mut rdk = vec![0f32; n];
         let mut cap = vec![0f32; n];
         let plane = nx * ny;
         for kk in 0..nz {
-            dk[kk * plane..(kk + 1) * plane].fill(dk_tissue[kk] as f32);
+            rdk[kk * plane..(kk + 1) * plane].fill((1.0 / dk_tissue[kk]) as f32);
             cap[kk * plane..(kk + 1) * plane].fill(k[kk] as f32);
         }
         let pool = if threads > 0 {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .ok()
+            rayon::ThreadPoolBuilder::new().num_threads(threads).build().ok()
         } else {
             None
         };
@@ -280,8 +303,8 @@ impl Solver {
         };
         let xy_blocks = nz.clamp(1, 2 * t);
         let z_blocks = ny.clamp(1, 2 * t);
-        let line = nx.max(ny);
-        Solver {
+
+        let mut s = Solver {
             nx,
             ny,
             nz,
@@ -293,7 +316,10 @@ impl Solver {
             dk_tissue,
             cap_tissue: k,
             c: vec![0.0; n],
-            dk,
+            rdk,
+            gx: vec![0.0; n],
+            gy: vec![0.0; n],
+            gz: vec![0.0; n],
             cap,
             lateral,
             bottom,
@@ -303,12 +329,94 @@ impl Solver {
             channels: ChannelVoxels::default(),
             threads: t,
             xy_blocks,
-            xy_scratch: vec![0.0; xy_blocks * (plane + 8 * line)],
+            xy_scratch: vec![0.0; xy_blocks * xy_scratch_len(nx, ny)],
             z_blocks,
             z_scratch: vec![0.0; z_blocks * (nz * nx + 8 * nx)],
+            avx512: detect_avx512(),
             row_sums: vec![[0.0; 8]; ny],
             row_schur: vec![[0.0; 2]; ny],
             pool,
+        };
+        s.rebuild_faces();
+        s
+    }
+
+    #[inline]
+    fn face_x(&self, ix: usize, i: usize) -> f32 {
+        let nx = self.nx;
+        if i + 1 < nx {
+            harm_r(self.rdk[ix], self.rdk[ix + 1]) as f32
+        } else if self.lateral == LateralBoundary::Periodic && nx >= 3 {
+            harm_r(self.rdk[ix], self.rdk[ix + 1 - nx]) as f32
+        } else {
+            0.0
+        }
+    }
+
+    #[inline]
+    fn face_y(&self, ix: usize, j: usize) -> f32 {
+        let (nx, ny) = (self.nx, self.ny);
+        if j + 1 < ny {
+            harm_r(self.rdk[ix], self.rdk[ix + nx]) as f32
+        } else if self.lateral == LateralBoundary::Periodic && ny >= 3 {
+            harm_r(self.rdk[ix], self.rdk[ix + nx - nx * ny]) as f32
+        } else {
+            0.0
+        }
+    }
+
+    #[inline]
+    fn face_z(&self, ix: usize, k: usize) -> f32 {
+        let plane = self.nx * self.ny;
+        if k + 1 < self.nz {
+            (1.0 / (0.5 * self.dz_um[k] * self.rdk[ix] as f64 + 0.5 * self.dz_um[k + 1] * self.rdk[ix + plane] as f64))
+                as f32
+        } else if self.bottom == BottomBoundary::Sink {
+            (2.0 / (self.dz_um[k] * self.rdk[ix] as f64)) as f32
+        } else {
+            0.0
+        }
+    }
+
+    /// Recompute every face conductance from `rdk` (after changing `rdk` directly).
+    pub fn rebuild_faces(&mut self) {
+        let (nx, ny, nz) = (self.nx, self.ny, self.nz);
+        for k in 0..nz {
+            for j in 0..ny {
+                for i in 0..nx {
+                    let ix = (k * ny + j) * nx + i;
+                    self.gx[ix] = self.face_x(ix, i);
+                    self.gy[ix] = self.face_y(ix, j);
+                    self.gz[ix] = self.face_z(ix, k);
+                }
+            }
+        }
+    }
+
+    /// Recompute the faces touching voxel `ix` (its own and its lower neighbours').
+    fn rebuild_faces_around(&mut self, ix: usize) {
+        let (nx, ny) = (self.nx, self.ny);
+        let plane = nx * ny;
+        let k = ix / plane;
+        let j = (ix % plane) / nx;
+        let i = ix % nx;
+        self.gx[ix] = self.face_x(ix, i);
+        self.gy[ix] = self.face_y(ix, j);
+        self.gz[ix] = self.face_z(ix, k);
+        let periodic = self.lateral == LateralBoundary::Periodic;
+        if i > 0 {
+            self.gx[ix - 1] = self.face_x(ix - 1, i - 1);
+        } else if periodic && nx >= 3 {
+            self.gx[ix + nx - 1] = self.face_x(ix + nx - 1, nx - 1);
+        }
+        if j > 0 {
+            self.gy[ix - nx] = self.face_y(ix - nx, j - 1);
+        } else if periodic && ny >= 3 {
+            let t = ix + plane - nx;
+            self.gy[t] = self.face_y(t, ny - 1);
+        }
+        if k > 0 {
+            self.gz[ix - plane] = self.face_z(ix - plane, k - 1);
         }
     }
 
@@ -330,7 +438,8 @@ impl Solver {
     /// Bytes held per voxel (state, coefficients, scratch, channel list), B.
     pub fn bytes_per_voxel(&self) -> f64 {
         let b = self.c.len() * 8
-            + self.dk.len() * 4
+            + self.rdk.len() * 4
+            + (self.gx.len() + self.gy.len() + self.gz.len()) * 4
             + self.cap.len() * 4
             + self.xy_scratch.len() * 8
             + self.z_scratch.len() * 8
@@ -346,9 +455,12 @@ impl Solver {
             let ix = ix as usize;
             let k = ix / plane;
             let phi = (p0 as f64 * f).clamp(0.0, 1.0);
-            self.dk[ix] =
-                ((1.0 - phi) * self.dk_tissue[k] + phi * ch.dk_channel[k]).max(DK_FLOOR) as f32;
+            self.rdk[ix] = (1.0 / ((1.0 - phi) * self.dk_tissue[k] + phi * ch.dk_channel[k]).max(DK_FLOOR)) as f32;
             self.cap[ix] = ((1.0 - phi) * self.cap_tissue[k] + phi * ch.cap_channel[k]) as f32;
+        }
+        for n in 0..self.channels.idx.len() {
+            let ix = self.channels.idx[n] as usize;
+            self.rebuild_faces_around(ix);
         }
     }
 
@@ -381,8 +493,7 @@ impl Solver {
         let (a, b) = (k * plane, (k + 1) * plane);
         let mut s = 0.0;
         for p in 0..plane {
-            let (dka, dkb) = (self.dk[a + p] as f64, self.dk[b + p] as f64);
-            let g = 1.0 / (0.5 * self.dz_um[k] / dka + 0.5 * self.dz_um[k + 1] / dkb);
+            let g = self.gz[a + p] as f64;
             let ua = self.c[a + p] / self.cap[a + p] as f64;
             let ub = self.c[b + p] / self.cap[b + p] as f64;
             s += g * (ua - ub);
@@ -429,6 +540,25 @@ impl Solver {
         }
     }
 
+    /// Time the two passes separately (diagnostics for the bench): returns (xy s, z s).
+    #[doc(hidden)]
+    pub fn step_timed(&mut self, dt: f64) -> (f64, f64) {
+        let pool = self.pool.take();
+        let run = |s: &mut Self| {
+            let t0 = std::time::Instant::now();
+            s.sweep_xy(dt);
+            let t1 = std::time::Instant::now();
+            s.sweep_z(dt);
+            ((t1 - t0).as_secs_f64(), t1.elapsed().as_secs_f64())
+        };
+        let r = match &pool {
+            Some(p) => p.install(|| run(self)),
+            None => run(self),
+        };
+        self.pool = pool;
+        r
+    }
+
     fn step_inner(&mut self, dt: f64) {
         if self.nx > 1 || self.ny > 1 {
             self.sweep_xy(dt);
@@ -443,10 +573,10 @@ impl Solver {
         let rx = dt / (self.dx_um * self.dx_um);
         let ry = dt / (self.dy_um * self.dy_um);
         let lateral = self.lateral;
-        let line = nx.max(ny);
-        let scratch_len = plane + 8 * line;
-        let dk = &self.dk;
+        let scratch_len = xy_scratch_len(nx, ny);
+        let (gx, gy) = (&self.gx, &self.gy);
         let cap = &self.cap;
+        let avx = self.avx512;
         self.c
             .par_chunks_mut(per_block * plane)
             .zip(self.xy_scratch.par_chunks_mut(scratch_len))
@@ -455,40 +585,10 @@ impl Solver {
                 let k0 = b * per_block;
                 for (kk, cpl) in cblk.chunks_mut(plane).enumerate() {
                     let off = (k0 + kk) * plane;
-                    let dkp = &dk[off..off + plane];
-                    let capp = &cap[off..off + plane];
-                    if nx > 1 {
-                        for j in 0..ny {
-                            let r = j * nx..(j + 1) * nx;
-                            match lateral {
-                                LateralBoundary::Periodic if nx >= 3 => cyclic_row(
-                                    &mut cpl[r.clone()],
-                                    1,
-                                    &dkp[r.clone()],
-                                    &capp[r],
-                                    rx,
-                                    scratch,
-                                ),
-                                _ => thomas_row(
-                                    &mut cpl[r.clone()],
-                                    &dkp[r.clone()],
-                                    &capp[r],
-                                    rx,
-                                    &mut scratch[..nx],
-                                ),
-                            }
-                        }
-                    }
-                    if ny > 1 {
-                        match lateral {
-                            LateralBoundary::Periodic if ny >= 3 => {
-                                for i in 0..nx {
-                                    cyclic_strided(cpl, i, nx, ny, dkp, capp, ry, scratch);
-                                }
-                            }
-                            _ => thomas_plane_y(cpl, dkp, capp, nx, ny, ry, scratch),
-                        }
-                    }
+                    let g = (&gx[off..off + plane], &gy[off..off + plane]);
+                    let cp = &cap[off..off + plane];
+                    let periodic = lateral == LateralBoundary::Periodic;
+                    plane_xy_dispatch(avx, cpl, g, cp, nx, ny, rx, ry, periodic, scratch);
                 }
             });
     }
@@ -500,8 +600,6 @@ impl Solver {
         let rows_per_block = ny.div_ceil(self.z_blocks);
         let scratch_len = nz * nx + 8 * nx;
         let veh = self.vehicle;
-        let rv = self.vehicle_resistance_s_per_um;
-        let sink = self.bottom == BottomBoundary::Sink;
         let ctx = ZCtx {
             nx,
             nz,
@@ -510,13 +608,15 @@ impl Solver {
             dz: &self.dz_um,
             lambda: &self.lambda_per_s,
             layer: &self.layer,
-            dk: &self.dk,
+            rdk: &self.rdk,
+            gz: &self.gz,
             cap: &self.cap,
             coupled: veh.coupled,
-            rv,
-            sink,
+            rv: self.vehicle_resistance_s_per_um,
+            avx: self.avx512,
         };
         let cptr = SendPtr(self.c.as_mut_ptr());
+        let cptr = &cptr;
         // Pass 1 (finite dose only): Schur complement for the vehicle potential.
         let uv = if veh.coupled && !veh.infinite {
             self.row_schur
@@ -526,9 +626,9 @@ impl Solver {
                 .for_each(|(b, (sch, scratch))| {
                     for (jj, s) in sch.iter_mut().enumerate() {
                         let j = b * rows_per_block + jj;
-                        // SAFETY: read-only access to c in pass 1.
+                        // SAFETY: pass 1 only reads c.
                         let c = unsafe { std::slice::from_raw_parts(cptr.get(), plane * nz) };
-                        *s = ctx.schur_row(c, j, scratch);
+                        *s = ctx.schur_dispatch(c, j, scratch);
                     }
                 });
             let (mut s1, mut s0) = (0.0, 0.0);
@@ -541,7 +641,6 @@ impl Solver {
             veh.potential()
         };
         // Pass 2: Thomas per column with u_v known.
-        let cptr = &cptr;
         self.row_sums
             .par_chunks_mut(rows_per_block)
             .zip(self.z_scratch.par_chunks_mut(scratch_len))
@@ -549,9 +648,9 @@ impl Solver {
             .for_each(|(b, (sums, scratch))| {
                 for (jj, s) in sums.iter_mut().enumerate() {
                     let j = b * rows_per_block + jj;
-                    // SAFETY: each row j touches only indices (k·ny + j)·nx + i, disjoint
-                    // between rows; rows are split between blocks without overlap.
-                    unsafe { *s = ctx.thomas_row(cptr.get(), j, uv, scratch) };
+                    // SAFETY: row j touches only indices (k·ny + j)·nx + i, disjoint between
+                    // rows; rows are split between blocks without overlap.
+                    unsafe { *s = ctx.thomas_dispatch(cptr.get(), j, uv, scratch) };
                 }
             });
         let mut tot = [0.0; 8];
@@ -573,6 +672,199 @@ impl Solver {
     }
 }
 
+/// Forward elimination of one row of lines (vectorised over the row): row `cur` of c becomes
+/// d', `e_cur` the upper multipliers, `wprev` the conductance to the next row.
+/// w = scale·g (g: face conductance to the next row, or the sink at the last z row).
+/// Diagonal: s_cap·K + w_prev + w − w_prev·e_prev; rhs: s_rhs·c + w_prev·d_prev.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn fwd_row(
+    c_cur: &mut [f64],
+    d_prev: &[f64],
+    e_prev: &[f64],
+    e_cur: &mut [f64],
+    wprev: &mut [f64],
+    cap: &[f32],
+    g: &[f32],
+    scale: f64,
+    s_cap: f64,
+    s_rhs: f64,
+) {
+    let n = c_cur.len();
+    let (d_prev, e_prev, e_cur, wprev, cap, g) = (
+        &d_prev[..n],
+        &e_prev[..n],
+        &mut e_cur[..n],
+        &mut wprev[..n],
+        &cap[..n],
+        &g[..n],
+    );
+    for i in 0..n {
+        let w = scale * g[i] as f64;
+        let wl = wprev[i];
+        let m = s_cap * cap[i] as f64 + wl + w - wl * e_prev[i];
+        let inv = 1.0 / m;
+        e_cur[i] = w * inv;
+        c_cur[i] = (s_rhs * c_cur[i] + wl * d_prev[i]) * inv;
+        wprev[i] = w;
+    }
+}
+
+/// Back substitution of one row: u = d' + e·u_next; c = K·u. Returns Σ c over the row.
+#[inline(always)]
+fn back_row(c_cur: &mut [f64], e_cur: &[f64], unext: &mut [f64], cap: &[f32]) -> f64 {
+    let n = c_cur.len();
+    let (e_cur, unext, cap) = (&e_cur[..n], &mut unext[..n], &cap[..n]);
+    let mut s = 0.0;
+    for i in 0..n {
+        let u = c_cur[i] + e_cur[i] * unext[i];
+        unext[i] = u;
+        let cv = cap[i] as f64 * u;
+        c_cur[i] = cv;
+        s += cv;
+    }
+    s
+}
+
+/// Lines along the slow axis of an `n_rows × n_cols` array (row-major), vectorised over columns:
+/// per-volume form (lateral sweeps); `g` holds the face conductance towards the next row (the
+/// last row's face is ignored: no flux).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn lines_lateral(
+    c: &mut [f64],
+    g: &[f32],
+    cap: &[f32],
+    n_cols: usize,
+    n_rows: usize,
+    r: f64,
+    e: &mut [f64],
+    rows: &mut [f64],
+) {
+    let (wprev, rest) = rows.split_at_mut(n_cols);
+    let (unext, rest) = rest.split_at_mut(n_cols);
+    let zeros = &mut rest[..n_cols];
+    zeros.fill(0.0);
+    wprev.fill(0.0);
+    for j in 0..n_rows {
+        let o = j * n_cols;
+        let (c_before, c_rest) = c.split_at_mut(o);
+        let c_cur = &mut c_rest[..n_cols];
+        let (e_before, e_rest) = e.split_at_mut(o);
+        let e_cur = &mut e_rest[..n_cols];
+        let (d_prev, e_prev): (&[f64], &[f64]) = if j > 0 {
+            (&c_before[o - n_cols..], &e_before[o - n_cols..])
+        } else {
+            (&*zeros, &*zeros)
+        };
+        let scale = if j + 1 < n_rows { r } else { 0.0 };
+        let (cp, gp) = (&cap[o..o + n_cols], &g[o..o + n_cols]);
+        fwd_row(c_cur, d_prev, e_prev, e_cur, wprev, cp, gp, scale, 1.0, 1.0);
+    }
+    unext.fill(0.0);
+    for j in (0..n_rows).rev() {
+        let o = j * n_cols;
+        back_row(&mut c[o..o + n_cols], &e[o..o + n_cols], unext, &cap[o..o + n_cols]);
+    }
+}
+
+/// Both lateral sweeps of one z-plane: x (on the transposed plane, so it vectorises), then y.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn plane_xy(
+    c: &mut [f64],
+    g: (&[f32], &[f32]),
+    cap: &[f32],
+    nx: usize,
+    ny: usize,
+    rx: f64,
+    ry: f64,
+    periodic: bool,
+    scratch: &mut [f64],
+) {
+    let (gx, gy) = g;
+    let plane = nx * ny;
+    let (ct, rest) = scratch.split_at_mut(plane);
+    let (e, rest) = rest.split_at_mut(plane);
+    let (packed, rows) = rest.split_at_mut(plane);
+    // SAFETY: f64 storage reinterpreted as twice as many f32 (alignment 8 ≥ 4).
+    let packed: &mut [f32] = unsafe { std::slice::from_raw_parts_mut(packed.as_mut_ptr() as *mut f32, 2 * plane) };
+    let (gt, capt) = packed.split_at_mut(plane);
+    if nx > 1 {
+        if periodic && nx >= 3 {
+            for j in 0..ny {
+                let r = j * nx..(j + 1) * nx;
+                cyclic_row(&mut c[r.clone()], &gx[r.clone()], &cap[r], rx, rows);
+            }
+        } else if ny == 1 {
+            lines_lateral(c, gx, cap, 1, nx, rx, e, rows);
+        } else {
+            for j in 0..ny {
+                for i in 0..nx {
+                    ct[i * ny + j] = c[j * nx + i];
+                    gt[i * ny + j] = gx[j * nx + i];
+                    capt[i * ny + j] = cap[j * nx + i];
+                }
+            }
+            lines_lateral(ct, gt, capt, ny, nx, rx, e, rows);
+            for i in 0..nx {
+                for j in 0..ny {
+                    c[j * nx + i] = ct[i * ny + j];
+                }
+            }
+        }
+    }
+    if ny > 1 {
+        if periodic && ny >= 3 {
+            for i in 0..nx {
+                cyclic_strided(c, i, nx, ny, gy, cap, ry, rows);
+            }
+        } else {
+            lines_lateral(c, gy, cap, nx, ny, ry, e, rows);
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512vl,avx2,fma")]
+#[allow(clippy::too_many_arguments)]
+unsafe fn plane_xy_avx512(
+    c: &mut [f64],
+    g: (&[f32], &[f32]),
+    cap: &[f32],
+    nx: usize,
+    ny: usize,
+    rx: f64,
+    ry: f64,
+    periodic: bool,
+    scratch: &mut [f64],
+) {
+    plane_xy(c, g, cap, nx, ny, rx, ry, periodic, scratch)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn plane_xy_dispatch(
+    avx: bool,
+    c: &mut [f64],
+    g: (&[f32], &[f32]),
+    cap: &[f32],
+    nx: usize,
+    ny: usize,
+    rx: f64,
+    ry: f64,
+    periodic: bool,
+    scratch: &mut [f64],
+) {
+    #[cfg(target_arch = "x86_64")]
+    if avx {
+        // SAFETY: the features were detected at run time.
+        unsafe { plane_xy_avx512(c, g, cap, nx, ny, rx, ry, periodic, scratch) };
+        return;
+    }
+    let _ = avx;
+    plane_xy(c, g, cap, nx, ny, rx, ry, periodic, scratch)
+}
+
 struct ZCtx<'a> {
     nx: usize,
     nz: usize,
@@ -581,80 +873,106 @@ struct ZCtx<'a> {
     dz: &'a [f64],
     lambda: &'a [f64],
     layer: &'a [u8],
-    dk: &'a [f32],
+    rdk: &'a [f32],
+    gz: &'a [f32],
     cap: &'a [f32],
     coupled: bool,
     rv: f64,
-    sink: bool,
+    avx: bool,
 }
 
 impl ZCtx<'_> {
-    #[inline(always)]
-    fn w_face(&self, k: usize, a: usize, b: usize) -> f64 {
-        // between cell k (index a) and k+1 (index b), times dt
-        self.dt / (0.5 * self.dz[k] / self.dk[a] as f64 + 0.5 * self.dz[k + 1] / self.dk[b] as f64)
-    }
-    #[inline(always)]
-    fn w_top(&self, a: usize) -> f64 {
-        if self.coupled {
-            self.dt / (self.rv + 0.5 * self.dz[0] / self.dk[a] as f64)
-        } else {
-            0.0
+    fn schur_dispatch(&self, c: &[f64], j: usize, scratch: &mut [f64]) -> [f64; 2] {
+        #[cfg(target_arch = "x86_64")]
+        if self.avx {
+            // SAFETY: features detected at run time.
+            return unsafe { self.schur_avx512(c, j, scratch) };
         }
+        self.schur_row(c, j, scratch)
     }
-    #[inline(always)]
-    fn w_bot(&self, a: usize) -> f64 {
-        if self.sink {
-            self.dt * 2.0 * self.dk[a] as f64 / self.dz[self.nz - 1]
-        } else {
-            0.0
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512vl,avx2,fma")]
+    unsafe fn schur_avx512(&self, c: &[f64], j: usize, scratch: &mut [f64]) -> [f64; 2] {
+        self.schur_row(c, j, scratch)
+    }
+
+    /// # Safety
+    /// See [`ZCtx::thomas_row`].
+    unsafe fn thomas_dispatch(&self, c: *mut f64, j: usize, uv: f64, scratch: &mut [f64]) -> [f64; 8] {
+        #[cfg(target_arch = "x86_64")]
+        if self.avx {
+            return unsafe { self.thomas_avx512(c, j, uv, scratch) };
         }
+        unsafe { self.thomas_row(c, j, uv, scratch) }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512vl,avx2,fma")]
+    unsafe fn thomas_avx512(&self, c: *mut f64, j: usize, uv: f64, scratch: &mut [f64]) -> [f64; 8] {
+        unsafe { self.thomas_row(c, j, uv, scratch) }
     }
 
     /// Bottom-up elimination of every column of row j; returns (Σ S1, Σ S0) over the row.
+    #[inline(always)]
     fn schur_row(&self, c: &[f64], j: usize, scratch: &mut [f64]) -> [f64; 2] {
         let (nx, nz, plane) = (self.nx, self.nz, self.plane);
         let (bp, rest) = scratch.split_at_mut(nx);
         let (rp, rest) = rest.split_at_mut(nx);
-        let wbelow = &mut rest[..nx];
-        let base = |k: usize| k * plane + j * nx;
-        // k = nz-1
-        let k = nz - 1;
-        let o = base(k);
+        let wtop = &mut rest[..nx];
+        let dt = self.dt;
+        let r0 = &self.rdk[j * nx..j * nx + nx];
         for i in 0..nx {
-            let a = o + i;
-            let capv = self.cap[a] as f64 * self.dz[k];
-            let wb = self.w_bot(a);
-            let wab = if k > 0 {
-                self.w_face(k - 1, a - plane, a)
+            wtop[i] = if self.coupled {
+                dt / (self.rv + 0.5 * self.dz[0] * r0[i] as f64)
             } else {
-                self.w_top(a)
+                0.0
             };
-            bp[i] = capv * (1.0 + self.dt * self.lambda[k]) + wab + wb;
-            rp[i] = self.dz[k] * c[a];
-            wbelow[i] = wab;
+        }
+        // bottom cell: B' = B (its g_z is the sink, not a coupling), R' = Δz·c
+        let k = nz - 1;
+        let o = k * plane + j * nx;
+        {
+            let (cr, capr, gbl) = (&c[o..o + nx], &self.cap[o..o + nx], &self.gz[o..o + nx]);
+            let gab: &[f32] = if k > 0 {
+                &self.gz[o - plane..o - plane + nx]
+            } else {
+                gbl
+            };
+            let sc = self.dz[k] * (1.0 + dt * self.lambda[k]);
+            for i in 0..nx {
+                let wab = if k > 0 { dt * gab[i] as f64 } else { wtop[i] };
+                bp[i] = sc * capr[i] as f64 + wab + dt * gbl[i] as f64;
+                rp[i] = self.dz[k] * cr[i];
+            }
         }
         for k in (0..nz - 1).rev() {
-            let o = base(k);
-            for i in 0..nx {
-                let a = o + i;
-                let capv = self.cap[a] as f64 * self.dz[k];
-                let wbl = wbelow[i];
-                let wab = if k > 0 {
-                    self.w_face(k - 1, a - plane, a)
-                } else {
-                    self.w_top(a)
-                };
-                let bk = capv * (1.0 + self.dt * self.lambda[k]) + wab + wbl;
-                let inv = wbl / bp[i];
-                bp[i] = bk - wbl * inv;
-                rp[i] = self.dz[k] * c[a] + inv * rp[i];
-                wbelow[i] = wab;
+            let o = k * plane + j * nx;
+            let (cr, capr, gbl) = (&c[o..o + nx], &self.cap[o..o + nx], &self.gz[o..o + nx]);
+            let sc = self.dz[k] * (1.0 + dt * self.lambda[k]);
+            let dzk = self.dz[k];
+            if k > 0 {
+                let gab = &self.gz[o - plane..o - plane + nx];
+                for i in 0..nx {
+                    let wbl = dt * gbl[i] as f64;
+                    let bk = sc * capr[i] as f64 + dt * gab[i] as f64 + wbl;
+                    let q = wbl / bp[i];
+                    bp[i] = bk - wbl * q;
+                    rp[i] = dzk * cr[i] + q * rp[i];
+                }
+            } else {
+                for i in 0..nx {
+                    let wbl = dt * gbl[i] as f64;
+                    let bk = sc * capr[i] as f64 + wtop[i] + wbl;
+                    let q = wbl / bp[i];
+                    bp[i] = bk - wbl * q;
+                    rp[i] = dzk * cr[i] + q * rp[i];
+                }
             }
         }
         let (mut s1, mut s0) = (0.0, 0.0);
         for i in 0..nx {
-            let wt = wbelow[i];
+            let wt = wtop[i];
             s1 += wt * (1.0 - wt / bp[i]);
             s0 += wt * rp[i] / bp[i];
         }
@@ -665,146 +983,73 @@ impl ZCtx<'_> {
     /// [layer amounts ×5, cleared, sunk, uptake] summed over the row's columns.
     ///
     /// # Safety
-    /// `c` must point to the full state; only row j's voxels are read and written.
+    /// `c` must point to the full state; only row j's voxels are read and written, and no
+    /// other thread touches row j.
+    #[inline(always)]
     unsafe fn thomas_row(&self, c: *mut f64, j: usize, uv: f64, scratch: &mut [f64]) -> [f64; 8] {
         let (nx, nz, plane) = (self.nx, self.nz, self.plane);
         let (e, rest) = scratch.split_at_mut(nz * nx);
         let (wprev, rest) = rest.split_at_mut(nx);
         let (unext, rest) = rest.split_at_mut(nx);
-        let wtop = &mut rest[..nx];
-        let base = |k: usize| k * plane + j * nx;
-        let mut out = [0.0; 8];
-        // forward
-        for k in 0..nz {
-            let o = base(k);
-            let dtl = self.dt * self.lambda[k];
-            for i in 0..nx {
-                let a = o + i;
-                let capv = self.cap[a] as f64 * self.dz[k];
-                let (wl, dprev, eprev) = if k == 0 {
-                    let wt = self.w_top(a);
-                    wtop[i] = wt;
-                    (wt, 0.0, 0.0)
-                } else {
-                    (wprev[i], unsafe { *c.add(a - plane) }, e[(k - 1) * nx + i])
-                };
-                let wr = if k + 1 < nz {
-                    self.w_face(k, a, a + plane)
-                } else {
-                    0.0
-                };
-                let wb = if k + 1 == nz { self.w_bot(a) } else { 0.0 };
-                let m = capv * (1.0 + dtl) + wl + wr + wb - wl * eprev;
-                let inv = 1.0 / m;
-                e[k * nx + i] = wr * inv;
-                let rhs =
-                    self.dz[k] * unsafe { *c.add(a) } + if k == 0 { wl * uv } else { wl * dprev };
-                unsafe { *c.add(a) = rhs * inv };
-                wprev[i] = wr;
-            }
+        let (wtop, rest) = rest.split_at_mut(nx);
+        let (uvrow, rest) = rest.split_at_mut(nx);
+        let zeros = &mut rest[..nx];
+        zeros.fill(0.0);
+        uvrow.fill(uv);
+        let dt = self.dt;
+        let row = |k: usize| -> &mut [f64] {
+            // SAFETY: distinct k give disjoint rows; caller guarantees exclusivity of row j.
+            unsafe { std::slice::from_raw_parts_mut(c.add(k * plane + j * nx), nx) }
+        };
+        let r0 = &self.rdk[j * nx..j * nx + nx];
+        for i in 0..nx {
+            wtop[i] = if self.coupled {
+                dt / (self.rv + 0.5 * self.dz[0] * r0[i] as f64)
+            } else {
+                0.0
+            };
         }
-        // backward
+        wprev.copy_from_slice(wtop);
+        let mut prev: &mut [f64] = uvrow;
+        for k in 0..nz {
+            let o = k * plane + j * nx;
+            let cur = row(k);
+            let (e_before, e_rest) = e.split_at_mut(k * nx);
+            let e_cur = &mut e_rest[..nx];
+            let e_prev: &[f64] = if k > 0 { &e_before[(k - 1) * nx..] } else { &*zeros };
+            fwd_row(
+                cur,
+                prev,
+                e_prev,
+                e_cur,
+                wprev,
+                &self.cap[o..o + nx],
+                &self.gz[o..o + nx],
+                dt,
+                self.dz[k] * (1.0 + dt * self.lambda[k]),
+                self.dz[k],
+            );
+            prev = cur;
+        }
+        let mut out = [0.0; 8];
         unext.fill(0.0);
         for k in (0..nz).rev() {
-            let o = base(k);
-            let l = self.layer[k] as usize;
-            let mut lay = 0.0;
-            let mut clr = 0.0;
-            for i in 0..nx {
-                let a = o + i;
-                let u = unsafe { *c.add(a) } + e[k * nx + i] * unext[i];
-                unext[i] = u;
-                let cv = self.cap[a] as f64 * u;
-                unsafe { *c.add(a) = cv };
-                lay += cv;
-                clr += cv;
-                if k + 1 == nz {
-                    out[6] += self.w_bot(a) * u;
+            let o = k * plane + j * nx;
+            let cur = row(k);
+            let s = back_row(cur, &e[k * nx..(k + 1) * nx], unext, &self.cap[o..o + nx]);
+            if k + 1 == nz {
+                // wprev holds the bottom sink conductance of each column (0 for no flux)
+                for i in 0..nx {
+                    out[6] += wprev[i] * unext[i];
                 }
             }
-            out[l] += lay * self.dz[k];
-            out[5] += self.dt * self.lambda[k] * self.dz[k] * clr;
+            out[self.layer[k] as usize] += s * self.dz[k];
+            out[5] += dt * self.lambda[k] * self.dz[k] * s;
         }
         for i in 0..nx {
             out[7] += wtop[i] * (uv - unext[i]);
         }
         out
-    }
-}
-
-/// Thomas solve of one contiguous no-flux row (per-volume form, rhs = c, solution overwrites c).
-#[inline]
-fn thomas_row(c: &mut [f64], dk: &[f32], cap: &[f32], r: f64, e: &mut [f64]) {
-    let n = c.len();
-    let mut wl = 0.0;
-    let mut eprev = 0.0;
-    let mut dprev = 0.0;
-    for i in 0..n {
-        let wr = if i + 1 < n {
-            r * harm(dk[i], dk[i + 1])
-        } else {
-            0.0
-        };
-        let m = cap[i] as f64 + wl + wr - wl * eprev;
-        let inv = 1.0 / m;
-        eprev = wr * inv;
-        e[i] = eprev;
-        dprev = (c[i] + wl * dprev) * inv;
-        c[i] = dprev;
-        wl = wr;
-    }
-    let mut u = 0.0;
-    for i in (0..n).rev() {
-        u = c[i] + e[i] * u;
-        c[i] = cap[i] as f64 * u;
-    }
-}
-
-/// Thomas along y for every column of a plane at once (vectorised over x).
-fn thomas_plane_y(
-    c: &mut [f64],
-    dk: &[f32],
-    cap: &[f32],
-    nx: usize,
-    ny: usize,
-    r: f64,
-    scratch: &mut [f64],
-) {
-    let (e, rest) = scratch.split_at_mut(nx * ny);
-    let (wprev, rest) = rest.split_at_mut(nx);
-    let unext = &mut rest[..nx];
-    wprev.fill(0.0);
-    for j in 0..ny {
-        let o = j * nx;
-        for i in 0..nx {
-            let a = o + i;
-            let wl = wprev[i];
-            let wr = if j + 1 < ny {
-                r * harm(dk[a], dk[a + nx])
-            } else {
-                0.0
-            };
-            let (eprev, dprev) = if j > 0 {
-                (e[a - nx], c[a - nx])
-            } else {
-                (0.0, 0.0)
-            };
-            let m = cap[a] as f64 + wl + wr - wl * eprev;
-            let inv = 1.0 / m;
-            e[a] = wr * inv;
-            c[a] = (c[a] + wl * dprev) * inv;
-            wprev[i] = wr;
-        }
-    }
-    unext.fill(0.0);
-    for j in (0..ny).rev() {
-        let o = j * nx;
-        for i in 0..nx {
-            let a = o + i;
-            let u = c[a] + e[a] * unext[i];
-            unext[i] = u;
-            c[a] = cap[a] as f64 * u;
-        }
     }
 }
 
@@ -827,11 +1072,7 @@ pub fn cyclic_solve(cap: &[f64], w: &[f64], r: &mut [f64], scratch: &mut [f64]) 
     z[0] = gamma / m;
     for i in 1..n {
         let wl = w[i - 1];
-        let bi = if i == n - 1 {
-            b(i) - alpha * beta / gamma
-        } else {
-            b(i)
-        };
+        let bi = if i == n - 1 { b(i) - alpha * beta / gamma } else { b(i) };
         m = bi - wl * e[i - 1];
         e[i] = if i + 1 < n { w[i] / m } else { 0.0 };
         r[i] = (r[i] + wl * r[i - 1]) / m;
@@ -848,14 +1089,14 @@ pub fn cyclic_solve(cap: &[f64], w: &[f64], r: &mut [f64], scratch: &mut [f64]) 
     }
 }
 
-fn cyclic_row(c: &mut [f64], _s: usize, dk: &[f32], cap: &[f32], r: f64, scratch: &mut [f64]) {
+fn cyclic_row(c: &mut [f64], g: &[f32], cap: &[f32], r: f64, scratch: &mut [f64]) {
     let n = c.len();
     let (capb, rest) = scratch.split_at_mut(n);
     let (w, rest) = rest.split_at_mut(n);
     let (rhs, rest) = rest.split_at_mut(n);
     for i in 0..n {
         capb[i] = cap[i] as f64;
-        w[i] = r * harm(dk[i], dk[(i + 1) % n]);
+        w[i] = r * g[i] as f64;
         rhs[i] = c[i];
     }
     cyclic_solve(capb, w, rhs, rest);
@@ -865,25 +1106,15 @@ fn cyclic_row(c: &mut [f64], _s: usize, dk: &[f32], cap: &[f32], r: f64, scratch
 }
 
 #[allow(clippy::too_many_arguments)]
-fn cyclic_strided(
-    c: &mut [f64],
-    i: usize,
-    nx: usize,
-    ny: usize,
-    dk: &[f32],
-    cap: &[f32],
-    r: f64,
-    scratch: &mut [f64],
-) {
+fn cyclic_strided(c: &mut [f64], i: usize, nx: usize, ny: usize, g: &[f32], cap: &[f32], r: f64, scratch: &mut [f64]) {
     let n = ny;
     let (capb, rest) = scratch.split_at_mut(n);
     let (w, rest) = rest.split_at_mut(n);
     let (rhs, rest) = rest.split_at_mut(n);
     for j in 0..n {
         let a = j * nx + i;
-        let b = ((j + 1) % n) * nx + i;
         capb[j] = cap[a] as f64;
-        w[j] = r * harm(dk[a], dk[b]);
+        w[j] = r * g[a] as f64;
         rhs[j] = c[a];
     }
     cyclic_solve(capb, w, rhs, rest);

@@ -258,21 +258,9 @@ impl TransportSettings {
             200.0,
             "[1, 200]",
         )?;
-        check(
-            "domain_width_um",
-            self.domain_width_um,
-            20.0,
-            20000.0,
-            "[20, 20000]",
-        )?;
+        check("domain_width_um", self.domain_width_um, 20.0, 20000.0, "[20, 20000]")?;
         check("sc_cells", self.sc_cells as f64, 2.0, 100.0, "[2, 100]")?;
-        check(
-            "epidermis_dz_um",
-            self.epidermis_dz_um,
-            0.5,
-            50.0,
-            "[0.5, 50]",
-        )?;
+        check("epidermis_dz_um", self.epidermis_dz_um, 0.5, 50.0, "[0.5, 50]")?;
         check("max_dz_um", self.max_dz_um, 1.0, 500.0, "[1, 500]")?;
         check("dz_growth", self.dz_growth, 1.0, 2.0, "[1, 2]")?;
         if let Some(d) = self.domain_depth_um {
@@ -296,13 +284,7 @@ impl TransportSettings {
             prev = t;
         }
         for &t in &self.profile_times_h {
-            check(
-                "profile_times_h",
-                t,
-                1e-6,
-                self.duration_h,
-                "(0, duration_h]",
-            )?;
+            check("profile_times_h", t, 1e-6, self.duration_h, "(0, duration_h]")?;
         }
         check(
             "slice_time_h",
@@ -311,13 +293,7 @@ impl TransportSettings {
             self.duration_h,
             "(0, duration_h]",
         )?;
-        check(
-            "dt_initial_s",
-            self.dt_initial_s,
-            1e-4,
-            600.0,
-            "[1e-4, 600]",
-        )?;
+        check("dt_initial_s", self.dt_initial_s, 1e-4, 600.0, "[1e-4, 600]")?;
         check("dt_max_s", self.dt_max_s, 0.1, 36000.0, "[0.1, 36000]")?;
         check("dt_growth", self.dt_growth, 1.0, 3.0, "[1, 3]")?;
         check("tolerance", self.tolerance, 1e-6, 0.5, "[1e-6, 0.5]")?;
@@ -345,21 +321,9 @@ impl TransportSettings {
             100.0,
             "[0, 100]",
         )?;
-        check(
-            "nonvolatile_fraction",
-            self.nonvolatile_fraction,
-            1e-3,
-            1.0,
-            "(0, 1]",
-        )?;
+        check("nonvolatile_fraction", self.nonvolatile_fraction, 1e-3, 1.0, "(0, 1]")?;
         check("threads", self.threads as f64, 0.0, 1024.0, "[0, 1024]")?;
-        check(
-            "max_memory_gib",
-            self.max_memory_gib,
-            1e-3,
-            1024.0,
-            "(0, 1024]",
-        )?;
+        check("max_memory_gib", self.max_memory_gib, 1e-3, 1024.0, "(0, 1024]")?;
         Ok(())
     }
 }

@@ -24,16 +24,11 @@ fn default_scenario_conserves_mass_at_every_output_time() {
             assert!(*e < 1e-9, "{name} t = {t} h: {e}");
         }
     }
-    println!(
-        "default: max conservation error {:.2e}",
-        r.max_conservation_rel_error
-    );
+    println!("default: max conservation error {:.2e}", r.max_conservation_rel_error);
     // dose bookkeeping closes with the reported amounts too
     let n = &r.needled;
     let last = n.times_len() - 1;
-    let sum = n.vehicle_ug_per_cm2[last]
-        + n.stratum_corneum_ug_per_cm2[last]
-        + n.delivered_ug_per_cm2[last];
+    let sum = n.vehicle_ug_per_cm2[last] + n.stratum_corneum_ug_per_cm2[last] + n.delivered_ug_per_cm2[last];
     assert!((sum / r.dose_ug_per_cm2 - 1.0).abs() < 1e-9);
 }
 

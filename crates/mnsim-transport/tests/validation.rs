@@ -2,9 +2,7 @@
 //! needled-skin cases. Run with `-- --nocapture` to see the tables.
 mod common;
 use mnsim_transport::membrane::{EPIDERMAL_MEMBRANE_VE_UM, steady_kp_cm_per_h};
-use mnsim_transport::physchem::{
-    Physchem, SC_REFERENCE_THICKNESS_UM, TransportParams, potts_guy_log_kp_cm_per_h,
-};
+use mnsim_transport::physchem::{Physchem, SC_REFERENCE_THICKNESS_UM, TransportParams, potts_guy_log_kp_cm_per_h};
 
 const DATASET: &str = include_str!("../data/permeability-dataset.csv");
 
@@ -50,19 +48,9 @@ fn intact_kp_for_every_compound_of_the_dataset() {
             },
             None,
         );
-        let kp = steady_kp_cm_per_h(
-            &p,
-            &[
-                (SC_REFERENCE_THICKNESS_UM, 0),
-                (EPIDERMAL_MEMBRANE_VE_UM, 1),
-            ],
-            40,
-        );
+        let kp = steady_kp_cm_per_h(&p, &[(SC_REFERENCE_THICKNESS_UM, 0), (EPIDERMAL_MEMBRANE_VE_UM, 1)], 40);
         // the FV steady state equals the series-resistance formula
-        let exact = p.laminate_kp_cm_per_h(&[
-            (SC_REFERENCE_THICKNESS_UM, 0),
-            (EPIDERMAL_MEMBRANE_VE_UM, 1),
-        ]);
+        let exact = p.laminate_kp_cm_per_h(&[(SC_REFERENCE_THICKNESS_UM, 0), (EPIDERMAL_MEMBRANE_VE_UM, 1)]);
         assert!((kp / exact - 1.0).abs() < 1e-6, "{name}: {kp} vs {exact}");
         let lm = kp.log10();
         let lpg = potts_guy_log_kp_cm_per_h(mw, lp);

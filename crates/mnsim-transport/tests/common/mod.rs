@@ -21,9 +21,7 @@ pub fn lattice(patch: Patch, pitch_um: f64, depth_um: f64) -> ChannelSet {
     let ny = (patch.height_um / pitch_um).floor() as usize;
     let mut s: u64 = 12345;
     let mut rnd = || {
-        s = s
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         ((s >> 11) as f64) / ((1u64 << 53) as f64)
     };
     for j in 0..ny {
