@@ -41,6 +41,27 @@ enum Command {
         /// Scenario file (TOML).
         scenario: PathBuf,
     },
+    /// Compare the model with published measurements (the built-in cases, or your own).
+    Validate {
+        /// Folder of case files (repeatable). Default: the built-in cases.
+        #[arg(long = "cases")]
+        cases: Vec<PathBuf>,
+        /// Run only this case id (repeatable).
+        #[arg(long = "case")]
+        case: Vec<String>,
+        /// Output folder for validation.csv and validation.html (default: runs/validate-<time>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Replace an existing non-empty output folder.
+        #[arg(long)]
+        force: bool,
+        /// Print the results as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+        /// No progress bar.
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// Print the default scenario or the scenario format's JSON Schema.
     Scenario {
         /// Print the built-in default as commented TOML, a starting point for your own.
@@ -69,6 +90,14 @@ fn dispatch(cli: Cli) -> Result<()> {
             json,
             quiet,
         } => run(scenario.as_deref(), out, force, json, quiet),
+        Command::Validate {
+            cases,
+            case,
+            out,
+            force,
+            json,
+            quiet,
+        } => validate(&cases, &case, out, force, json, quiet),
         Command::Check { scenario } => {
             let r = mnsim_scenario::load(&scenario)?;
             println!(
@@ -82,15 +111,9 @@ fn dispatch(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
-        Command::Scenario {
-            print_default,
-            schema,
-        } => {
+        Command::Scenario { print_default, schema } => {
             if schema {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&mnsim_scenario::json_schema())?
-                );
+                println!("{}", serde_json::to_string_pretty(&mnsim_scenario::json_schema())?);
             } else if print_default {
                 print!("{}", mnsim_scenario::default_toml());
             } else {
@@ -161,13 +184,7 @@ impl mnsim_sim::Progress for BarProgress {
     }
 }
 
-fn run(
-    path: Option<&Path>,
-    out: Option<PathBuf>,
-    force: bool,
-    json: bool,
-    quiet: bool,
-) -> Result<()> {
+fn run(path: Option<&Path>, out: Option<PathBuf>, force: bool, json: bool, quiet: bool) -> Result<()> {
     let scenario = load(path)?;
     let started_utc = mnsim_report::now_utc();
     let out = out.unwrap_or_else(|| {
@@ -222,4 +239,144 @@ fn fmt_value(v: f64) -> String {
     } else {
         format!("{v:.3e}")
     }
+}
+
+fn stamp(utc: &str) -> String {
+    utc.replace([':', '-'], "")
+        .replace('T', "-")
+        .trim_end_matches('Z')
+        .to_string()
+}
+
+fn validate(
+    dirs: &[PathBuf],
+    only: &[String],
+    out: Option<PathBuf>,
+    force: bool,
+    json: bool,
+    quiet: bool,
+) -> Result<()> {
+    use mnsim_study::validate::{self, Role};
+    let started_utc = mnsim_report::now_utc();
+    let out = out.unwrap_or_else(|| PathBuf::from("runs").join(format!("validate-{}", stamp(&started_utc))));
+    mnsim_report::check_target(&out, force)?;
+    let mut cases = Vec::new();
+    if dirs.is_empty() {
+        cases = validate::builtin_cases();
+    }
+    for d in dirs {
+        cases.extend(validate::load_dir(d)?);
+    }
+    if !only.is_empty() {
+        cases.retain(|c| c.case.as_ref().map(|k| only.contains(&k.id)).unwrap_or(true));
+        if cases.iter().all(|c| c.case.is_err()) {
+            anyhow::bail!("no case with id {}", only.join(", "));
+        }
+    }
+    let bar = Bar::new(quiet || json);
+    let t0 = Instant::now();
+    if let Some(b) = &bar.bar {
+        b.set_length(cases.len() as u64);
+        b.set_message("validate");
+    }
+    let outcomes = validate::run_all(&cases, &|| {
+        bar.tick_visibility(t0);
+        if let Some(b) = &bar.bar {
+            b.inc(1);
+        }
+    });
+    if let Some(b) = &bar.bar {
+        b.finish_and_clear();
+    }
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    for o in &outcomes {
+        match &o.result {
+            Ok(r) => rows.push(mnsim_report::validation::Row {
+                id: r.id.clone(),
+                title: r.title.clone(),
+                area: r.area.clone(),
+                role: match r.role {
+                    Role::Calibration => "calibration".into(),
+                    Role::Validation => "validation".into(),
+                },
+                model: r.model,
+                published: r.published,
+                low: r.low,
+                high: r.high,
+                band_low: r.band_low,
+                band_high: r.band_high,
+                unit: r.unit.clone(),
+                pass: r.pass,
+                source: r.source.clone(),
+            }),
+            Err(e) => errors.push((o.file.clone(), e.to_string())),
+        }
+    }
+    let ((cp, cn), (vp, vn)) = validate::counts(&outcomes);
+    let header = format!(
+        "mnsim {} ({}), {} — {} cases, wall time {:.2} s",
+        env!("CARGO_PKG_VERSION"),
+        env!("MNSIM_GIT_REV"),
+        started_utc,
+        outcomes.len(),
+        t0.elapsed().as_secs_f64()
+    );
+    let html = mnsim_report::validation::html(&rows, &errors, &header)
+        .map_err(|e| anyhow::anyhow!("drawing validation.html: {e}"))?;
+    let dir = mnsim_report::write_folder(
+        &out,
+        force,
+        &[
+            ("validation.csv", mnsim_report::validation::csv(&rows)),
+            ("validation.html", html.into_bytes()),
+        ],
+    )?;
+    if json {
+        let doc = serde_json::json!({
+            "cases": rows.iter().map(|r| serde_json::json!({
+                "id": r.id, "role": r.role, "area": r.area, "model": r.model, "published": r.published_point(),
+                "low": r.low, "high": r.high, "band_low": r.band_low, "band_high": r.band_high, "unit": r.unit, "pass": r.pass,
+            })).collect::<Vec<_>>(),
+            "errors": errors.iter().map(|(f, e)| serde_json::json!({"file": f, "error": e})).collect::<Vec<_>>(),
+            "calibration": {"passed": cp, "total": cn},
+            "validation": {"passed": vp, "total": vn},
+            "out_dir": dir.display().to_string(),
+        });
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    } else {
+        println!(
+            "{:<11} {:<12} {:>12} {:>12} {:>21} {:<10} {}",
+            "case", "role", "model", "published", "band", "unit", "verdict"
+        );
+        for r in &rows {
+            let band = format!(
+                "{}–{}",
+                r.band_low.map(|x| fmt_value(x)).unwrap_or("-inf".into()),
+                r.band_high.map(|x| fmt_value(x)).unwrap_or("inf".into())
+            );
+            println!(
+                "{:<11} {:<12} {:>12} {:>12} {:>21} {:<10} {}",
+                r.id,
+                r.role,
+                fmt_value(r.model),
+                r.published_point().map(fmt_value).unwrap_or_default(),
+                band,
+                r.unit,
+                if r.pass { "pass" } else { "MISS" }
+            );
+        }
+        for (f, e) in &errors {
+            eprintln!("error: {f}: {e}");
+        }
+        println!(
+            "validation: {vp}/{vn} pass; calibration: {cp}/{cn} pass; {} could not run",
+            errors.len()
+        );
+        println!("wrote {}", dir.display());
+    }
+    if !errors.is_empty() {
+        anyhow::bail!("{} case file(s) could not run (listed above)", errors.len());
+    }
+    Ok(())
 }

@@ -19,11 +19,7 @@ fn workspace() -> &'static Path {
 fn default_run_writes_a_complete_stamped_folder() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
-    let o = mnsim()
-        .args(["run", "--quiet", "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
+    let o = mnsim().args(["run", "--quiet", "--out"]).arg(&out).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(
@@ -47,19 +43,10 @@ fn default_run_writes_a_complete_stamped_folder() {
         m["scenario"]["device"]["needle_count"], 12,
         "defaults are written into the resolved scenario"
     );
-    assert!(
-        m["scenario_toml"]
-            .as_str()
-            .unwrap()
-            .contains("needle_length_um = 1500")
-    );
+    assert!(m["scenario_toml"].as_str().unwrap().contains("needle_length_um = 1500"));
     assert!(m["git_revision"].is_string() && m["wall_time_s"].as_f64().unwrap() >= 0.0);
     let svg = std::fs::read_to_string(out.join("puncture_map.svg")).unwrap();
-    assert!(
-        svg.contains("<svg")
-            && svg.contains("Puncture map")
-            && svg.contains("depth below surface (µm)")
-    );
+    assert!(svg.contains("<svg") && svg.contains("Puncture map") && svg.contains("depth below surface (µm)"));
     let header = std::fs::read_to_string(out.join("punctures.csv"))
         .unwrap()
         .lines()
@@ -78,11 +65,7 @@ fn existing_folder_is_kept_without_force_and_replaced_with_it() {
     let out = tmp.path().join("run");
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join("precious.txt"), "keep me").unwrap();
-    let o = mnsim()
-        .args(["run", "--quiet", "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
+    let o = mnsim().args(["run", "--quiet", "--out"]).arg(&out).output().unwrap();
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
     assert!(out.join("precious.txt").exists());
@@ -104,19 +87,11 @@ fn bad_scenario_fails_cleanly_and_leaves_nothing_behind() {
     )
     .unwrap();
     let out = tmp.path().join("run");
-    let o = mnsim()
-        .arg("run")
-        .arg(&bad)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let o = mnsim().arg("run").arg(&bad).arg("--out").arg(&out).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("bad.toml:")
-            && err.contains("device.frequency_hz")
-            && err.contains("[1, 300]"),
+        err.contains("bad.toml:") && err.contains("device.frequency_hz") && err.contains("[1, 300]"),
         "{err}"
     );
     assert!(!err.contains("panicked"));
@@ -129,10 +104,7 @@ fn bad_scenario_fails_cleanly_and_leaves_nothing_behind() {
 }
 
 fn mnsim_scenario_default() -> String {
-    let o = mnsim()
-        .args(["scenario", "--print-default"])
-        .output()
-        .unwrap();
+    let o = mnsim().args(["scenario", "--print-default"]).output().unwrap();
     assert!(o.status.success());
     String::from_utf8(o.stdout).unwrap()
 }
@@ -167,11 +139,7 @@ fn every_worked_example_checks() {
 fn json_output_is_machine_readable() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("r");
-    let o = mnsim()
-        .args(["run", "--json", "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
+    let o = mnsim().args(["run", "--json", "--out"]).arg(&out).output().unwrap();
     assert!(o.status.success());
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("stdout is JSON only");
     assert_eq!(v["figures"]["depth_fraction"]["unit"], "fraction");

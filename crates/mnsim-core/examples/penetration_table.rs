@@ -50,12 +50,7 @@ fn main() {
     let m = mean_depth(&roller(770.0, 20000.0, 0.0, 140.0), &refskin, &p);
     println!(
         "Kalluri roller 770: {:.1} um frac {:.3} v {:.4} g {:.3} defl {:.1} alpha {:.3}",
-        m.depth_um,
-        m.depth_fraction,
-        m.insertion_speed_m_per_s,
-        m.rate_factor,
-        m.deflection_um,
-        m.drag_loss
+        m.depth_um, m.depth_fraction, m.insertion_speed_m_per_s, m.rate_factor, m.deflection_um, m.drag_loss
     );
     for l in [300.0, 500.0, 750.0, 950.0] {
         let m = mean_depth(&roller(l, 2000.0, 0.0, 140.0), &refskin, &p);

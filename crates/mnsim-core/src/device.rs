@@ -43,13 +43,7 @@ impl Needle {
 
     /// Check ranges: 50 µm ≤ L ≤ 5000 µm, 0 < d_tip ≤ d_base ≤ 1000 µm.
     pub fn validate(&self) -> Result<(), CoreError> {
-        check_range(
-            "needle_length_um",
-            self.length_um,
-            50.0,
-            5000.0,
-            "[50, 5000]",
-        )?;
+        check_range("needle_length_um", self.length_um, 50.0, 5000.0, "[50, 5000]")?;
         check_range(
             "needle_base_diameter_um",
             self.base_diameter_um,
@@ -64,13 +58,7 @@ impl Needle {
             self.base_diameter_um,
             "(0, needle_base_diameter_um]",
         )?;
-        check_range(
-            "needle_taper_length_um",
-            self.taper_length_um,
-            0.0,
-            5000.0,
-            "[0, 5000]",
-        )?;
+        check_range("needle_taper_length_um", self.taper_length_um, 0.0, 5000.0, "[0, 5000]")?;
         Ok(())
     }
 }
@@ -183,9 +171,9 @@ impl Device {
         match self.geometry {
             DeviceGeometry::Pen { pitch_um, .. } => {
                 let offs = self.cartridge_offsets_um();
-                let (lo, hi) = offs.iter().fold((f64::MAX, f64::MIN), |(lo, hi), &(a, _)| {
-                    (lo.min(a), hi.max(a))
-                });
+                let (lo, hi) = offs
+                    .iter()
+                    .fold((f64::MAX, f64::MIN), |(lo, hi), &(a, _)| (lo.min(a), hi.max(a)));
                 (hi - lo) + pitch_um
             }
             _ => 0.0,
@@ -199,10 +187,7 @@ impl Device {
                 drum_diameter_um,
                 drum_width_um,
                 ..
-            } => {
-                self.needle_count() as f64
-                    / (std::f64::consts::PI * drum_diameter_um * drum_width_um)
-            }
+            } => self.needle_count() as f64 / (std::f64::consts::PI * drum_diameter_um * drum_width_um),
             DeviceGeometry::Stamp { pitch_um, .. } => 1.0 / (pitch_um * pitch_um),
             DeviceGeometry::Pen {
                 needles,
@@ -223,12 +208,10 @@ impl Device {
     pub fn insertion_speed_m_per_s(&self) -> f64 {
         let v_um_s = match self.geometry {
             DeviceGeometry::Roller {
-                rolling_speed_um_per_s,
-                ..
+                rolling_speed_um_per_s, ..
             } => rolling_speed_um_per_s * self.roller_entry_angle_deg().to_radians().sin(),
             DeviceGeometry::Stamp {
-                press_speed_um_per_s,
-                ..
+                press_speed_um_per_s, ..
             } => press_speed_um_per_s,
             DeviceGeometry::Pen {
                 frequency_hz,
@@ -259,9 +242,7 @@ impl Device {
     /// tilt; 0 for stamps and pens). The depth reached is multiplied by its cosine.
     pub fn needle_axis_angle_deg(&self) -> f64 {
         match self.geometry {
-            DeviceGeometry::Roller {
-                needle_tilt_deg, ..
-            } => needle_tilt_deg,
+            DeviceGeometry::Roller { needle_tilt_deg, .. } => needle_tilt_deg,
             _ => 0.0,
         }
     }
@@ -285,21 +266,9 @@ impl Device {
                     100_000.0,
                     "[2000, 100000]",
                 )?;
-                check_range(
-                    "drum_width_um",
-                    drum_width_um,
-                    1_000.0,
-                    100_000.0,
-                    "[1000, 100000]",
-                )?;
+                check_range("drum_width_um", drum_width_um, 1_000.0, 100_000.0, "[1000, 100000]")?;
                 check_range("needle_rings", needle_rings as f64, 1.0, 200.0, "[1, 200]")?;
-                check_range(
-                    "needles_per_ring",
-                    needles_per_ring as f64,
-                    1.0,
-                    500.0,
-                    "[1, 500]",
-                )?;
+                check_range("needles_per_ring", needles_per_ring as f64, 1.0, 500.0, "[1, 500]")?;
                 check_range("needle_tilt_deg", needle_tilt_deg, 0.0, 45.0, "[0, 45]")?;
                 check_range(
                     "rolling_speed_um_per_s",
@@ -324,13 +293,7 @@ impl Device {
                     20_000.0,
                     "[needle_base_diameter_um, 20000]",
                 )?;
-                check_range(
-                    "press_speed_um_per_s",
-                    press_speed_um_per_s,
-                    100.0,
-                    1.0e7,
-                    "[100, 1e7]",
-                )?;
+                check_range("press_speed_um_per_s", press_speed_um_per_s, 100.0, 1.0e7, "[100, 1e7]")?;
             }
             DeviceGeometry::Pen {
                 needles,
@@ -349,13 +312,7 @@ impl Device {
                     "[needle_base_diameter_um, 5000]",
                 )?;
                 check_range("frequency_hz", frequency_hz, 1.0, 300.0, "[1, 300]")?;
-                check_range(
-                    "glide_speed_um_per_s",
-                    glide_speed_um_per_s,
-                    100.0,
-                    1.0e6,
-                    "[100, 1e6]",
-                )?;
+                check_range("glide_speed_um_per_s", glide_speed_um_per_s, 100.0, 1.0e6, "[100, 1e6]")?;
                 check_range(
                     "stroke_um",
                     stroke_um,

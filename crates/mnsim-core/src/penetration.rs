@@ -161,9 +161,8 @@ pub fn mean_depth(device: &Device, skin: &Skin, p: &PenetrationParams) -> MeanPe
     let k = p.skin_stiffness_ref_n_per_m * skin.layers.cutis_um() / p.reference_cutis_um;
     let deflection_um = f_p / k * UM_PER_M * g;
     let drag_loss = p.drag_loss_quasistatic * g;
-    let depth_um = (n.length_um - deflection_um).max(0.0)
-        * (1.0 - drag_loss)
-        * device.needle_axis_angle_deg().to_radians().cos();
+    let depth_um =
+        (n.length_um - deflection_um).max(0.0) * (1.0 - drag_loss) * device.needle_axis_angle_deg().to_radians().cos();
     MeanPenetration {
         insertion_speed_m_per_s: v,
         rate_factor: g,
@@ -187,21 +186,12 @@ pub struct Penetration {
 }
 
 /// Apply the penetration model to every puncture. Depth scatter is seeded from `seed`.
-pub fn penetrate(
-    punctures: &Punctures,
-    device: &Device,
-    skin: &Skin,
-    p: &PenetrationParams,
-    seed: u64,
-) -> Penetration {
+pub fn penetrate(punctures: &Punctures, device: &Device, skin: &Skin, p: &PenetrationParams, seed: u64) -> Penetration {
     let mean = mean_depth(device, skin, p);
     let mut rng = stream(seed, Stream::Penetration);
     let s = (1.0 + p.depth_cv * p.depth_cv).ln().sqrt();
     let depth_um: Vec<f64> = (0..punctures.len())
-        .map(|_| {
-            (mean.depth_um * (s * gaussian(&mut rng) - 0.5 * s * s).exp())
-                .min(device.needle.length_um)
-        })
+        .map(|_| (mean.depth_um * (s * gaussian(&mut rng) - 0.5 * s * s).exp()).min(device.needle.length_um))
         .collect();
     let deepest_layer = depth_um.iter().map(|&d| skin.layers.layer_at(d)).collect();
     Penetration {
@@ -231,12 +221,7 @@ pub struct PenetrationSummary {
 }
 
 /// Summarise a penetration map.
-pub fn summarise(
-    pen: &Penetration,
-    skin: &Skin,
-    channels: &ChannelSet,
-    needle_length_um: f64,
-) -> PenetrationSummary {
+pub fn summarise(pen: &Penetration, skin: &Skin, channels: &ChannelSet, needle_length_um: f64) -> PenetrationSummary {
     let n = pen.depth_um.len().max(1) as f64;
     let mean = pen.depth_um.iter().sum::<f64>() / n;
     let var = pen.depth_um.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / n;
@@ -250,8 +235,7 @@ pub fn summarise(
         sd_depth_um: var.sqrt(),
         depth_fraction: mean / needle_length_um,
         deepest_layer_fraction: frac,
-        dermis_reached_fraction: pen.depth_um.iter().filter(|&&d| d >= dermis_top).count() as f64
-            / n,
+        dermis_reached_fraction: pen.depth_um.iter().filter(|&&d| d >= dermis_top).count() as f64 / n,
         bleeding_fraction: pen
             .depth_um
             .iter()
@@ -357,11 +341,7 @@ mod tests {
     #[test]
     fn calibration_kalluri_2011_roller_depth_within_one_sd() {
         // PN01: 152.5 ± 9.6 µm (calibration case)
-        let m = mean_depth(
-            &kalluri_roller(770.0),
-            &reference_skin(),
-            &PenetrationParams::default(),
-        );
+        let m = mean_depth(&kalluri_roller(770.0), &reference_skin(), &PenetrationParams::default());
         assert!(
             (m.depth_um - 152.5).abs() < 9.6,
             "model {:.1} µm vs 152.5 ± 9.6",
@@ -376,18 +356,13 @@ mod tests {
         for l in [300.0, 500.0, 750.0, 950.0] {
             let mut d = kalluri_roller(l);
             if let DeviceGeometry::Roller {
-                rolling_speed_um_per_s,
-                ..
+                rolling_speed_um_per_s, ..
             } = &mut d.geometry
             {
                 *rolling_speed_um_per_s = 2_000.0; // quasi-static
             }
             let m = mean_depth(&d, &reference_skin(), &p);
-            assert!(
-                m.depth_fraction < 0.5,
-                "L = {l}: fraction {:.2}",
-                m.depth_fraction
-            );
+            assert!(m.depth_fraction < 0.5, "L = {l}: fraction {:.2}", m.depth_fraction);
         }
     }
 

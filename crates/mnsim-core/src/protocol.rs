@@ -50,13 +50,7 @@ impl Protocol {
 
     /// Check the protocol: 1–20 sessions in strictly increasing time, 1–64 passes each.
     pub fn validate(&self) -> Result<(), CoreError> {
-        check_range(
-            "sessions",
-            self.sessions.len() as f64,
-            1.0,
-            20.0,
-            "[1, 20] sessions",
-        )?;
+        check_range("sessions", self.sessions.len() as f64, 1.0, 20.0, "[1, 20] sessions")?;
         let mut last = f64::NEG_INFINITY;
         for s in &self.sessions {
             check_range(
@@ -74,13 +68,7 @@ impl Protocol {
                 });
             }
             last = s.start_s;
-            check_range(
-                "passes",
-                s.passes() as f64,
-                1.0,
-                64.0,
-                "[1, 64] passes per session",
-            )?;
+            check_range("passes", s.passes() as f64, 1.0, 64.0, "[1, 64] passes per session")?;
             for &d in &s.directions_deg {
                 check_range("directions_deg", d, -360.0, 360.0, "[-360, 360]")?;
             }

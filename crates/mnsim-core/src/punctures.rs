@@ -118,8 +118,8 @@ pub fn generate(device: &Device, protocol: &Protocol, patch: Patch, seed: u64) -
                                 );
                                 let (x, y) = to_patch(u + ju, v + jv);
                                 if inside(x, y) {
-                                    let needle = ring * needles_per_ring
-                                        + (m.rem_euclid(needles_per_ring as i64)) as u32;
+                                    let needle =
+                                        ring * needles_per_ring + (m.rem_euclid(needles_per_ring as i64)) as u32;
                                     let t = t_pass + (u + reach) / rolling_speed_um_per_s;
                                     out.push(x, y, t, si as u32, pass_idx, needle, angle);
                                 }
@@ -128,10 +128,7 @@ pub fn generate(device: &Device, protocol: &Protocol, patch: Patch, seed: u64) -
                         pass_duration_s = 2.0 * reach / rolling_speed_um_per_s;
                     }
                     DeviceGeometry::Stamp {
-                        rows,
-                        cols,
-                        pitch_um,
-                        ..
+                        rows, cols, pitch_um, ..
                     } => {
                         let fu = cols as f64 * pitch_um;
                         let fv = rows as f64 * pitch_um;
@@ -158,15 +155,7 @@ pub fn generate(device: &Device, protocol: &Protocol, patch: Patch, seed: u64) -
                                             sv + (rr as f64 + 0.5) * pitch_um,
                                         );
                                         if inside(x, y) {
-                                            out.push(
-                                                x,
-                                                y,
-                                                t_pass + k,
-                                                si as u32,
-                                                pass_idx,
-                                                rr * cols + cc,
-                                                0.0,
-                                            );
+                                            out.push(x, y, t_pass + k, si as u32, pass_idx, rr * cols + cc, 0.0);
                                             any = true;
                                         }
                                     }
@@ -201,8 +190,7 @@ pub fn generate(device: &Device, protocol: &Protocol, patch: Patch, seed: u64) -
                                     hand.position_jitter_um * gaussian(&mut rng),
                                 );
                                 let u_c = u0 + m as f64 * step + ju;
-                                let t =
-                                    t_pass + li as f64 * line_s + (m - m_lo) as f64 / frequency_hz;
+                                let t = t_pass + li as f64 * line_s + (m - m_lo) as f64 / frequency_hz;
                                 for (ni, &(a, b)) in offs.iter().enumerate() {
                                     let (x, y) = to_patch(u_c + b, v_line + jv + a);
                                     if inside(x, y) {
@@ -383,11 +371,7 @@ pub fn coverage(
     CoverageSummary {
         holes_per_cm2_per_session: p.len() as f64 / n_sessions as f64 / area_cm2,
         holes_per_cm2_course: p.len() as f64 / area_cm2,
-        nearest_neighbour_spacing_um: if nn_count > 0 {
-            nn_sum / nn_count as f64
-        } else {
-            0.0
-        },
+        nearest_neighbour_spacing_um: if nn_count > 0 { nn_sum / nn_count as f64 } else { 0.0 },
         area_within_reach_fraction: reach_sum / n_sessions as f64,
         overlap_fraction: if p.is_empty() {
             0.0
@@ -481,12 +465,7 @@ mod tests {
             height_um: 10_000.0,
         };
         let passes = 8;
-        let p = generate(
-            &dev,
-            &protocol(vec![0.0, 90.0], passes / 2, 1, 0.0),
-            patch,
-            3,
-        );
+        let p = generate(&dev, &protocol(vec![0.0, 90.0], passes / 2, 1, 0.0), patch, 3);
         let expected = dev.nominal_holes_per_cm2_per_pass() * passes as f64 * 1.0; // 1 cm²
         let rel = (p.len() as f64 - expected).abs() / expected;
         // lattice edge effects on a 1 cm² window: a few per cent
@@ -545,8 +524,7 @@ mod tests {
             height_um: 6_000.0,
         };
         let p = generate(&dev, &protocol(vec![0.0, 90.0], 1, 1, 0.0), patch, 5);
-        let expected = 2.0 * dev.nominal_holes_per_cm2_per_pass() * patch.area_um2()
-            / crate::units::UM2_PER_CM2;
+        let expected = 2.0 * dev.nominal_holes_per_cm2_per_pass() * patch.area_um2() / crate::units::UM2_PER_CM2;
         let rel = (p.len() as f64 - expected).abs() / expected;
         assert!(rel < 0.05, "{} vs {expected:.0}", p.len());
         // times increase within a pass and every puncture is on the patch
@@ -581,12 +559,7 @@ mod tests {
             height_um: 4_000.0,
         };
         let few = generate(&dev, &protocol(vec![0.0], 1, 1, 30.0), patch, 1);
-        let many = generate(
-            &dev,
-            &protocol(vec![0.0, 90.0, 45.0, 135.0], 8, 1, 30.0),
-            patch,
-            1,
-        );
+        let many = generate(&dev, &protocol(vec![0.0, 90.0, 45.0, 135.0], 8, 1, 30.0), patch, 1);
         let c1 = coverage(&few, patch, 1, 100.0, 200.0);
         let c2 = coverage(&few, patch, 1, 100.0, 600.0);
         assert!(c2.area_within_reach_fraction > c1.area_within_reach_fraction);

@@ -112,11 +112,7 @@ impl LayerStack {
     /// Depth of the top of `layer`, µm.
     pub fn top_um(&self, layer: Layer) -> f64 {
         let i = layer.index();
-        if i == 0 {
-            0.0
-        } else {
-            self.bottoms_um()[i - 1]
-        }
+        if i == 0 { 0.0 } else { self.bottoms_um()[i - 1] }
     }
 
     /// Depth of the bottom of `layer`, µm.
@@ -157,13 +153,7 @@ impl LayerStack {
 
     /// Check every thickness is finite and inside its allowed range.
     pub fn validate(&self) -> Result<(), CoreError> {
-        check_range(
-            "stratum_corneum_um",
-            self.stratum_corneum_um,
-            1.0,
-            500.0,
-            "[1, 500]",
-        )?;
+        check_range("stratum_corneum_um", self.stratum_corneum_um, 1.0, 500.0, "[1, 500]")?;
         check_range(
             "viable_epidermis_um",
             self.viable_epidermis_um,
@@ -387,18 +377,9 @@ mod tests {
         let s = Skin::at_site("cheek", 40.0, Sex::Female).unwrap();
         let l = &s.layers;
         assert_eq!(l.layer_at(0.0), Layer::StratumCorneum);
-        assert_eq!(
-            l.layer_at(l.stratum_corneum_um + 1.0),
-            Layer::ViableEpidermis
-        );
-        assert_eq!(
-            l.layer_at(s.superficial_plexus_depth_um - 1.0),
-            Layer::PapillaryDermis
-        );
-        assert_eq!(
-            l.layer_at(s.superficial_plexus_depth_um + 1.0),
-            Layer::ReticularDermis
-        );
+        assert_eq!(l.layer_at(l.stratum_corneum_um + 1.0), Layer::ViableEpidermis);
+        assert_eq!(l.layer_at(s.superficial_plexus_depth_um - 1.0), Layer::PapillaryDermis);
+        assert_eq!(l.layer_at(s.superficial_plexus_depth_um + 1.0), Layer::ReticularDermis);
         assert_eq!(l.layer_at(l.cutis_um() + 1.0), Layer::Subcutis);
         assert_eq!(l.layer_at(1e9), Layer::Subcutis);
     }

@@ -6,6 +6,7 @@
 //! hidden staging folder beside the target and renamed into place at the end.
 
 pub mod plots;
+pub mod validation;
 
 use mnsim_scenario::ResolvedScenario;
 use mnsim_sim::RunResult;
@@ -58,10 +59,7 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ReportError + '_ {
 
 /// True if `dir` exists and holds anything.
 pub fn is_nonempty_dir(dir: &Path) -> bool {
-    dir.exists()
-        && fs::read_dir(dir)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(true)
+    dir.exists() && fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true)
 }
 
 /// Check that `dir` may be written (absent, empty, or `force`).
@@ -100,7 +98,7 @@ const FILES: [&str; 5] = [
     "puncture_map.svg",
 ];
 
-/// Write the run folder `dir` (atomically; see the crate docs). Returns the folder written.
+/// Write the files of a run (atomically; see the crate docs). Returns the folder written.
 pub fn write_run(
     dir: &Path,
     force: bool,
@@ -108,6 +106,13 @@ pub fn write_run(
     result: &RunResult,
     meta: &RunMeta,
 ) -> Result<PathBuf, ReportError> {
+    check_target(dir, force)?;
+    write_folder(dir, force, &run_files(scenario, result, meta)?)
+}
+
+/// Write `files` (name, bytes) as the folder `dir`, whole or not at all: they go into a hidden
+/// staging folder beside `dir`, which is renamed into place at the end.
+pub fn write_folder(dir: &Path, force: bool, files: &[(&str, Vec<u8>)]) -> Result<PathBuf, ReportError> {
     check_target(dir, force)?;
     let parent = dir
         .parent()
@@ -123,10 +128,12 @@ pub fn write_run(
         fs::remove_dir_all(&staging).map_err(io(&staging))?;
     }
     fs::create_dir_all(&staging).map_err(io(&staging))?;
-    let written = write_files(&staging, scenario, result, meta);
-    if let Err(e) = written {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
+    for (name, bytes) in files {
+        let p = staging.join(name);
+        if let Err(e) = fs::write(&p, bytes) {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(ReportError::Io { path: p, source: e });
+        }
     }
     if dir.exists() {
         fs::remove_dir_all(dir).map_err(io(dir))?;
@@ -142,11 +149,7 @@ pub fn write_run(
 }
 
 /// The results document: figures by name, each with value, unit and description.
-pub fn results_json(
-    scenario: &ResolvedScenario,
-    result: &RunResult,
-    meta: &RunMeta,
-) -> serde_json::Value {
+pub fn results_json(scenario: &ResolvedScenario, result: &RunResult, meta: &RunMeta) -> serde_json::Value {
     let mut figures = serde_json::Map::new();
     for f in &result.figures {
         figures.insert(
@@ -171,16 +174,11 @@ fn finite(v: f64) -> serde_json::Value {
     }
 }
 
-fn write_files(
-    dir: &Path,
+fn run_files(
     scenario: &ResolvedScenario,
     result: &RunResult,
     meta: &RunMeta,
-) -> Result<(), ReportError> {
-    let put = |name: &str, bytes: &[u8]| -> Result<(), ReportError> {
-        let p = dir.join(name);
-        fs::write(&p, bytes).map_err(io(&p))
-    };
+) -> Result<Vec<(&'static str, Vec<u8>)>, ReportError> {
     let manifest = Manifest {
         mnsim_version: &meta.mnsim_version,
         git_revision: &meta.git_revision,
@@ -195,20 +193,6 @@ fn write_files(
         device: &scenario.device,
         files: FILES.to_vec(),
     };
-    put(
-        "manifest.json",
-        serde_json::to_string_pretty(&manifest)
-            .expect("manifest serialises")
-            .as_bytes(),
-    )?;
-    put(
-        "results.json",
-        serde_json::to_string_pretty(&results_json(scenario, result, meta))
-            .expect("results serialise")
-            .as_bytes(),
-    )?;
-    put("punctures.csv", &punctures_csv(result))?;
-    put("layers.csv", &layers_csv(&scenario.skin))?;
     let svg = plots::puncture_map_svg(
         result,
         &scenario.skin,
@@ -217,8 +201,23 @@ fn write_files(
         scenario.device.needle.length_um,
     )
     .map_err(|e| ReportError::Plot("puncture_map.svg", e))?;
-    put("puncture_map.svg", svg.as_bytes())?;
-    Ok(())
+    Ok(vec![
+        (
+            "manifest.json",
+            serde_json::to_string_pretty(&manifest)
+                .expect("manifest serialises")
+                .into_bytes(),
+        ),
+        (
+            "results.json",
+            serde_json::to_string_pretty(&results_json(scenario, result, meta))
+                .expect("results serialise")
+                .into_bytes(),
+        ),
+        ("punctures.csv", punctures_csv(result)),
+        ("layers.csv", layers_csv(&scenario.skin)),
+        ("puncture_map.svg", svg.into_bytes()),
+    ])
 }
 
 /// Tidy table of punctures: one row per puncture, units in column names.

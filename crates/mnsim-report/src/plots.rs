@@ -42,10 +42,7 @@ pub fn puncture_map_svg(
         // --- map ---
         let (w, h) = (patch_w_um / 1000.0, patch_h_um / 1000.0);
         let mut map = ChartBuilder::on(&left)
-            .caption(
-                "Puncture map, session 1 (colour: deepest layer)",
-                ("sans-serif", 18),
-            )
+            .caption("Puncture map, session 1 (colour: deepest layer)", ("sans-serif", 18))
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(50)
@@ -68,13 +65,10 @@ pub fn puncture_map_svg(
                 continue;
             }
             let c = layer_colour(l);
-            map.draw_series(
-                pts.into_iter()
-                    .map(|(x, y)| Circle::new((x, y), 2, c.filled())),
-            )
-            .map_err(|e| e.to_string())?
-            .label(human(l))
-            .legend(move |(x, y)| Circle::new((x + 8, y), 4, c.filled()));
+            map.draw_series(pts.into_iter().map(|(x, y)| Circle::new((x, y), 2, c.filled())))
+                .map_err(|e| e.to_string())?
+                .label(human(l))
+                .legend(move |(x, y)| Circle::new((x + 8, y), 4, c.filled()));
         }
         map.configure_series_labels()
             .background_style(WHITE.mix(0.85))

@@ -61,8 +61,7 @@ pub fn fill_device(d: &mut DeviceSpec) {
         DeviceKind::Pen => PEN_BASE_DIAMETER_UM,
     };
     let base = *d.needle_base_diameter_um.get_or_insert(base);
-    d.needle_tip_diameter_um
-        .get_or_insert(NEEDLE_TIP_DIAMETER_UM.min(base));
+    d.needle_tip_diameter_um.get_or_insert(NEEDLE_TIP_DIAMETER_UM.min(base));
     d.needle_taper_length_um
         .get_or_insert(TAPER_LENGTH_PER_BASE_DIAMETER * base);
     match d.kind {
@@ -72,8 +71,7 @@ pub fn fill_device(d: &mut DeviceSpec) {
             d.needle_rings.get_or_insert(ROLLER_RINGS);
             d.needles_per_ring.get_or_insert(ROLLER_NEEDLES_PER_RING);
             d.needle_tilt_deg.get_or_insert(ROLLER_TILT_DEG);
-            d.rolling_speed_mm_per_s
-                .get_or_insert(ROLLER_SPEED_MM_PER_S);
+            d.rolling_speed_mm_per_s.get_or_insert(ROLLER_SPEED_MM_PER_S);
         }
         DeviceKind::Stamp => {
             d.needle_rows.get_or_insert(STAMP_ROWS);

@@ -30,8 +30,7 @@ pub fn default_toml() -> &'static str {
 
 /// The built-in default scenario, resolved.
 pub fn default_scenario() -> ResolvedScenario {
-    parse(default_toml(), "<built-in default>")
-        .expect("the built-in default scenario is valid (tested)")
+    parse(default_toml(), "<built-in default>").expect("the built-in default scenario is valid (tested)")
 }
 
 /// Parse and validate scenario `text`; `file` names it in errors.
@@ -58,6 +57,152 @@ pub fn parse(text: &str, file: &str) -> Result<ResolvedScenario, ScenarioError> 
         }
     })?;
     resolve::resolve(sc, &resolve::Ctx { file, text })
+}
+
+/// One edit to a scenario before it is validated: set a dotted key to a TOML value, or remove
+/// it. Used by validation cases (a base scenario plus overrides) and by `mnsim run --vary`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    /// Set `path` (`device.needle_length_um`) to a value, creating tables on the way.
+    Set(String, toml::Value),
+    /// Remove `path` if present.
+    Unset(String),
+}
+
+impl Edit {
+    /// Parse `path=value` where value is TOML (`1500`, `"roller"`, `[0, 28]`, `true`); a bare
+    /// word that is not TOML is taken as a string.
+    pub fn parse_assignment(s: &str) -> Result<Edit, String> {
+        let (path, value) = s.split_once('=').ok_or_else(|| format!("`{s}`: expected path=value"))?;
+        let path = path.trim();
+        if path.is_empty() || path.split('.').any(|p| p.is_empty()) {
+            return Err(format!("`{s}`: `{path}` is not a dotted key path"));
+        }
+        Ok(Edit::Set(path.to_string(), parse_value(value.trim())))
+    }
+}
+
+/// Parse a TOML value from text; a bare word that is not TOML becomes a string.
+pub fn parse_value(text: &str) -> toml::Value {
+    let doc = format!("v = {text}");
+    match toml::from_str::<toml::Table>(&doc) {
+        Ok(mut t) => t.remove("v").unwrap_or_else(|| toml::Value::String(text.to_string())),
+        Err(_) => toml::Value::String(text.to_string()),
+    }
+}
+
+fn apply(table: &mut toml::Table, edit: &Edit) -> Result<(), String> {
+    let (path, value) = match edit {
+        Edit::Set(p, v) => (p, Some(v)),
+        Edit::Unset(p) => (p, None),
+    };
+    let mut parts: Vec<&str> = path.split('.').collect();
+    let last = parts.pop().ok_or("empty path")?;
+    let mut t = table;
+    for p in parts {
+        if value.is_none() && !t.contains_key(p) {
+            return Ok(());
+        }
+        let entry = t
+            .entry(p.to_string())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        t = entry
+            .as_table_mut()
+            .ok_or_else(|| format!("`{path}`: `{p}` is not a table"))?;
+    }
+    match value {
+        Some(v) => {
+            t.insert(last.to_string(), v.clone());
+        }
+        None => {
+            t.remove(last);
+        }
+    }
+    Ok(())
+}
+
+/// Parse scenario `text`, apply `edits`, then validate. Errors about an edited field say so.
+pub fn parse_with(text: &str, file: &str, edits: &[Edit]) -> Result<ResolvedScenario, ScenarioError> {
+    if edits.is_empty() {
+        return parse(text, file);
+    }
+    let mut table: toml::Table = toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        ScenarioError::Parse {
+            at: Location {
+                file: file.to_string(),
+                line,
+            },
+            message: with_line(text, line, e.message()),
+        }
+    })?;
+    for e in edits {
+        apply(&mut table, e).map_err(|m| ScenarioError::Parse {
+            at: Location {
+                file: file.to_string(),
+                line: None,
+            },
+            message: m,
+        })?;
+    }
+    let edited_paths: Vec<&str> = edits
+        .iter()
+        .map(|e| match e {
+            Edit::Set(p, _) | Edit::Unset(p) => p.as_str(),
+        })
+        .collect();
+    let label = format!("{file} (with {})", edited_paths.join(", "));
+    let text2 = toml::to_string(&table).map_err(|e| ScenarioError::Parse {
+        at: Location {
+            file: label.clone(),
+            line: None,
+        },
+        message: e.to_string(),
+    })?;
+    parse(&text2, &label).map_err(|e| match e {
+        // line numbers refer to the re-serialised text, not the user's file: drop them
+        ScenarioError::Parse { at, message } => ScenarioError::Parse {
+            at: Location { line: None, ..at },
+            message,
+        },
+        ScenarioError::Invalid {
+            at: _,
+            field,
+            value,
+            allowed,
+        } => {
+            let line = if edited_paths.contains(&field.as_str()) {
+                None
+            } else {
+                line_of(text, &field)
+            };
+            ScenarioError::Invalid {
+                at: Location {
+                    file: label.clone(),
+                    line,
+                },
+                field,
+                value,
+                allowed,
+            }
+        }
+        other => other,
+    })
+}
+
+/// A parser message followed by the offending line of `text` (`… — at: age_y = "thirty"`).
+pub fn with_line(text: &str, line: Option<usize>, message: &str) -> String {
+    let msg = message.trim().to_string();
+    match line
+        .and_then(|l| text.lines().nth(l - 1))
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+    {
+        Some(src) => format!("{msg} — at: {src}"),
+        None => msg,
+    }
 }
 
 /// Read, parse and validate a scenario file.

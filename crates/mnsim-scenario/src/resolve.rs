@@ -37,12 +37,7 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    pub(crate) fn invalid(
-        &self,
-        field: &str,
-        value: impl ToString,
-        allowed: impl Into<String>,
-    ) -> ScenarioError {
+    pub(crate) fn invalid(&self, field: &str, value: impl ToString, allowed: impl Into<String>) -> ScenarioError {
         ScenarioError::Invalid {
             at: Location {
                 file: self.file.to_string(),
@@ -54,22 +49,11 @@ impl Ctx<'_> {
         }
     }
 
-    fn range(
-        &self,
-        field: &str,
-        v: f64,
-        lo: f64,
-        hi: f64,
-        unit: &str,
-    ) -> Result<f64, ScenarioError> {
+    fn range(&self, field: &str, v: f64, lo: f64, hi: f64, unit: &str) -> Result<f64, ScenarioError> {
         if v.is_finite() && v >= lo && v <= hi {
             Ok(v)
         } else {
-            Err(self.invalid(
-                field,
-                v,
-                format!("must be a finite number in [{lo}, {hi}] {unit}"),
-            ))
+            Err(self.invalid(field, v, format!("must be a finite number in [{lo}, {hi}] {unit}")))
         }
     }
 
@@ -77,11 +61,7 @@ impl Ctx<'_> {
         if v.is_finite() && v > 0.0 && v <= hi {
             Ok(v)
         } else {
-            Err(self.invalid(
-                field,
-                v,
-                format!("must be a finite number in (0, {hi}] {unit}"),
-            ))
+            Err(self.invalid(field, v, format!("must be a finite number in (0, {hi}] {unit}")))
         }
     }
 
@@ -106,10 +86,7 @@ pub fn line_of(text: &str, field: &str) -> Option<usize> {
     for (n, raw) in text.lines().enumerate() {
         let line = raw.split('#').next().unwrap_or("").trim();
         if line.starts_with('[') && line.ends_with(']') {
-            current = line
-                .trim_matches(|c| c == '[' || c == ']')
-                .trim()
-                .to_string();
+            current = line.trim_matches(|c| c == '[' || c == ']').trim().to_string();
             if current == table {
                 table_line = Some(n + 1);
             }
@@ -140,20 +117,16 @@ fn core_err(ctx: &Ctx, prefix: &str, e: CoreError) -> ScenarioError {
             };
             ctx.invalid(&field, value, format!("must be in {allowed}"))
         }
-        CoreError::UnknownSite(site, known) => ctx.invalid(
-            "patient.site",
-            site,
-            format!("must be one of: {known}, or custom"),
-        ),
+        CoreError::UnknownSite(site, known) => {
+            ctx.invalid("patient.site", site, format!("must be one of: {known}, or custom"))
+        }
         CoreError::NeedleTooLong {
             needle_length_um,
             tissue_um,
         } => ctx.invalid(
             "device.needle_length_um",
             needle_length_um,
-            format!(
-                "must not exceed the skin + subcutis thickness at this site ({tissue_um:.0} µm)"
-            ),
+            format!("must not exceed the skin + subcutis thickness at this site ({tissue_um:.0} µm)"),
         ),
         other => ctx.invalid(prefix, "?", other.to_string()),
     }
@@ -193,27 +166,17 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
             .zip(layers.thicknesses_um())
             {
                 if !v.is_finite() {
-                    return Err(ctx.invalid(
-                        &format!("patient.layers.{name}"),
-                        v,
-                        "must be a finite number",
-                    ));
+                    return Err(ctx.invalid(&format!("patient.layers.{name}"), v, "must be a finite number"));
                 }
             }
-            layers
-                .validate()
-                .map_err(|e| core_err(ctx, "patient.layers", e))?;
+            layers.validate().map_err(|e| core_err(ctx, "patient.layers", e))?;
             if site != "custom" {
                 find_site(site).map_err(|e| core_err(ctx, "patient", e))?;
             }
             Skin::from_layers(site.to_string(), *layers, p.age_y, p.sex)
         }
         (None, "custom") => {
-            return Err(ctx.invalid(
-                "patient.layers",
-                "(missing)",
-                "required when patient.site = \"custom\"",
-            ));
+            return Err(ctx.invalid("patient.layers", "(missing)", "required when patient.site = \"custom\""));
         }
         (None, site) => Skin::at_site(site, p.age_y, p.sex).map_err(|e| match e {
             CoreError::UnknownSite(..) => ctx.invalid(
@@ -235,13 +198,7 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
 
     // --- device -------------------------------------------------------------------------------
     let d = &mut sc.device;
-    ctx.range(
-        "device.needle_length_um",
-        d.needle_length_um,
-        50.0,
-        5000.0,
-        "µm",
-    )?;
+    ctx.range("device.needle_length_um", d.needle_length_um, 50.0, 5000.0, "µm")?;
     let only = |field: &str, present: bool, kind: &str| -> Result<(), ScenarioError> {
         if present {
             Err(ctx.invalid(
@@ -334,12 +291,7 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
                 100.0,
                 "mm",
             )? * UM_PER_MM,
-            needle_rings: ctx.count(
-                "device.needle_rings",
-                d.needle_rings.unwrap_or_default(),
-                1,
-                200,
-            )?,
+            needle_rings: ctx.count("device.needle_rings", d.needle_rings.unwrap_or_default(), 1, 200)?,
             needles_per_ring: ctx.count(
                 "device.needles_per_ring",
                 d.needles_per_ring.unwrap_or_default(),
@@ -362,18 +314,8 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
             )? * UM_PER_MM,
         },
         DeviceKind::Stamp => DeviceGeometry::Stamp {
-            rows: ctx.count(
-                "device.needle_rows",
-                d.needle_rows.unwrap_or_default(),
-                1,
-                200,
-            )?,
-            cols: ctx.count(
-                "device.needle_cols",
-                d.needle_cols.unwrap_or_default(),
-                1,
-                200,
-            )?,
+            rows: ctx.count("device.needle_rows", d.needle_rows.unwrap_or_default(), 1, 200)?,
+            cols: ctx.count("device.needle_cols", d.needle_cols.unwrap_or_default(), 1, 200)?,
             pitch_um: ctx.range(
                 "device.needle_pitch_um",
                 d.needle_pitch_um.unwrap_or_default(),
@@ -390,15 +332,8 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
             )? * UM_PER_MM,
         },
         DeviceKind::Pen => DeviceGeometry::Pen {
-            needles: ctx.count(
-                "device.needle_count",
-                d.needle_count.unwrap_or_default(),
-                1,
-                100,
-            )?,
-            layout: d
-                .arrangement
-                .unwrap_or(mnsim_core::device::CartridgeLayout::Grid),
+            needles: ctx.count("device.needle_count", d.needle_count.unwrap_or_default(), 1, 100)?,
+            layout: d.arrangement.unwrap_or(mnsim_core::device::CartridgeLayout::Grid),
             pitch_um: ctx.range(
                 "device.needle_pitch_um",
                 d.needle_pitch_um.unwrap_or_default(),
@@ -452,18 +387,10 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
             (0..n).map(|k| k as f64 * iv).collect()
         }
         (None, Some(_), None) => {
-            return Err(ctx.invalid(
-                "protocol.interval_d",
-                "(missing)",
-                "required with protocol.sessions",
-            ));
+            return Err(ctx.invalid("protocol.interval_d", "(missing)", "required with protocol.sessions"));
         }
         (None, None, Some(_)) => {
-            return Err(ctx.invalid(
-                "protocol.sessions",
-                "(missing)",
-                "required with protocol.interval_d",
-            ));
+            return Err(ctx.invalid("protocol.sessions", "(missing)", "required with protocol.interval_d"));
         }
         (None, None, None) => {
             return Err(ctx.invalid(
@@ -511,12 +438,7 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
     for &a in &pr.directions_deg {
         ctx.range("protocol.directions_deg", a, -360.0, 360.0, "degrees")?;
     }
-    ctx.count(
-        "protocol.passes_per_direction",
-        pr.passes_per_direction,
-        1,
-        16,
-    )?;
+    ctx.count("protocol.passes_per_direction", pr.passes_per_direction, 1, 16)?;
     if pr.directions_deg.len() as u32 * pr.passes_per_direction > 64 {
         return Err(ctx.invalid(
             "protocol.passes_per_direction",
@@ -525,13 +447,7 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
         ));
     }
     let hand = HandMotion {
-        position_jitter_um: ctx.range(
-            "protocol.position_jitter_um",
-            pr.position_jitter_um,
-            0.0,
-            5000.0,
-            "µm",
-        )?,
+        position_jitter_um: ctx.range("protocol.position_jitter_um", pr.position_jitter_um, 0.0, 5000.0, "µm")?,
         direction_jitter_deg: ctx.range(
             "protocol.direction_jitter_deg",
             pr.direction_jitter_deg,
@@ -593,35 +509,16 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
 
     // --- simulation ---------------------------------------------------------------------------
     let s = &sc.simulation;
-    let w = ctx.range(
-        "simulation.patch_width_mm",
-        s.patch_width_mm,
-        0.2,
-        20.0,
-        "mm",
-    )?;
-    let h = ctx.range(
-        "simulation.patch_height_mm",
-        s.patch_height_mm,
-        0.2,
-        20.0,
-        "mm",
-    )?;
+    let w = ctx.range("simulation.patch_width_mm", s.patch_width_mm, 0.2, 20.0, "mm")?;
+    let h = ctx.range("simulation.patch_height_mm", s.patch_height_mm, 0.2, 20.0, "mm")?;
     ctx.range("simulation.follow_up_d", s.follow_up_d, 0.0, 730.0, "days")?;
-    ctx.positive(
-        "simulation.reach_radius_um",
-        s.reach_radius_um,
-        5000.0,
-        "µm",
-    )?;
+    ctx.positive("simulation.reach_radius_um", s.reach_radius_um, 5000.0, "µm")?;
     let patch = Patch {
         width_um: w * UM_PER_MM,
         height_um: h * UM_PER_MM,
     };
 
-    sc.penetration
-        .validate()
-        .map_err(|e| core_err(ctx, "penetration", e))?;
+    sc.penetration.validate().map_err(|e| core_err(ctx, "penetration", e))?;
     let penetration = sc.penetration;
     let seed = sc.simulation.seed;
     Ok(ResolvedScenario {

@@ -40,10 +40,7 @@ fn default_is_valid_and_round_trips_through_its_resolved_form() {
 #[test]
 fn zero_or_negative_needle_length() {
     for v in ["0", "-5"] {
-        let (field, msg) = invalid(&with(
-            "needle_length_um = 1500",
-            &format!("needle_length_um = {v}"),
-        ));
+        let (field, msg) = invalid(&with("needle_length_um = 1500", &format!("needle_length_um = {v}")));
         assert_eq!(field, "device.needle_length_um");
         assert!(
             msg.contains("case.toml:") && msg.contains(v) && msg.contains("[50, 5000]"),
@@ -66,9 +63,7 @@ fn unknown_site_lists_the_known_ones() {
     let (field, msg) = invalid(&with("site = \"cheek\"", "site = \"elbow\""));
     assert_eq!(field, "patient.site");
     assert!(
-        msg.contains("elbow")
-            && msg.contains("forehead")
-            && msg.contains(&format!("case.toml:{}:", line("site ="))),
+        msg.contains("elbow") && msg.contains("forehead") && msg.contains(&format!("case.toml:{}:", line("site ="))),
         "{msg}"
     );
 }
@@ -91,10 +86,7 @@ fn nan_and_inf() {
     let (field, msg) = invalid(&with("age_y = 35", "age_y = nan"));
     assert_eq!(field, "patient.age_y");
     assert!(msg.contains("NaN"), "{msg}");
-    let (field, _) = invalid(&with(
-        "glide_speed_mm_per_s = 20",
-        "glide_speed_mm_per_s = inf",
-    ));
+    let (field, _) = invalid(&with("glide_speed_mm_per_s = 20", "glide_speed_mm_per_s = inf"));
     assert_eq!(field, "device.glide_speed_mm_per_s");
 }
 
@@ -109,19 +101,13 @@ fn parse_error(text: &str) -> String {
 #[test]
 fn unknown_key_is_an_error_not_ignored() {
     let msg = parse_error(&with("needle_length_um = 1500", "needle_lenght_um = 1500"));
-    assert!(
-        msg.contains("needle_lenght_um") && msg.contains("case.toml:"),
-        "{msg}"
-    );
+    assert!(msg.contains("needle_lenght_um") && msg.contains("case.toml:"), "{msg}");
 }
 
 #[test]
 fn string_where_a_number_is_due() {
     let msg = parse_error(&with("age_y = 35", "age_y = \"thirty\""));
-    assert!(
-        msg.contains(&format!("case.toml:{}:", line("age_y"))),
-        "{msg}"
-    );
+    assert!(msg.contains(&format!("case.toml:{}:", line("age_y"))), "{msg}");
 }
 
 #[test]
@@ -141,10 +127,7 @@ fn empty_and_non_toml_files() {
 #[test]
 fn missing_file_and_directory() {
     let e = load(std::path::Path::new("/nonexistent/scenario.toml")).unwrap_err();
-    assert!(
-        matches!(e, ScenarioError::Read { .. })
-            && e.to_string().contains("/nonexistent/scenario.toml")
-    );
+    assert!(matches!(e, ScenarioError::Read { .. }) && e.to_string().contains("/nonexistent/scenario.toml"));
     let dir = std::env::temp_dir();
     let e = load(&dir).unwrap_err();
     assert!(e.to_string().contains("directory"), "{e}");
@@ -152,34 +135,22 @@ fn missing_file_and_directory() {
 
 #[test]
 fn kind_specific_keys_belong_to_their_kind() {
-    let (field, msg) = invalid(&with(
-        "frequency_hz = 90",
-        "frequency_hz = 90\ndrum_diameter_mm = 20",
-    ));
+    let (field, msg) = invalid(&with("frequency_hz = 90", "frequency_hz = 90\ndrum_diameter_mm = 20"));
     assert_eq!(field, "device.drum_diameter_mm");
     assert!(msg.contains("roller"), "{msg}");
 }
 
 #[test]
 fn sessions_must_increase() {
-    let (field, _) = invalid(&with(
-        "session_days = [0, 28, 56]",
-        "session_days = [0, 28, 28]",
-    ));
+    let (field, _) = invalid(&with("session_days = [0, 28, 56]", "session_days = [0, 28, 28]"));
     assert_eq!(field, "protocol.session_days");
     let r = parse(
-        &with(
-            "session_days = [0, 28, 56]",
-            "sessions = 4\ninterval_d = 14",
-        ),
+        &with("session_days = [0, 28, 56]", "sessions = 4\ninterval_d = 14"),
         "x.toml",
     )
     .unwrap();
     assert_eq!(r.protocol.sessions.len(), 4);
-    assert_eq!(
-        r.scenario.protocol.session_days,
-        Some(vec![0.0, 14.0, 28.0, 42.0])
-    );
+    assert_eq!(r.scenario.protocol.session_days, Some(vec![0.0, 14.0, 28.0, 42.0]));
 }
 
 #[test]
@@ -236,4 +207,35 @@ proptest! {
             Err(e) => prop_assert!(e.to_string().starts_with("m.toml")),
         }
     }
+}
+
+#[test]
+fn edits_set_and_unset_keys_and_errors_name_the_edit() {
+    use mnsim_scenario::{Edit, parse_with};
+    let r = parse_with(
+        default_toml(),
+        "d.toml",
+        &[Edit::parse_assignment("device.needle_length_um=1000").unwrap()],
+    )
+    .unwrap();
+    assert_eq!(r.device.needle.length_um, 1000.0);
+    let r = parse_with(default_toml(), "d.toml", &[Edit::Unset("topical".into())]).unwrap();
+    assert!(r.scenario.topical.is_none());
+    let e = parse_with(
+        default_toml(),
+        "d.toml",
+        &[Edit::parse_assignment("device.frequency_hz=0").unwrap()],
+    )
+    .unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        msg.contains("with device.frequency_hz") && msg.contains("[1, 300]"),
+        "{msg}"
+    );
+    assert!(Edit::parse_assignment("nonsense").is_err());
+    assert_eq!(
+        mnsim_scenario::parse_value("roller"),
+        toml::Value::String("roller".into())
+    );
+    assert_eq!(mnsim_scenario::parse_value("[0, 28]").as_array().unwrap().len(), 2);
 }

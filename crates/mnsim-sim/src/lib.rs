@@ -85,12 +85,7 @@ fn fig(name: &str, value: f64, unit: &str, description: &str) -> Figure {
 pub fn run(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> RunResult {
     let n_sessions = scenario.protocol.sessions.len() as u32;
     progress.stage("punctures", 3);
-    let punctures = punctures::generate(
-        &scenario.device,
-        &scenario.protocol,
-        scenario.patch,
-        scenario.seed,
-    );
+    let punctures = punctures::generate(&scenario.device, &scenario.protocol, scenario.patch, scenario.seed);
     progress.advance(1);
     let pen = penetration::penetrate(
         &punctures,
@@ -114,12 +109,7 @@ pub fn run(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> RunResul
         scenario.device.needle.base_diameter_um / 2.0,
         scenario.scenario.simulation.reach_radius_um,
     );
-    let psum = penetration::summarise(
-        &pen,
-        &scenario.skin,
-        &channels,
-        scenario.device.needle.length_um,
-    );
+    let psum = penetration::summarise(&pen, &scenario.skin, &channels, scenario.device.needle.length_um);
     progress.advance(3);
 
     let skin = &scenario.skin;
@@ -226,6 +216,7 @@ pub fn run(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> RunResul
             "µm",
             "papillary + reticular dermis",
         ),
+        fig("cutis_thickness_um", skin.layers.cutis_um(), "µm", "epidermis + dermis"),
     ];
     for l in mnsim_core::Layer::ALL {
         figures.push(fig(
@@ -258,18 +249,10 @@ mod tests {
         let a = run(&s, &mut NoProgress);
         let b = run(&s, &mut NoProgress);
         assert_eq!(a.punctures, b.punctures);
-        assert!(
-            a.figures.iter().all(|f| f.value.is_finite()),
-            "{:?}",
-            a.figures
-        );
+        assert!(a.figures.iter().all(|f| f.value.is_finite()), "{:?}", a.figures);
         let layers: f64 = mnsim_core::Layer::ALL
             .iter()
-            .map(|l| {
-                a.figure(&format!("deepest_in_{}_fraction", l.name()))
-                    .unwrap()
-                    .value
-            })
+            .map(|l| a.figure(&format!("deepest_in_{}_fraction", l.name())).unwrap().value)
             .sum();
         assert!((layers - 1.0).abs() < 1e-9);
     }
