@@ -569,7 +569,7 @@ pub fn simulate(
     let n_lat = ((width / dx).round() as usize).max(1);
     let width = n_lat as f64 * dx;
     let voxels = n_lat * n_lat * zg.nz();
-    let bytes = voxels * 17 + 64 * n_lat * n_lat;
+    let bytes = voxels * 30 + 64 * n_lat * n_lat;
     let limit = (settings.max_memory_gib * 1024f64.powi(3)) as usize;
     if bytes > limit {
         return Err(TransportError::TooLarge { voxels, bytes, limit });
