@@ -26,9 +26,11 @@ use serde::{Deserialize, Serialize};
 /// (hydroquinone, tretinoin, corticosteroid) with sunscreen. Calibrated so that 56 days of it
 /// alone lower the MASI-like score of a melasma lesion with baseline MASI ≈ 13 by 75 %
 /// (Lima et al. 2017 BMC Dermatol 17:14, discussion: historical comparator, median MASI 13.1 →
-/// 3.2 in 8 weeks, retrieved; case MA04, role calibration). Reproduced by the test
+/// 3.2 in 8 weeks, retrieved; case MA04, role calibration), for a lesion with excess melanin
+/// 0.55 over 55 % of the region (MASI-like 13.2) and the default turnover (40 d); bisection
+/// gives 0.9189. Reproduced by the test
 /// `triple_combination_calibration_reproduces_ma04`.
-pub const TRIPLE_COMBINATION_INHIBITION: f64 = 0.705;
+pub const TRIPLE_COMBINATION_INHIBITION: f64 = 0.919;
 
 /// MASI area score of a visible-area fraction (0–1), the MASI bins interpolated linearly:
 /// 0 % → 0, 10 % → 1, 30 % → 2, 50 % → 3, 70 % → 4, 90 % → 5, 100 % → 6.
