@@ -28,7 +28,8 @@ pub struct SessionBarrier {
     pub t_d: f64,
     /// Peak TEWL after the session, g·m⁻²·h⁻¹.
     pub tewl_peak_g_m2_h: f64,
-    /// Time until the TEWL excess is back below the recovered fraction of its peak, h.
+    /// Time until the TEWL excess is back below the recovered fraction of its peak, h (window:
+    /// from the session to the last sample before the next one).
     pub tewl_recovery_h: f64,
     /// The window to the next session (or the end) ended before recovery.
     pub tewl_recovery_censored: bool,
@@ -70,7 +71,7 @@ pub fn barrier_outcome(course: &TissueCourse, p: &OutcomeParams) -> BarrierOutco
     let infl = &course.inflammation_rel;
     let mut sessions = vec![];
     for (s, _) in course.session_days.iter().enumerate() {
-        let (a, b) = session_window(&course.session_days, s, t_end);
+        let (a, b) = session_window(t, &course.session_days, s);
         // peak excess in the window (samples and window edges)
         let mut peak = crate::series::interp(t, &excess, a).max(crate::series::interp(t, &excess, b));
         let mut ipk = crate::series::interp(t, infl, a).max(crate::series::interp(t, infl, b));

@@ -35,9 +35,18 @@ pub fn assessment_times(session_days: &[f64], t_end: f64) -> Vec<f64> {
         .collect()
 }
 
-/// The window `[start, end]` of session `s`: from the session to the next one (or the end).
-pub fn session_window(session_days: &[f64], s: usize, t_end: f64) -> (f64, f64) {
-    (session_days[s], session_days.get(s + 1).copied().unwrap_or(t_end))
+/// The window `[start, end]` of session `s`: from the session to the last sample before the
+/// next session (so that the next session's own injury never counts), or to the end.
+pub fn session_window(t_d: &[f64], session_days: &[f64], s: usize) -> (f64, f64) {
+    let a = session_days[s];
+    let end = t_d[t_d.len() - 1];
+    match session_days.get(s + 1) {
+        None => (a, end),
+        Some(&next) => {
+            let last_before = t_d.iter().copied().filter(|&t| t < next).fold(a, f64::max);
+            (a, last_before.max(a))
+        }
+    }
 }
 
 /// Total time in `[a, b]` during which the piecewise-linear `y(t)` exceeds `threshold`, days.
@@ -125,6 +134,14 @@ mod tests {
         let (r, c) = recovery_time(&t, &y, 0.1, 0.0, 2.0);
         assert_relative_eq!(r, 2.0);
         assert!(c);
+    }
+
+    #[test]
+    fn session_windows_stop_before_the_next_session() {
+        let t = [0.0, 1.0, 2.0, 3.0, 4.0];
+        assert_eq!(session_window(&t, &[0.0, 3.0], 0), (0.0, 2.0));
+        assert_eq!(session_window(&t, &[0.0, 3.0], 1), (3.0, 4.0));
+        assert_eq!(session_window(&t, &[1.0, 1.0], 0), (1.0, 1.0));
     }
 
     #[test]
