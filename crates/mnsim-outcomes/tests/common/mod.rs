@@ -1,7 +1,7 @@
 //! Synthetic tissue courses representative of published protocols. Each kinetic constant is
 //! stated with where its shape comes from; amplitudes are the representative per-session
 //! responses described in docs/model/outcomes.md §9 (not fitted to the validation rows).
-#![allow(dead_code)]
+#![allow(dead_code, clippy::needless_range_loop)]
 
 use mnsim_outcomes::*;
 
