@@ -202,7 +202,7 @@ fn run(path: Option<&Path>, out: Option<PathBuf>, force: bool, json: bool, quiet
         bar: Bar::new(quiet || json),
         started: t0,
     };
-    let result = mnsim_sim::run(&scenario, &mut progress);
+    let result = mnsim_sim::run(&scenario, &mut progress)?;
     if let Some(b) = &progress.bar.bar {
         b.finish_and_clear();
     }

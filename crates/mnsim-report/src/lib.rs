@@ -319,7 +319,7 @@ mod tests {
     #[test]
     fn run_folder_is_complete_and_never_overwritten_without_force() {
         let s = mnsim_scenario::default_scenario();
-        let r = mnsim_sim::run(&s, &mut mnsim_sim::NoProgress);
+        let r = mnsim_sim::run(&s, &mut mnsim_sim::NoProgress).unwrap();
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("run1");
         write_run(&dir, false, &s, &r, &meta()).unwrap();

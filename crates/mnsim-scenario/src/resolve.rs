@@ -189,11 +189,37 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
     };
 
     // --- indication ---------------------------------------------------------------------------
-    if let Some(d) = sc.indication.scar_depth_um {
-        ctx.positive("indication.scar_depth_um", d, 3000.0, "µm")?;
-    }
-    if let Some(w) = sc.indication.scar_width_um {
-        ctx.positive("indication.scar_width_um", w, 50_000.0, "µm")?;
+    {
+        let ind = &sc.indication;
+        let outcome_err = |prefix: &str, e: mnsim_outcomes::OutcomeError| match e {
+            mnsim_outcomes::OutcomeError::OutOfRange { field, value, allowed } => {
+                let leaf = field.rsplit('.').next().unwrap_or(&field).to_string();
+                ctx.invalid(&format!("{prefix}.{leaf}"), value, format!("must be in {allowed}"))
+            }
+            other => ctx.invalid(prefix, "?", other.to_string()),
+        };
+        if let Some(s) = &ind.scar {
+            s.validate().map_err(|e| outcome_err("indication.scar", e))?;
+        }
+        if let Some(s) = &ind.striae {
+            s.validate().map_err(|e| outcome_err("indication.striae", e))?;
+        }
+        if let Some(p) = &ind.pigment {
+            p.validate().map_err(|e| outcome_err("indication.pigment", e))?;
+        }
+        ctx.range(
+            "indication.home_depigmenting_inhibition",
+            ind.home_depigmenting_inhibition,
+            0.0,
+            0.99,
+            "",
+        )?;
+        if let Some(w) = ind.wrinkle_depth_um {
+            ctx.range("indication.wrinkle_depth_um", w, 0.0, 5000.0, "µm")?;
+        }
+        if let Some(r) = ind.roughness_ra_um {
+            ctx.range("indication.roughness_ra_um", r, 0.0, 1000.0, "µm")?;
+        }
     }
 
     // --- device -------------------------------------------------------------------------------
@@ -519,6 +545,24 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
     };
 
     sc.penetration.validate().map_err(|e| core_err(ctx, "penetration", e))?;
+    // one follow-up for the whole run: simulation.follow_up_d
+    let default_follow_up = mnsim_healing::HealingSettings::default().follow_up_d;
+    if sc.healing.follow_up_d != default_follow_up && sc.healing.follow_up_d != sc.simulation.follow_up_d {
+        return Err(ctx.invalid(
+            "healing.follow_up_d",
+            sc.healing.follow_up_d,
+            "set simulation.follow_up_d instead (the run has one follow-up)",
+        ));
+    }
+    sc.healing.follow_up_d = sc.simulation.follow_up_d;
+    sc.healing.validate().map_err(|e| match e {
+        mnsim_healing::HealingError::OutOfRange { field, value, lo, hi } => ctx.invalid(
+            &format!("healing.{field}"),
+            value,
+            format!("must be a finite number in [{lo}, {hi}]"),
+        ),
+        other => ctx.invalid("healing", "?", other.to_string()),
+    })?;
     let penetration = sc.penetration;
     let seed = sc.simulation.seed;
     Ok(ResolvedScenario {

@@ -34,9 +34,16 @@ pub struct Scenario {
     /// Simulation settings.
     #[serde(default)]
     pub simulation: SimulationSpec,
+    /// Outcome-metric parameters (advanced; defaults documented in docs/model/outcomes.md).
+    #[serde(default)]
+    pub outcomes: mnsim_outcomes::OutcomeParams,
     /// Penetration model parameters (advanced; defaults are the calibrated values).
     #[serde(default)]
     pub penetration: PenetrationParams,
+    /// Healing model settings and kinetic rates (advanced; `follow_up_d` is set from
+    /// `simulation.follow_up_d`).
+    #[serde(default)]
+    pub healing: mnsim_healing::HealingSettings,
 }
 
 /// The patient and the treated site.
@@ -83,34 +90,33 @@ pub enum IndicationKind {
     Laxity,
 }
 
-/// Atrophic scar morphology (Goodman–Baron / Jacob classification).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ScarType {
-    /// Rolling scars: broad, shallow, tethered.
-    Rolling,
-    /// Boxcar scars: sharp-walled.
-    Boxcar,
-    /// Ice-pick scars: narrow and deep.
-    IcePick,
-}
-
-/// The indication and, for lesions, their geometry.
+/// The indication and, for lesions, their geometry (used by the outcome metrics).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Indication {
     /// What is being treated.
     #[serde(default)]
     pub kind: IndicationKind,
-    /// Scar morphology (acne scars).
+    /// An atrophic scar: `{ kind = "rolling" | "boxcar" | "ice_pick", depth_um, width_um }`.
     #[serde(default)]
-    pub scar_type: Option<ScarType>,
-    /// Scar depth below the surrounding surface, µm (acne scars).
+    pub scar: Option<mnsim_outcomes::AtrophicScar>,
+    /// Striae: `{ kind = "rubra" | "alba", width_um, dermal_deficit_pct }`.
     #[serde(default)]
-    pub scar_depth_um: Option<f64>,
-    /// Scar width, µm (acne scars, striae).
+    pub striae: Option<mnsim_outcomes::Striae>,
+    /// A pigmented lesion (melasma): `{ excess_melanin, area_fraction }`; excess melanin as a
+    /// fraction of the surrounding skin's (0.5 = 1.5× the surround).
     #[serde(default)]
-    pub scar_width_um: Option<f64>,
+    pub pigment: Option<mnsim_outcomes::PigmentLesion>,
+    /// Fractional inhibition of melanogenesis by a daily home regimen over the course
+    /// (0 none; a triple-combination cream is 0.919, see docs/model/outcomes.md).
+    #[serde(default)]
+    pub home_depigmenting_inhibition: f64,
+    /// Baseline depth of the treated lines, µm (profilometry), if known.
+    #[serde(default)]
+    pub wrinkle_depth_um: Option<f64>,
+    /// Baseline surface roughness Ra, µm, if known.
+    #[serde(default)]
+    pub roughness_ra_um: Option<f64>,
 }
 
 /// Device kinds.

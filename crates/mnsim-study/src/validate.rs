@@ -254,7 +254,8 @@ pub struct CaseResult {
 /// Run one case.
 pub fn run_case(case: &Case, file: &str) -> Result<CaseResult, CaseError> {
     let sc = case_scenario(case, file)?;
-    let r = mnsim_sim::run(&sc, &mut mnsim_sim::NoProgress);
+    let r = mnsim_sim::run(&sc, &mut mnsim_sim::NoProgress)
+        .map_err(|e| CaseError::Quantity(file.into(), format!("the model failed: {e}")))?;
     let f = r.figure(&case.compare.quantity).ok_or_else(|| {
         CaseError::Quantity(
             file.into(),
