@@ -82,6 +82,31 @@ fn convergence_of_headline_outputs() {
             ..base.clone()
         },
     );
+    push(
+        "tol 3e-5, dt_max 40",
+        TransportSettings {
+            tolerance: 3e-5,
+            dt_max_s: 40.0,
+            ..base.clone()
+        },
+    );
+    push(
+        "tol 1e-5, dt_max 10",
+        TransportSettings {
+            tolerance: 1e-5,
+            dt_max_s: 10.0,
+            ..base.clone()
+        },
+    );
+    push(
+        "dz quartered (sc 24, 1.25/10)",
+        TransportSettings {
+            sc_cells: 24,
+            epidermis_dz_um: 1.25,
+            max_dz_um: 10.0,
+            ..base.clone()
+        },
+    );
 }
 
 /// 1 cm² at 10 µm lateral resolution for 24 simulated hours (memory limit 8 GiB).
