@@ -501,37 +501,18 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
         hand,
     };
 
-    // --- topical ------------------------------------------------------------------------------
+    // --- topical and transport ---------------------------------------------------------------
+    let transport_err = |prefix: &str, e: mnsim_transport::TransportError| match e {
+        mnsim_transport::TransportError::OutOfRange { field, value, allowed } => {
+            let leaf = field.rsplit('.').next().unwrap_or(field).to_string();
+            ctx.invalid(&format!("{prefix}.{leaf}"), value, format!("must be in {allowed}"))
+        }
+        other => ctx.invalid(prefix, "?", other.to_string()),
+    };
     if let Some(t) = &sc.topical {
-        if t.name.trim().is_empty() {
-            return Err(ctx.invalid("topical.name", "\"\"", "must name an active"));
-        }
-        if let Some(mw) = t.molecular_weight_da {
-            ctx.range("topical.molecular_weight_da", mw, 18.0, 2.0e6, "Da")?;
-        }
-        if let Some(lp) = t.log_p {
-            ctx.range("topical.log_p", lp, -10.0, 10.0, "")?;
-        }
-        ctx.positive(
-            "topical.concentration_mg_per_ml",
-            t.concentration_mg_per_ml,
-            1000.0,
-            "mg/mL",
-        )?;
-        ctx.positive(
-            "topical.vehicle_volume_ul_per_cm2",
-            t.vehicle_volume_ul_per_cm2,
-            1000.0,
-            "µL/cm²",
-        )?;
-        ctx.range(
-            "topical.applied_after_needling_min",
-            t.applied_after_needling_min,
-            0.0,
-            10_080.0,
-            "minutes",
-        )?;
+        t.validate().map_err(|e| transport_err("topical", e))?;
     }
+    sc.transport.validate().map_err(|e| transport_err("transport", e))?;
 
     // --- simulation ---------------------------------------------------------------------------
     let s = &sc.simulation;
@@ -539,6 +520,8 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
     let h = ctx.range("simulation.patch_height_mm", s.patch_height_mm, 0.2, 20.0, "mm")?;
     ctx.range("simulation.follow_up_d", s.follow_up_d, 0.0, 730.0, "days")?;
     ctx.positive("simulation.reach_radius_um", s.reach_radius_um, 5000.0, "µm")?;
+    ctx.count("simulation.ensemble_members", s.ensemble_members, 1, 200)?;
+    ctx.range("simulation.parameter_cv", s.parameter_cv, 0.0, 1.0, "")?;
     let patch = Patch {
         width_um: w * UM_PER_MM,
         height_um: h * UM_PER_MM,

@@ -28,9 +28,13 @@ pub struct Scenario {
     pub device: DeviceSpec,
     /// When and how the device is used.
     pub protocol: ProtocolSpec,
-    /// A topical applied after needling (omit for none).
+    /// A topical applied after needling (omit for none): a catalogue active by name, or a
+    /// free name with `molecular_weight_da` and `log_p`.
     #[serde(default)]
-    pub topical: Option<TopicalSpec>,
+    pub topical: Option<mnsim_transport::TopicalSpec>,
+    /// Transport solver settings (grid, time steps, channel resealing; advanced).
+    #[serde(default)]
+    pub transport: mnsim_transport::TransportSettings,
     /// Simulation settings.
     #[serde(default)]
     pub simulation: SimulationSpec,
@@ -248,40 +252,6 @@ fn default_pause() -> f64 {
     2.0
 }
 
-/// A topical applied after needling.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TopicalSpec {
-    /// Name: a catalogue active (`hyaluronic_acid_50kda`, `tranexamic_acid`, …) or a free name
-    /// with `molecular_weight_da` and `log_p`.
-    pub name: String,
-    /// Molecular weight, Da (overrides the catalogue).
-    #[serde(default)]
-    pub molecular_weight_da: Option<f64>,
-    /// Octanol–water log P (overrides the catalogue).
-    #[serde(default)]
-    pub log_p: Option<f64>,
-    /// Concentration in the vehicle, mg/mL.
-    pub concentration_mg_per_ml: f64,
-    /// Vehicle applied per area, µL/cm².
-    #[serde(default = "default_vehicle_volume")]
-    pub vehicle_volume_ul_per_cm2: f64,
-    /// Occluded (covered) after application.
-    #[serde(default)]
-    pub occluded: bool,
-    /// Infinite dose (a reservoir that does not deplete).
-    #[serde(default)]
-    pub infinite_dose: bool,
-    /// Delay from the end of needling to application, minutes.
-    #[serde(default)]
-    pub applied_after_needling_min: f64,
-}
-
-/// Assumed: a serum layer of about 10 µL/cm² (a finite dose in the OECD 428 sense is ≤ 10 µL/cm²).
-fn default_vehicle_volume() -> f64 {
-    10.0
-}
-
 /// Simulation settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -301,10 +271,37 @@ pub struct SimulationSpec {
     /// Seed of every random draw.
     #[serde(default = "default_seed")]
     pub seed: u64,
+    /// Members of the uncertainty ensemble (1 = the nominal run only). Each further member has
+    /// its own jitter seed and log-normally perturbed uncertain parameters.
+    #[serde(default = "default_ensemble")]
+    pub ensemble_members: u32,
+    /// Coefficient of variation of the ensemble's parameter perturbations.
+    #[serde(default = "default_parameter_cv")]
+    pub parameter_cv: f64,
+    /// Run the healing course and the outcome metrics (false: device, penetration and
+    /// transport only — fast, for device engineering and validation of those stages).
+    #[serde(default = "default_true")]
+    pub run_healing: bool,
 }
 
+fn default_true() -> bool {
+    true
+}
+
+/// 5 members: enough for a median and a rough 5–95 % interval within the 10 s budget of a
+/// default run.
+fn default_ensemble() -> u32 {
+    5
+}
+/// Assumed: 20 % inter-individual variability of the perturbed rates (no cohort data).
+fn default_parameter_cv() -> f64 {
+    0.2
+}
+
+/// 3 mm: a periodic unit patch that holds a few hundred channels per session for the common
+/// devices and keeps the healing grid at 6 × 6 columns.
 fn default_patch_mm() -> f64 {
-    4.0
+    3.0
 }
 fn default_follow_up() -> f64 {
     180.0
@@ -326,6 +323,9 @@ impl Default for SimulationSpec {
             follow_up_d: default_follow_up(),
             reach_radius_um: default_reach(),
             seed: default_seed(),
+            ensemble_members: default_ensemble(),
+            parameter_cv: default_parameter_cv(),
+            run_healing: true,
         }
     }
 }

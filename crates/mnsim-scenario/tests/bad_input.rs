@@ -77,7 +77,7 @@ fn pen_frequency_of_zero() {
 
 #[test]
 fn patch_of_zero_area() {
-    let (field, _) = invalid(&with("patch_width_mm = 4", "patch_width_mm = 0"));
+    let (field, _) = invalid(&with("patch_width_mm = 3", "patch_width_mm = 0"));
     assert_eq!(field, "simulation.patch_width_mm");
 }
 

@@ -19,6 +19,7 @@ use mnsim_core::penetration::{self, Penetration, PenetrationSummary};
 use mnsim_core::punctures::{self, CoverageSummary, Punctures};
 use mnsim_healing::HealingResult;
 use mnsim_scenario::ResolvedScenario;
+use rayon::prelude::*;
 use serde::Serialize;
 use thiserror::Error;
 
@@ -29,6 +30,9 @@ pub enum SimError {
     /// The healing model failed.
     #[error("healing: {0}")]
     Healing(#[from] mnsim_healing::HealingError),
+    /// The transport model failed.
+    #[error("transport: {0}")]
+    Transport(#[from] mnsim_transport::TransportError),
     /// The outcome metrics rejected the tissue course (a bug upstream, reported not hidden).
     #[error("outcomes: {0}")]
     Outcomes(#[from] mnsim_outcomes::OutcomeError),
@@ -60,10 +64,16 @@ pub struct RunResult {
     pub coverage: CoverageSummary,
     /// Penetration summary.
     pub penetration_summary: PenetrationSummary,
-    /// The healing course (wound-healing cascade over the sessions and follow-up).
-    pub healing: HealingResult,
-    /// The five benefits as clinical measures.
-    pub outcomes: mnsim_outcomes::Outcomes,
+    /// Delivery of the topical after the first session (needled and intact skin), if any.
+    pub transport: Option<mnsim_transport::TransportResult>,
+    /// The healing course (wound-healing cascade over the sessions and follow-up), unless
+    /// `simulation.run_healing = false`.
+    pub healing: Option<HealingResult>,
+    /// The five benefits as clinical measures (with healing).
+    pub outcomes: Option<mnsim_outcomes::Outcomes>,
+    /// Median and 5–95 % interval of every outcome over the uncertainty ensemble (the nominal
+    /// run is member 0).
+    pub ensemble: Vec<mnsim_outcomes::Interval>,
     /// Headline figures, by name.
     pub figures: Vec<Figure>,
 }
@@ -248,10 +258,78 @@ pub fn run(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Result<R
             ),
         ));
     }
+    let transport = match &scenario.scenario.topical {
+        Some(topical) => {
+            progress.stage("transport", 1);
+            let t = mnsim_transport::simulate(
+                &scenario.skin,
+                &channels,
+                scenario.patch,
+                topical,
+                &scenario.scenario.transport,
+                0,
+            )?;
+            progress.advance(1);
+            for (name, value, unit) in t.summary() {
+                let description = format!("topical {} after session 1 (docs/model/transport.md)", t.active);
+                figures.push(Figure {
+                    name,
+                    value,
+                    unit,
+                    description,
+                });
+            }
+            // the permeability coefficient an in-vitro diffusion cell would measure on an
+            // epidermal membrane of this active (reference SC, heat-separated epidermis)
+            use mnsim_transport::membrane::{EPIDERMAL_MEMBRANE_VE_UM, steady_kp_cm_per_h};
+            use mnsim_transport::physchem::SC_REFERENCE_THICKNESS_UM;
+            let kp = steady_kp_cm_per_h(
+                &t.params,
+                &[(SC_REFERENCE_THICKNESS_UM, 0), (EPIDERMAL_MEMBRANE_VE_UM, 1)],
+                40,
+            );
+            figures.push(fig(
+                "transport_intact_log10_kp_cm_per_h",
+                kp.max(1e-300).log10(),
+                "log10(cm/h)",
+                "intact epidermal-membrane permeability coefficient of the topical (steady state)",
+            ));
+            Some(t)
+        }
+        None => None,
+    };
+    let (healing, outcomes, ensemble) = if scenario.scenario.simulation.run_healing {
+        let (h, o, e) = healing_and_outcomes(scenario, &channels, transport.as_ref(), &mut figures, progress)?;
+        (Some(h), Some(o), e)
+    } else {
+        (None, None, Vec::new())
+    };
+    Ok(RunResult {
+        punctures,
+        penetration: pen,
+        channels,
+        coverage,
+        penetration_summary: psum,
+        transport,
+        healing,
+        outcomes,
+        ensemble,
+        figures,
+    })
+}
+
+/// The healing course, its outcomes, and the uncertainty ensemble of the outcomes.
+fn healing_and_outcomes(
+    scenario: &ResolvedScenario,
+    channels: &ChannelSet,
+    transport: Option<&mnsim_transport::TransportResult>,
+    figures: &mut Vec<Figure>,
+    progress: &mut dyn Progress,
+) -> Result<(HealingResult, mnsim_outcomes::Outcomes, Vec<mnsim_outcomes::Interval>), SimError> {
     progress.stage("healing", 1);
     let healing = mnsim_healing::simulate(
         &scenario.skin,
-        &channels,
+        channels,
         scenario.patch,
         &scenario.protocol.session_times_s(),
         &scenario.scenario.healing,
@@ -272,7 +350,10 @@ pub fn run(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Result<R
         });
     }
     progress.stage("outcomes", 1);
-    let outcomes = mnsim_outcomes::compute_outcomes(&outcome_inputs(scenario, &healing), &scenario.scenario.outcomes)?;
+    let outcomes = mnsim_outcomes::compute_outcomes(
+        &outcome_inputs(scenario, &healing, transport),
+        &scenario.scenario.outcomes,
+    )?;
     progress.advance(1);
     for (name, value, unit) in outcomes.summary() {
         let unit = if unit == "um" { "µm".to_string() } else { unit };
@@ -283,16 +364,105 @@ pub fn run(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Result<R
             description: "outcome metric (docs/model/outcomes.md)".into(),
         });
     }
-    Ok(RunResult {
-        punctures,
-        penetration: pen,
-        channels,
-        coverage,
-        penetration_summary: psum,
-        healing,
-        outcomes,
-        figures,
-    })
+    let members = scenario.scenario.simulation.ensemble_members.max(1) as usize;
+    progress.stage("ensemble", members as u64);
+    let mut all = vec![outcomes.clone()];
+    let others: Vec<Result<mnsim_outcomes::Outcomes, SimError>> = (1..members)
+        .into_par_iter()
+        .map(|k| ensemble_member(scenario, k as u64, transport))
+        .collect();
+    for o in others {
+        all.push(o?);
+    }
+    progress.advance(members as u64);
+    let ensemble = mnsim_outcomes::summarise_outcomes(&all, ENSEMBLE_LO_Q, ENSEMBLE_HI_Q)?;
+    Ok((healing, outcomes, ensemble))
+}
+
+/// Actives treated as depigmenting by the outcome metrics: tranexamic acid (Saleh et al. 2019),
+/// ascorbic acid (Ismail et al. 2019), hydroquinone and kojic acid (tyrosinase inhibitors), and
+/// niacinamide (melanosome-transfer inhibitor).
+pub const DEPIGMENTING_ACTIVES: [&str; 5] = [
+    "tranexamic_acid",
+    "ascorbic_acid",
+    "hydroquinone",
+    "kojic_acid",
+    "niacinamide",
+];
+
+/// What delivery means to the outcomes: the amount of a depigmenting active delivered past the
+/// stratum corneum (towards the basal layer) by the end of the transport run after session 1,
+/// taken as the same for every session (the model runs transport once, after the first).
+fn delivery(
+    scenario: &ResolvedScenario,
+    transport: Option<&mnsim_transport::TransportResult>,
+) -> mnsim_outcomes::DeliverySummary {
+    let ind = &scenario.scenario.indication;
+    let n = scenario.protocol.sessions.len();
+    let depig = transport.filter(|t| {
+        DEPIGMENTING_ACTIVES
+            .iter()
+            .any(|a| t.active.to_ascii_lowercase().replace([' ', '-'], "_").contains(a))
+    });
+    mnsim_outcomes::DeliverySummary {
+        depigmenting_active: depig.map(|t| t.active.clone()),
+        depigmenting_amount_ug_per_cm2: depig
+            .map(|t| vec![t.needled.delivered_ug_per_cm2.last().copied().unwrap_or(0.0).max(0.0); n])
+            .unwrap_or_default(),
+        home_depigmenting_inhibition: ind.home_depigmenting_inhibition,
+    }
+}
+
+/// Lower quantile of the reported ensemble interval.
+pub const ENSEMBLE_LO_Q: f64 = 0.05;
+/// Upper quantile of the reported ensemble interval.
+pub const ENSEMBLE_HI_Q: f64 = 0.95;
+
+/// The uncertain parameters an ensemble member perturbs, multiplicatively and log-normally with
+/// CV `simulation.parameter_cv`: collagen and elastin synthesis, collagen III→I conversion
+/// (healing), and the drag loss of penetration. Each member also has its own jitter seed.
+pub fn perturbed(scenario: &ResolvedScenario, member: u64) -> ResolvedScenario {
+    use mnsim_core::rng::{Stream, gaussian, stream};
+    let mut s = scenario.clone();
+    if member == 0 {
+        return s;
+    }
+    let cv = scenario.scenario.simulation.parameter_cv;
+    let sigma = (1.0 + cv * cv).ln().sqrt();
+    let mut rng = stream(scenario.seed.wrapping_add(member), Stream::Ensemble);
+    let mut factor = || (sigma * gaussian(&mut rng) - 0.5 * sigma * sigma).exp();
+    let r = &mut s.scenario.healing.rates;
+    r.col_synth_per_d *= factor();
+    r.elastin_synth_per_d *= factor();
+    r.col3_to_col1_per_d *= factor();
+    s.penetration.drag_loss_quasistatic = (s.penetration.drag_loss_quasistatic * factor()).min(0.99);
+    s.scenario.penetration = s.penetration;
+    s.seed = scenario.seed.wrapping_add(member);
+    s.scenario.simulation.seed = s.seed;
+    s
+}
+
+fn ensemble_member(
+    scenario: &ResolvedScenario,
+    member: u64,
+    transport: Option<&mnsim_transport::TransportResult>,
+) -> Result<mnsim_outcomes::Outcomes, SimError> {
+    let s = perturbed(scenario, member);
+    let p = punctures::generate(&s.device, &s.protocol, s.patch, s.seed);
+    let pen = penetration::penetrate(&p, &s.device, &s.skin, &s.penetration, s.seed);
+    let ch = penetration::channels(&p, &pen, &s.device, &s.penetration, s.patch);
+    let h = mnsim_healing::simulate(
+        &s.skin,
+        &ch,
+        s.patch,
+        &s.protocol.session_times_s(),
+        &s.scenario.healing,
+    )?;
+    // transport is not re-run per member: its delivery enters the outcomes unchanged
+    Ok(mnsim_outcomes::compute_outcomes(
+        &outcome_inputs(&s, &h, transport),
+        &s.scenario.outcomes,
+    )?)
 }
 
 /// The outcome metrics' view of a run: the healing model's patch-averaged courses, rescaled to
@@ -301,7 +471,11 @@ pub fn run(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Result<R
 /// Inflammation: the healing model's erythema index E (papillary dermis) is scaled so that its
 /// downtime threshold maps onto the outcome metrics' visible-erythema threshold, so the two
 /// models agree on when redness is visible.
-pub fn outcome_inputs(scenario: &ResolvedScenario, healing: &HealingResult) -> mnsim_outcomes::OutcomeInputs {
+pub fn outcome_inputs(
+    scenario: &ResolvedScenario,
+    healing: &HealingResult,
+    transport: Option<&mnsim_transport::TransportResult>,
+) -> mnsim_outcomes::OutcomeInputs {
     let tc = &healing.time_courses;
     let get = |var: &str| -> Vec<f64> {
         tc.get(var, "patch")
@@ -366,11 +540,7 @@ pub fn outcome_inputs(scenario: &ResolvedScenario, healing: &HealingResult) -> m
     };
     mnsim_outcomes::OutcomeInputs {
         course,
-        delivery: mnsim_outcomes::DeliverySummary {
-            depigmenting_active: None,
-            depigmenting_amount_ug_per_cm2: Vec::new(),
-            home_depigmenting_inhibition: ind.home_depigmenting_inhibition,
-        },
+        delivery: delivery(scenario, transport),
         patient: mnsim_outcomes::Patient {
             age_y: skin.age_y,
             fitzpatrick: scenario.scenario.patient.fitzpatrick,

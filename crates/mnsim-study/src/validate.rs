@@ -214,7 +214,9 @@ pub fn case_scenario(case: &Case, file: &str) -> Result<ResolvedScenario, CaseEr
             ));
         }
     };
-    let mut edits: Vec<Edit> = s.unset.iter().map(|k| Edit::Unset(k.clone())).collect();
+    // a case compares the nominal model: no uncertainty ensemble unless the case asks for one
+    let mut edits: Vec<Edit> = vec![Edit::Set("simulation.ensemble_members".into(), toml::Value::Integer(1))];
+    edits.extend(s.unset.iter().map(|k| Edit::Unset(k.clone())));
     edits.extend(s.set.iter().map(|(k, v)| Edit::Set(k.clone(), v.clone())));
     mnsim_scenario::parse_with(&text, &format!("{file} [scenario]"), &edits)
         .map_err(|e| CaseError::Scenario(file.into(), e.to_string()))

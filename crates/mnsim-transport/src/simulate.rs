@@ -200,12 +200,24 @@ impl TransportResult {
                 "1".into(),
             ),
         ];
-        if let Some(w) = &self.window {
-            if let Some(m) = w.window_min {
-                s.push(("transport_window".into(), m, "min".into()));
-            }
+        if let Some(w) = &self.window
+            && let Some(m) = w.window_min
+        {
+            s.push(("transport_window".into(), m, "min".into()));
         }
-        s
+        // units in names and in SI-style symbols
+        s.into_iter()
+            .map(|(name, v, unit): (String, f64, String)| {
+                let (suffix, symbol) = match unit.as_str() {
+                    "ug/cm2" => ("_ug_per_cm2", "µg/cm²"),
+                    "ug/cm2/h" => ("_ug_per_cm2_per_h", "µg/cm²/h"),
+                    "h" => ("_h", "h"),
+                    "min" => ("_min", "min"),
+                    _ => ("", unit.as_str()),
+                };
+                (format!("{name}{suffix}"), v, symbol.to_string())
+            })
+            .collect()
     }
 }
 
