@@ -224,11 +224,12 @@ fn run(path: Option<&Path>, out: Option<PathBuf>, force: bool, json: bool, quiet
             "mnsim {} — {} (seed {})",
             meta.mnsim_version, scenario.scenario.name, scenario.seed
         );
-        println!("{:<34} {:>12}  {}", "figure", "value", "unit");
-        for f in &result.figures {
-            println!("{:<34} {:>12}  {}", f.name, fmt_value(f.value), f.unit);
-        }
-        println!("wrote {} in {:.2} s", dir.display(), meta.wall_time_s);
+        print_summary(&result);
+        println!(
+            "wrote {} (open report.html) in {:.2} s",
+            dir.display(),
+            meta.wall_time_s
+        );
     }
     Ok(())
 }
@@ -379,4 +380,77 @@ fn validate(
         anyhow::bail!("{} case file(s) could not run (listed above)", errors.len());
     }
     Ok(())
+}
+
+/// The short terminal summary: the headline figures by stage (every figure is in results.json).
+fn print_summary(result: &mnsim_sim::RunResult) {
+    let groups: [(&str, &[(&str, &str)]); 4] = [
+        (
+            "Device and penetration",
+            &[
+                ("holes_per_cm2_per_session", "holes per cm² per session"),
+                ("nearest_neighbour_spacing_um", "nearest-neighbour spacing"),
+                ("overlap_fraction", "re-puncture fraction"),
+                ("mean_depth_um", "mean depth reached"),
+                ("depth_fraction", "depth ÷ needle length"),
+                ("dermis_reached_fraction", "punctures reaching the dermis"),
+                ("bleeding_fraction", "punctures reaching the plexus (bleeding)"),
+            ],
+        ),
+        (
+            "Delivery of the topical (after session 1)",
+            &[
+                (
+                    "transport_delivered_needled_ug_per_cm2",
+                    "delivered past the SC, needled",
+                ),
+                ("transport_dermis_needled_ug_per_cm2", "in the dermis at the end"),
+                ("transport_enhancement_ratio", "enhancement vs intact skin"),
+                ("transport_window_min", "window (benefit > half)"),
+            ],
+        ),
+        (
+            "Healing",
+            &[
+                ("reepithelialisation_h", "re-epithelialisation"),
+                ("barrier_recovery_h", "barrier (TEWL) recovery"),
+                ("downtime_d", "downtime (visible inflammation)"),
+            ],
+        ),
+        (
+            "Outcomes at the end of follow-up",
+            &[
+                ("outcomes.collagen_change_pct", "collagen"),
+                ("outcomes.elastin_change_pct", "elastin"),
+                ("outcomes.dermis_change_pct", "dermal thickness"),
+                ("outcomes.suction_stiffness_change_pct", "firmness (suction stiffness)"),
+                ("outcomes.wrinkle_depth_change_pct", "wrinkle depth"),
+                ("outcomes.scar_improvement_pct", "scar depth improvement"),
+                ("outcomes.scar_grade", "scar grade (1–4)"),
+                ("outcomes.striae_improvement_pct", "striae improvement"),
+                ("outcomes.masi_change_pct", "MASI-like score"),
+            ],
+        ),
+    ];
+    for (title, rows) in groups {
+        let present: Vec<_> = rows
+            .iter()
+            .filter_map(|(n, l)| result.figure(n).map(|f| (*n, *l, f)))
+            .collect();
+        if present.is_empty() {
+            continue;
+        }
+        println!("{title}");
+        for (name, label, f) in present {
+            let interval = name
+                .strip_prefix("outcomes.")
+                .and_then(|n| result.ensemble.iter().find(|i| i.name == n))
+                .map(|i| format!("  [{} – {}]", fmt_value(i.lo), fmt_value(i.hi)))
+                .unwrap_or_default();
+            println!("  {:<42} {:>12} {:<10}{}", label, fmt_value(f.value), f.unit, interval);
+        }
+    }
+    if !result.ensemble.is_empty() {
+        println!("  (outcome intervals: 5–95 % over the uncertainty ensemble; every figure: results.json)");
+    }
 }

@@ -23,10 +23,17 @@ fn default_run_writes_a_complete_stamped_folder() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(
-        stdout.contains("mean_depth_um") && stdout.contains("holes_per_cm2_per_session"),
+        stdout.contains("mean depth reached") && stdout.contains("holes per cm² per session"),
         "{stdout}"
     );
+    assert!(stdout.contains("collagen") && stdout.contains("5–95 %"), "{stdout}");
     for f in [
+        "report.html",
+        "healing.csv",
+        "delivery.csv",
+        "outcomes.csv",
+        "healing_matrix.svg",
+        "outcomes.svg",
         "manifest.json",
         "results.json",
         "punctures.csv",
@@ -47,6 +54,12 @@ fn default_run_writes_a_complete_stamped_folder() {
     assert!(m["git_revision"].is_string() && m["wall_time_s"].as_f64().unwrap() >= 0.0);
     let svg = std::fs::read_to_string(out.join("puncture_map.svg")).unwrap();
     assert!(svg.contains("<svg") && svg.contains("Puncture map") && svg.contains("depth below surface (µm)"));
+    let results: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    assert_eq!(results["outcomes"]["collagen_change_pct"]["unit"], "%");
+    assert!(results["outcomes"]["collagen_change_pct"]["ensemble_p05"].is_number());
+    let healing = std::fs::read_to_string(out.join("healing.csv")).unwrap();
+    assert!(healing.starts_with("time_d,region,quantity,value,unit"));
     let header = std::fs::read_to_string(out.join("punctures.csv"))
         .unwrap()
         .lines()

@@ -5,6 +5,7 @@
 //! names, and SVG figures. The folder appears whole or not at all: everything is written to a
 //! hidden staging folder beside the target and renamed into place at the end.
 
+pub mod page;
 pub mod plots;
 pub mod validation;
 
@@ -87,15 +88,18 @@ struct Manifest<'a> {
     scenario: &'a mnsim_scenario::Scenario,
     skin: &'a mnsim_core::Skin,
     device: &'a mnsim_core::device::Device,
-    files: Vec<&'static str>,
+    files: Vec<String>,
 }
 
-const FILES: [&str; 5] = [
+/// Files every run folder holds (more appear when the run has transport or healing).
+pub const FILES: [&str; 7] = [
     "manifest.json",
     "results.json",
+    "report.html",
     "punctures.csv",
     "layers.csv",
     "puncture_map.svg",
+    "README.txt",
 ];
 
 /// Write the files of a run (atomically; see the crate docs). Returns the folder written.
@@ -151,17 +155,49 @@ pub fn write_folder(dir: &Path, force: bool, files: &[(&str, Vec<u8>)]) -> Resul
 /// The results document: figures by name, each with value, unit and description.
 pub fn results_json(scenario: &ResolvedScenario, result: &RunResult, meta: &RunMeta) -> serde_json::Value {
     let mut figures = serde_json::Map::new();
+    let mut outcomes = serde_json::Map::new();
     for f in &result.figures {
-        figures.insert(
-            f.name.clone(),
-            serde_json::json!({ "value": finite(f.value), "unit": f.unit, "description": f.description }),
-        );
+        match f.name.strip_prefix("outcomes.") {
+            Some(name) => {
+                let iv = result.ensemble.iter().find(|i| i.name == name);
+                outcomes.insert(
+                    name.to_string(),
+                    serde_json::json!({
+                        "value": finite(f.value),
+                        "unit": f.unit,
+                        "ensemble_median": iv.map(|i| finite(i.median)),
+                        "ensemble_p05": iv.map(|i| finite(i.lo)),
+                        "ensemble_p95": iv.map(|i| finite(i.hi)),
+                    }),
+                );
+            }
+            None => {
+                figures.insert(
+                    f.name.clone(),
+                    serde_json::json!({ "value": finite(f.value), "unit": f.unit, "description": f.description }),
+                );
+            }
+        }
     }
+    let meaning: Vec<serde_json::Value> = result
+        .outcomes
+        .as_ref()
+        .map(|o| {
+            o.meaning
+                .iter()
+                .map(|m| serde_json::json!({"benefit": format!("{:?}", m.benefit), "text": m.text}))
+                .collect()
+        })
+        .unwrap_or_default();
     serde_json::json!({
         "mnsim_version": meta.mnsim_version,
+        "git_revision": meta.git_revision,
         "scenario": scenario.scenario.name,
         "seed": scenario.seed,
+        "ensemble_members": scenario.scenario.simulation.ensemble_members,
         "figures": figures,
+        "outcomes": outcomes,
+        "meaning": meaning,
     })
 }
 
@@ -179,6 +215,34 @@ fn run_files(
     result: &RunResult,
     meta: &RunMeta,
 ) -> Result<Vec<(&'static str, Vec<u8>)>, ReportError> {
+    let figs = page::figures(scenario, result).map_err(|e| ReportError::Plot("figures", e))?;
+    let mut files: Vec<(&'static str, Vec<u8>)> = vec![
+        (
+            "results.json",
+            serde_json::to_string_pretty(&results_json(scenario, result, meta))
+                .expect("results serialise")
+                .into_bytes(),
+        ),
+        (
+            "report.html",
+            page::report_html(scenario, result, meta, &figs).into_bytes(),
+        ),
+        ("punctures.csv", punctures_csv(result)),
+        ("layers.csv", layers_csv(&scenario.skin)),
+    ];
+    for (name, bytes) in [
+        ("healing.csv", page::healing_csv(result)),
+        ("delivery.csv", page::delivery_csv(result)),
+        ("outcomes.csv", page::outcomes_csv(result)),
+    ] {
+        if let Some(b) = bytes {
+            files.push((name, b));
+        }
+    }
+    files.extend(figs.into_iter().map(|(n, s)| (n, s.into_bytes())));
+    files.push(("README.txt", RUN_README.as_bytes().to_vec()));
+    let mut names: Vec<String> = files.iter().map(|(n, _)| n.to_string()).collect();
+    names.insert(0, "manifest.json".into());
     let manifest = Manifest {
         mnsim_version: &meta.mnsim_version,
         git_revision: &meta.git_revision,
@@ -191,34 +255,31 @@ fn run_files(
         scenario: &scenario.scenario,
         skin: &scenario.skin,
         device: &scenario.device,
-        files: FILES.to_vec(),
+        files: names,
     };
-    let svg = plots::puncture_map_svg(
-        result,
-        &scenario.skin,
-        scenario.patch.width_um,
-        scenario.patch.height_um,
-        scenario.device.needle.length_um,
-    )
-    .map_err(|e| ReportError::Plot("puncture_map.svg", e))?;
-    Ok(vec![
+    files.insert(
+        0,
         (
             "manifest.json",
             serde_json::to_string_pretty(&manifest)
                 .expect("manifest serialises")
                 .into_bytes(),
         ),
-        (
-            "results.json",
-            serde_json::to_string_pretty(&results_json(scenario, result, meta))
-                .expect("results serialise")
-                .into_bytes(),
-        ),
-        ("punctures.csv", punctures_csv(result)),
-        ("layers.csv", layers_csv(&scenario.skin)),
-        ("puncture_map.svg", svg.into_bytes()),
-    ])
+    );
+    Ok(files)
 }
+
+/// What each file of a run folder holds.
+const RUN_README: &str = "mnsim run folder\n\
+manifest.json   mnsim version, git revision, seed, the fully resolved scenario (TOML and JSON), wall time\n\
+results.json    every summary figure by name with value, unit and description; outcomes with ensemble intervals\n\
+report.html     the report: open it in any browser (self-contained, offline)\n\
+punctures.csv   one row per puncture: session, pass, needle, x_um, y_um, time_s, angle_deg, depth_um, deepest layer, channel diameter\n\
+layers.csv      the skin layers used\n\
+delivery.csv    topical delivery: one row per time x skin (needled/intact) x compartment\n\
+healing.csv     healing course: one row per time x region x quantity\n\
+outcomes.csv    outcomes at the end of follow-up with ensemble median and 5-95 % interval\n\
+*.svg           the report's figures\n";
 
 /// Tidy table of punctures: one row per puncture, units in column names.
 pub fn punctures_csv(result: &RunResult) -> Vec<u8> {

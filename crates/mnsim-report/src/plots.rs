@@ -139,3 +139,318 @@ pub fn puncture_map_svg(
     }
     Ok(svg)
 }
+
+/// One line of a time-course chart.
+pub struct Line<'a> {
+    /// Legend label.
+    pub label: String,
+    /// x values.
+    pub x: &'a [f64],
+    /// y values.
+    pub y: Vec<f64>,
+    /// Colour.
+    pub colour: RGBColor,
+}
+
+/// Palette for lines.
+pub const PALETTE: [RGBColor; 8] = [
+    RGBColor(0x1f, 0x77, 0xb4),
+    RGBColor(0xd6, 0x27, 0x28),
+    RGBColor(0x2c, 0xa0, 0x2c),
+    RGBColor(0xff, 0x7f, 0x0e),
+    RGBColor(0x94, 0x67, 0xbd),
+    RGBColor(0x8c, 0x56, 0x4b),
+    RGBColor(0xe3, 0x77, 0xc2),
+    RGBColor(0x17, 0xbe, 0xcf),
+];
+
+/// A line chart with a title, axis labels (with units), a legend and, where time runs,
+/// dashed vertical markers at the sessions. `log_y` uses a log10 axis (values ≤ 0 dropped).
+#[allow(clippy::too_many_arguments)]
+pub fn line_chart_svg(
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    lines: &[Line],
+    markers_x: &[f64],
+    marker_label: &str,
+    size: (u32, u32),
+    log_y: bool,
+) -> Result<String, String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+        for l in lines {
+            for (&x, &y) in l.x.iter().zip(&l.y) {
+                if !x.is_finite() || !y.is_finite() || (log_y && y <= 0.0) {
+                    continue;
+                }
+                let y = if log_y { y.log10() } else { y };
+                x0 = x0.min(x);
+                x1 = x1.max(x);
+                y0 = y0.min(y);
+                y1 = y1.max(y);
+            }
+        }
+        if x0 > x1 {
+            (x0, x1, y0, y1) = (0.0, 1.0, 0.0, 1.0);
+        }
+        // a log axis shows at most LOG_DECADES decades below the largest value
+        const LOG_DECADES: f64 = 8.0;
+        if log_y {
+            y0 = y0.max(y1 - LOG_DECADES);
+        }
+        if y1 - y0 < 1e-12 {
+            y0 -= 0.5;
+            y1 += 0.5;
+        }
+        if x1 - x0 < 1e-12 {
+            x1 = x0 + 1.0;
+        }
+        let pad = 0.06 * (y1 - y0);
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 17))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(62)
+            .build_cartesian_2d(x0..x1, (y0 - pad)..(y1 + pad))
+            .map_err(|e| e.to_string())?;
+        let fmt_log = |v: &f64| format!("1e{:.0}", v);
+        let mut mesh = chart.configure_mesh();
+        mesh.x_desc(x_label).y_desc(y_label).light_line_style(WHITE.mix(0.0));
+        if log_y {
+            mesh.y_label_formatter(&fmt_log);
+        }
+        mesh.draw().map_err(|e| e.to_string())?;
+        for (k, &m) in markers_x.iter().enumerate() {
+            if m < x0 || m > x1 {
+                continue;
+            }
+            let dashes: Vec<(f64, f64)> = {
+                let n = 24;
+                let (a, b) = (y0 - pad, y1 + pad);
+                (0..n).flat_map(|i| [(m, a + (b - a) * i as f64 / n as f64)]).collect()
+            };
+            let s = chart
+                .draw_series(
+                    dashes
+                        .chunks(2)
+                        .map(|c| PathElement::new(c.to_vec(), RGBColor(90, 90, 90).stroke_width(1))),
+                )
+                .map_err(|e| e.to_string())?;
+            if k == 0 {
+                s.label(marker_label.to_string())
+                    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 5, y)], RGBColor(90, 90, 90)));
+            }
+        }
+        for l in lines {
+            let c = l.colour;
+            let pts: Vec<(f64, f64)> =
+                l.x.iter()
+                    .zip(&l.y)
+                    .filter(|(x, y)| x.is_finite() && y.is_finite() && (!log_y || **y > 0.0))
+                    .map(|(&x, &y)| (x, if log_y { y.log10() } else { y }))
+                    .filter(|&(_, y)| y >= y0)
+                    .collect();
+            chart
+                .draw_series(LineSeries::new(pts, c.stroke_width(2)))
+                .map_err(|e| e.to_string())?
+                .label(l.label.clone())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], c.stroke_width(2)));
+        }
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .position(if log_y {
+                SeriesLabelPosition::LowerRight
+            } else {
+                SeriesLabelPosition::UpperRight
+            })
+            .draw()
+            .map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}
+
+/// One bar of a bar chart with an interval.
+pub struct Bar {
+    /// Label.
+    pub label: String,
+    /// Value (nominal run).
+    pub value: f64,
+    /// Interval low (ensemble), if any.
+    pub low: Option<f64>,
+    /// Interval high (ensemble), if any.
+    pub high: Option<f64>,
+}
+
+/// Horizontal bars of % change vs baseline with interval whiskers and a zero line.
+pub fn bar_chart_svg(title: &str, x_label: &str, bars: &[Bar]) -> Result<String, String> {
+    let mut svg = String::new();
+    {
+        let h = 70 + 30 * bars.len().max(1) as u32 + 40;
+        let root = SVGBackend::with_string(&mut svg, (760, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let mut lo: f64 = 0.0;
+        let mut hi: f64 = 0.0;
+        for b in bars {
+            for v in [Some(b.value), b.low, b.high]
+                .into_iter()
+                .flatten()
+                .filter(|v| v.is_finite())
+            {
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+        }
+        if hi - lo < 1e-9 {
+            hi = lo + 1.0;
+        }
+        let pad = 0.08 * (hi - lo);
+        let n = bars.len().max(1) as f64;
+        let labels: Vec<String> = bars.iter().map(|b| b.label.clone()).collect();
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 17))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(230)
+            .build_cartesian_2d((lo - pad)..(hi + pad), -0.5..(n - 0.5))
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .x_desc(x_label)
+            .y_labels(bars.len().max(1))
+            .y_label_formatter(&|y| labels.get(y.round() as usize).cloned().unwrap_or_default())
+            .disable_y_mesh()
+            .draw()
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(bars.iter().enumerate().map(|(k, b)| {
+                let y = k as f64;
+                let c = if b.value >= 0.0 { PALETTE[0] } else { PALETTE[1] };
+                Rectangle::new([(0.0, y - 0.32), (b.value, y + 0.32)], c.mix(0.75).filled())
+            }))
+            .map_err(|e| e.to_string())?
+            .label("nominal run")
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], PALETTE[0].mix(0.75).filled()));
+        chart
+            .draw_series(bars.iter().enumerate().filter_map(|(k, b)| {
+                let (l, h) = (b.low?, b.high?);
+                let y = k as f64;
+                Some(PathElement::new(vec![(l, y), (h, y)], BLACK.stroke_width(2)))
+            }))
+            .map_err(|e| e.to_string())?
+            .label("5–95 % ensemble interval")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], BLACK.stroke_width(2)));
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(0.0, -0.5), (0.0, n - 0.5)],
+                BLACK.stroke_width(1),
+            )))
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::LowerRight)
+            .draw()
+            .map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}
+
+/// A heat map of `values[row][col]` over `width × height` (µm) with a colour bar label.
+pub fn heatmap_svg(
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    values: &[Vec<f64>],
+    x_extent: (f64, f64),
+    y_extent: (f64, f64),
+    y_down: bool,
+    value_label: &str,
+) -> Result<String, String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (560, 460)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let (main, bar) = root.split_horizontally(470);
+        let rows = values.len().max(1);
+        let cols = values.first().map_or(1, |r| r.len().max(1));
+        let (vmin, vmax) = values
+            .iter()
+            .flatten()
+            .filter(|v| v.is_finite())
+            .fold((f64::MAX, f64::MIN), |(a, b), &v| (a.min(v), b.max(v)));
+        let (vmin, vmax) = if vmin > vmax {
+            (0.0, 1.0)
+        } else if vmax - vmin < 1e-300 {
+            (vmin, vmin + 1.0)
+        } else {
+            (vmin, vmax)
+        };
+        let y_range = if y_down {
+            y_extent.1..y_extent.0
+        } else {
+            y_extent.0..y_extent.1
+        };
+        let mut chart = ChartBuilder::on(&main)
+            .caption(title, ("sans-serif", 16))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(55)
+            .build_cartesian_2d(x_extent.0..x_extent.1, y_range)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .x_desc(x_label)
+            .y_desc(y_label)
+            .disable_mesh()
+            .draw()
+            .map_err(|e| e.to_string())?;
+        let dx = (x_extent.1 - x_extent.0) / cols as f64;
+        let dy = (y_extent.1 - y_extent.0) / rows as f64;
+        let cmap = |v: f64| {
+            let t = ((v - vmin) / (vmax - vmin)).clamp(0.0, 1.0);
+            ViridisRGB::get_color(t)
+        };
+        chart
+            .draw_series(values.iter().enumerate().flat_map(|(r, row)| {
+                row.iter().enumerate().map(move |(c, &v)| {
+                    let x = x_extent.0 + c as f64 * dx;
+                    let y = y_extent.0 + r as f64 * dy;
+                    Rectangle::new([(x, y), (x + dx, y + dy)], cmap(v).filled())
+                })
+            }))
+            .map_err(|e| e.to_string())?;
+        // colour bar
+        let mut cb = ChartBuilder::on(&bar)
+            .margin_top(40)
+            .margin_bottom(50)
+            .margin_right(8)
+            .y_label_area_size(52)
+            .build_cartesian_2d(0.0..1.0, vmin..vmax)
+            .map_err(|e| e.to_string())?;
+        cb.configure_mesh()
+            .disable_x_axis()
+            .disable_mesh()
+            .y_desc(value_label)
+            .y_label_formatter(&|v| format!("{v:.2}"))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        let steps = 50;
+        cb.draw_series((0..steps).map(|i| {
+            let a = vmin + (vmax - vmin) * i as f64 / steps as f64;
+            let b = vmin + (vmax - vmin) * (i + 1) as f64 / steps as f64;
+            Rectangle::new([(0.0, a), (1.0, b)], cmap(0.5 * (a + b)).filled())
+        }))
+        .map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}

@@ -1,0 +1,601 @@
+//! The run's figures (SVG), tidy tables (CSV) and the self-contained `report.html`.
+
+use crate::RunMeta;
+use crate::plots::{self, Bar, Line, PALETTE};
+use mnsim_core::units::S_PER_DAY;
+use mnsim_scenario::ResolvedScenario;
+use mnsim_sim::RunResult;
+use std::fmt::Write;
+
+/// HTML-escape.
+pub fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The scenario in words.
+pub fn scenario_in_words(s: &ResolvedScenario) -> String {
+    let sc = &s.scenario;
+    let p = &sc.patient;
+    let sex = match p.sex {
+        mnsim_core::Sex::Female => "woman",
+        mnsim_core::Sex::Male => "man",
+    };
+    let dev = &s.device;
+    let device = match &dev.geometry {
+        mnsim_core::device::DeviceGeometry::Roller {
+            drum_diameter_um,
+            needle_rings,
+            needles_per_ring,
+            ..
+        } => format!(
+            "a {:.1} mm roller ({} needles on a {:.0} mm drum)",
+            dev.needle.length_um / 1000.0,
+            needle_rings * needles_per_ring,
+            drum_diameter_um / 1000.0
+        ),
+        mnsim_core::device::DeviceGeometry::Stamp {
+            rows, cols, pitch_um, ..
+        } => {
+            format!(
+                "a {:.2} mm stamp ({rows} × {cols} needles at {pitch_um:.0} µm)",
+                dev.needle.length_um / 1000.0
+            )
+        }
+        mnsim_core::device::DeviceGeometry::Pen {
+            needles,
+            frequency_hz,
+            glide_speed_um_per_s,
+            ..
+        } => format!(
+            "a {:.2} mm automated pen ({needles} needles at {frequency_hz:.0} Hz, gliding at {:.0} mm/s)",
+            dev.needle.length_um / 1000.0,
+            glide_speed_um_per_s / 1000.0
+        ),
+    };
+    let days: Vec<String> = s
+        .protocol
+        .sessions
+        .iter()
+        .map(|x| format!("{:.0}", x.start_s / S_PER_DAY))
+        .collect();
+    let passes = s.protocol.sessions.first().map_or(0, |x| x.passes());
+    let topical = match &sc.topical {
+        Some(t) => format!(
+            " {} at {} mg/mL ({} µL/cm², {}) is applied {} min after needling.",
+            t.name.replace('_', " "),
+            t.concentration_mg_per_ml,
+            t.vehicle_volume_ul_per_cm2,
+            if t.occluded { "occluded" } else { "open" },
+            t.applied_after_needling_min
+        ),
+        None => " No topical is applied.".into(),
+    };
+    format!(
+        "A {:.0}-year-old {sex} (Fitzpatrick {}), {} skin, treated for {} with {device}: {} session{} on day{} {} with {passes} pass{} each, followed for {:.0} days.{topical}",
+        p.age_y,
+        p.fitzpatrick,
+        s.skin.site.replace('_', " "),
+        format!("{:?}", sc.indication.kind)
+            .to_lowercase()
+            .replace("acnescars", "acne scars")
+            .replace("finelines", "fine lines"),
+        days.len(),
+        if days.len() == 1 { "" } else { "s" },
+        if days.len() == 1 { "" } else { "s" },
+        days.join(", "),
+        if passes == 1 { "" } else { "es" },
+        sc.simulation.follow_up_d
+    )
+}
+
+/// SVG figures of a run, by file name.
+pub fn figures(s: &ResolvedScenario, r: &RunResult) -> Result<Vec<(&'static str, String)>, String> {
+    let mut out = vec![(
+        "puncture_map.svg",
+        plots::puncture_map_svg(
+            r,
+            &s.skin,
+            s.patch.width_um,
+            s.patch.height_um,
+            s.device.needle.length_um,
+        )?,
+    )];
+    if let Some(t) = &r.transport {
+        let n = &t.needled;
+        let layers: [(&str, &Vec<f64>); 6] = [
+            ("vehicle", &n.vehicle_ug_per_cm2),
+            ("stratum corneum", &n.stratum_corneum_ug_per_cm2),
+            ("viable epidermis", &n.viable_epidermis_ug_per_cm2),
+            ("papillary dermis", &n.papillary_dermis_ug_per_cm2),
+            ("reticular dermis", &n.reticular_dermis_ug_per_cm2),
+            ("cleared", &n.cleared_ug_per_cm2),
+        ];
+        let mut lines: Vec<Line> = layers
+            .iter()
+            .enumerate()
+            .map(|(k, (name, v))| Line {
+                label: format!("{name} (needled)"),
+                x: &t.times_h,
+                y: v.to_vec(),
+                colour: PALETTE[k],
+            })
+            .collect();
+        lines.push(Line {
+            label: "delivered past SC, intact skin (absent: < 1e-8 of the largest)".into(),
+            x: &t.times_h,
+            y: t.intact.delivered_ug_per_cm2.clone(),
+            colour: PALETTE[6],
+        });
+        out.push((
+            "delivery.svg",
+            plots::line_chart_svg(
+                &format!("Delivery of {} after session 1", t.active.replace('_', " ")),
+                "time after application (h)",
+                "amount (µg/cm², log scale, 8 decades)",
+                &lines,
+                &[],
+                "",
+                (760, 420),
+                true,
+            )?,
+        ));
+        if let Some(sl) = &t.slice {
+            let x0 = sl.x_um.first().copied().unwrap_or(0.0);
+            let x1 = sl.x_um.last().copied().unwrap_or(1.0);
+            let z1 = sl.depth_um.last().copied().unwrap_or(1.0);
+            let logc: Vec<Vec<f64>> = sl
+                .concentration_ug_per_ml
+                .iter()
+                .map(|row| row.iter().map(|c| c.max(1e-12).log10()).collect())
+                .collect();
+            out.push((
+                "channel_slice.svg",
+                plots::heatmap_svg(
+                    &format!("Concentration through a channel at {:.1} h", sl.time_h),
+                    "x (µm)",
+                    "depth (µm)",
+                    &logc,
+                    (x0, x1),
+                    (0.0, z1),
+                    true,
+                    "log10 concentration (µg/mL)",
+                )?,
+            ));
+        }
+    }
+    if let Some(h) = &r.healing {
+        let tc = &h.time_courses;
+        let session_d: Vec<f64> = s.protocol.sessions.iter().map(|x| x.start_s / S_PER_DAY).collect();
+        let rel = |var: &str| -> Vec<f64> {
+            let v = tc.get(var, "patch").unwrap_or(&[]).to_vec();
+            let b = v.first().copied().filter(|b| *b > 0.0).unwrap_or(1.0);
+            v.into_iter().map(|x| x / b).collect()
+        };
+        let matrix = vec![
+            Line {
+                label: "collagen I".into(),
+                x: &tc.t_d,
+                y: rel("collagen_i"),
+                colour: PALETTE[0],
+            },
+            Line {
+                label: "collagen III".into(),
+                x: &tc.t_d,
+                y: rel("collagen_iii"),
+                colour: PALETTE[1],
+            },
+            Line {
+                label: "elastin".into(),
+                x: &tc.t_d,
+                y: rel("elastin"),
+                colour: PALETTE[2],
+            },
+            Line {
+                label: "dermal thickness".into(),
+                x: &tc.t_d,
+                y: rel("dermal_thickness"),
+                colour: PALETTE[4],
+            },
+        ];
+        out.push((
+            "healing_matrix.svg",
+            plots::line_chart_svg(
+                "Dermal matrix over the course (patch average)",
+                "time from first session (days)",
+                "relative to baseline (1 = baseline)",
+                &matrix,
+                &session_d,
+                "session",
+                (760, 400),
+                false,
+            )?,
+        ));
+        let cells = vec![
+            Line {
+                label: "neutrophils".into(),
+                x: &tc.t_d,
+                y: tc.get("neutrophils", "patch").unwrap_or(&[]).to_vec(),
+                colour: PALETTE[1],
+            },
+            Line {
+                label: "macrophages M1".into(),
+                x: &tc.t_d,
+                y: tc.get("macrophages_m1", "patch").unwrap_or(&[]).to_vec(),
+                colour: PALETTE[3],
+            },
+            Line {
+                label: "macrophages M2".into(),
+                x: &tc.t_d,
+                y: tc.get("macrophages_m2", "patch").unwrap_or(&[]).to_vec(),
+                colour: PALETTE[4],
+            },
+            Line {
+                label: "erythema index".into(),
+                x: &tc.t_d,
+                y: tc.get("erythema_index", "patch").unwrap_or(&[]).to_vec(),
+                colour: PALETTE[6],
+            },
+        ];
+        out.push((
+            "healing_inflammation.svg",
+            plots::line_chart_svg(
+                "Inflammation (patch average, Cooper 2015 cell units)",
+                "time from first session (days)",
+                "cells / index (model units)",
+                &cells,
+                &session_d,
+                "session",
+                (760, 360),
+                false,
+            )?,
+        ));
+        let repair = vec![
+            Line {
+                label: "fibroblasts".into(),
+                x: &tc.t_d,
+                y: rel("fibroblasts"),
+                colour: PALETTE[0],
+            },
+            Line {
+                label: "myofibroblasts".into(),
+                x: &tc.t_d,
+                y: tc.get("myofibroblasts", "patch").unwrap_or(&[]).to_vec(),
+                colour: PALETTE[1],
+            },
+            Line {
+                label: "capillary density".into(),
+                x: &tc.t_d,
+                y: rel("capillary_density"),
+                colour: PALETTE[2],
+            },
+            Line {
+                label: "barrier function".into(),
+                x: &tc.t_d,
+                y: tc.get("barrier_function", "patch").unwrap_or(&[]).to_vec(),
+                colour: PALETTE[7],
+            },
+        ];
+        out.push((
+            "healing_repair.svg",
+            plots::line_chart_svg(
+                "Repair: cells, vessels and barrier (patch average)",
+                "time from first session (days)",
+                "relative to baseline / fraction",
+                &repair,
+                &session_d,
+                "session",
+                (760, 360),
+                false,
+            )?,
+        ));
+        if let Some(m) = h.maps.last() {
+            let ny = m.values_um.len() as f64;
+            let nx = m.values_um.first().map_or(0, |r| r.len()) as f64;
+            out.push((
+                "collagen_map.svg",
+                plots::heatmap_svg(
+                    &format!("New collagen at day {:.0}", m.t_d),
+                    "x (mm)",
+                    "y (mm)",
+                    &m.values_um,
+                    (0.0, nx * m.dx_um / 1000.0),
+                    (0.0, ny * m.dy_um / 1000.0),
+                    false,
+                    "added dermal thickness (µm)",
+                )?,
+            ));
+        }
+    }
+    if r.outcomes.is_some() {
+        let keep = [
+            ("collagen_change_pct", "collagen"),
+            ("collagen_i_change_pct", "collagen I"),
+            ("collagen_iii_change_pct", "collagen III"),
+            ("elastin_change_pct", "elastin"),
+            ("dermis_change_pct", "dermal thickness"),
+            ("epidermis_change_pct", "epidermal thickness"),
+            ("suction_stiffness_change_pct", "firmness (suction stiffness)"),
+            ("wrinkle_depth_change_pct", "wrinkle depth"),
+            ("roughness_change_pct", "roughness Ra"),
+            ("scar_improvement_pct", "scar depth improvement"),
+            ("striae_improvement_pct", "striae improvement"),
+            ("masi_change_pct", "MASI-like score"),
+            ("lesion_melanin_index_change_pct", "lesion melanin index"),
+        ];
+        let bars: Vec<Bar> = keep
+            .iter()
+            .filter_map(|(name, label)| {
+                let iv = r.ensemble.iter().find(|i| i.name == *name)?;
+                let nominal = r
+                    .outcomes
+                    .as_ref()?
+                    .summary()
+                    .into_iter()
+                    .find(|(n, _, _)| n == name)?
+                    .1;
+                Some(Bar {
+                    label: (*label).into(),
+                    value: nominal,
+                    low: Some(iv.lo),
+                    high: Some(iv.hi),
+                })
+            })
+            .collect();
+        out.push((
+            "outcomes.svg",
+            plots::bar_chart_svg(
+                "Outcomes at the end of follow-up vs baseline",
+                "change vs baseline (%)",
+                &bars,
+            )?,
+        ));
+    }
+    Ok(out)
+}
+
+/// Tidy table of the healing course: one row per time × region × quantity.
+pub fn healing_csv(r: &RunResult) -> Option<Vec<u8>> {
+    let h = r.healing.as_ref()?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["time_d", "region", "quantity", "value", "unit"]).ok()?;
+    for row in h.time_courses.tidy() {
+        w.write_record([
+            format!("{}", row.t_d),
+            row.region,
+            row.variable,
+            format!("{}", row.value),
+            row.unit,
+        ])
+        .ok()?;
+    }
+    w.into_inner().ok()
+}
+
+/// Tidy table of delivery: one row per time × skin (needled/intact) × compartment.
+pub fn delivery_csv(r: &RunResult) -> Option<Vec<u8>> {
+    let t = r.transport.as_ref()?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["time_h", "skin", "quantity", "value", "unit"]).ok()?;
+    for (skin, s) in [("needled", &t.needled), ("intact", &t.intact)] {
+        let cols: [(&str, &Vec<f64>, &str); 12] = [
+            ("vehicle", &s.vehicle_ug_per_cm2, "µg/cm²"),
+            ("stratum_corneum", &s.stratum_corneum_ug_per_cm2, "µg/cm²"),
+            ("viable_epidermis", &s.viable_epidermis_ug_per_cm2, "µg/cm²"),
+            ("papillary_dermis", &s.papillary_dermis_ug_per_cm2, "µg/cm²"),
+            ("reticular_dermis", &s.reticular_dermis_ug_per_cm2, "µg/cm²"),
+            ("subcutis", &s.subcutis_ug_per_cm2, "µg/cm²"),
+            ("cleared", &s.cleared_ug_per_cm2, "µg/cm²"),
+            ("receptor", &s.receptor_ug_per_cm2, "µg/cm²"),
+            ("delivered_past_sc", &s.delivered_ug_per_cm2, "µg/cm²"),
+            ("flux_into_skin", &s.flux_into_skin_ug_per_cm2_per_h, "µg/cm²/h"),
+            ("flux_into_dermis", &s.flux_into_dermis_ug_per_cm2_per_h, "µg/cm²/h"),
+            ("conservation_rel_error", &s.conservation_rel_error, "1"),
+        ];
+        for (k, &time) in t.times_h.iter().enumerate() {
+            for (q, v, u) in &cols {
+                if let Some(x) = v.get(k) {
+                    w.write_record([
+                        format!("{time}"),
+                        skin.to_string(),
+                        q.to_string(),
+                        format!("{x}"),
+                        u.to_string(),
+                    ])
+                    .ok()?;
+                }
+            }
+        }
+    }
+    for (k, &time) in t.times_h.iter().enumerate() {
+        if let Some(er) = t.enhancement_ratio.get(k) {
+            w.write_record([
+                format!("{time}"),
+                "ratio".into(),
+                "enhancement_ratio".into(),
+                format!("{er}"),
+                "1".into(),
+            ])
+            .ok()?;
+        }
+    }
+    w.into_inner().ok()
+}
+
+/// Tidy table of outcomes: one row per quantity, with the ensemble median and interval.
+pub fn outcomes_csv(r: &RunResult) -> Option<Vec<u8>> {
+    let o = r.outcomes.as_ref()?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "quantity",
+        "value",
+        "ensemble_median",
+        "ensemble_p05",
+        "ensemble_p95",
+        "unit",
+    ])
+    .ok()?;
+    for (name, v, unit) in o.summary() {
+        let iv = r.ensemble.iter().find(|i| i.name == name);
+        w.write_record([
+            name.clone(),
+            format!("{v}"),
+            iv.map(|i| format!("{}", i.median)).unwrap_or_default(),
+            iv.map(|i| format!("{}", i.lo)).unwrap_or_default(),
+            iv.map(|i| format!("{}", i.hi)).unwrap_or_default(),
+            unit,
+        ])
+        .ok()?;
+    }
+    w.into_inner().ok()
+}
+
+fn fig_value(r: &RunResult, name: &str) -> Option<(f64, String)> {
+    r.figure(name).map(|f| (f.value, f.unit.clone()))
+}
+
+/// The self-contained HTML page (inline SVG, no network, no script).
+pub fn report_html(s: &ResolvedScenario, r: &RunResult, meta: &RunMeta, figs: &[(&'static str, String)]) -> String {
+    let svg = |name: &str| figs.iter().find(|(n, _)| *n == name).map(|(_, s)| s.as_str());
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>mnsim — {}</title><style>\
+body{{font-family:sans-serif;max-width:1120px;margin:1.5em auto;color:#222;line-height:1.4}}\
+h1{{margin-bottom:0.2em}}section{{margin:1.6em 0;border-top:1px solid #ddd}}\
+table{{border-collapse:collapse;font-size:14px}}td,th{{border-bottom:1px solid #eee;padding:3px 8px;text-align:left}}\
+td.num{{text-align:right;font-variant-numeric:tabular-nums}}.fig{{margin:0.6em 0}}.meaning p{{margin:0.4em 0}}\
+.muted{{color:#666;font-size:13px}}</style></head><body>",
+        esc(&s.scenario.name)
+    );
+    let _ = write!(
+        h,
+        "<h1>mnsim report: {}</h1><p class=\"muted\">mnsim {} ({}), seed {}, run {} in {:.2} s. Every number is traced to docs/MODEL.md.</p>",
+        esc(&s.scenario.name),
+        esc(&meta.mnsim_version),
+        esc(&meta.git_revision),
+        s.seed,
+        esc(&meta.started_utc),
+        meta.wall_time_s
+    );
+    let _ = write!(
+        h,
+        "<section id=\"scenario\"><h2>Scenario</h2><p>{}</p>",
+        esc(&scenario_in_words(s))
+    );
+    if !s.scenario.description.is_empty() {
+        let _ = write!(h, "<p class=\"muted\">{}</p>", esc(&s.scenario.description));
+    }
+    h.push_str("</section>");
+
+    // headline numbers
+    h.push_str("<section id=\"headline\"><h2>Headline numbers</h2><table><tr><th>quantity</th><th>value</th><th>5–95 % (ensemble)</th><th>unit</th></tr>");
+    let rows: [(&str, &str); 16] = [
+        ("holes_per_cm2_per_session", "holes per cm² per session"),
+        ("mean_depth_um", "mean depth reached"),
+        ("depth_fraction", "depth ÷ needle length"),
+        ("bleeding_fraction", "punctures reaching the vascular plexus"),
+        (
+            "transport_delivered_needled_ug_per_cm2",
+            "topical delivered past the stratum corneum (needled)",
+        ),
+        ("transport_enhancement_ratio", "enhancement vs intact skin"),
+        ("transport_window_min", "application window (benefit > half)"),
+        ("reepithelialisation_h", "re-epithelialisation"),
+        ("downtime_d", "downtime (visible inflammation)"),
+        ("outcomes.collagen_change_pct", "collagen vs baseline"),
+        ("outcomes.elastin_change_pct", "elastin vs baseline"),
+        ("outcomes.dermis_change_pct", "dermal thickness vs baseline"),
+        ("outcomes.suction_stiffness_change_pct", "firmness vs baseline"),
+        ("outcomes.scar_grade", "scar grade at follow-up (1–4)"),
+        ("outcomes.masi_change_pct", "MASI-like score change"),
+        ("outcomes.wrinkle_depth_change_pct", "wrinkle depth change"),
+    ];
+    for (name, label) in rows {
+        if let Some((v, unit)) = fig_value(r, name) {
+            let iv = name
+                .strip_prefix("outcomes.")
+                .and_then(|n| r.ensemble.iter().find(|i| i.name == n));
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+                esc(label),
+                fmt(v),
+                iv.map(|i| format!("{} – {}", fmt(i.lo), fmt(i.hi))).unwrap_or_default(),
+                esc(&unit)
+            );
+        }
+    }
+    h.push_str("</table><p class=\"muted\">All figures by name with units: results.json; tables: *.csv.</p></section>");
+
+    // punctures
+    let _ = write!(
+        h,
+        "<section id=\"punctures\"><h2>Punctures and depth reached</h2><div class=\"fig\">{}</div></section>",
+        svg("puncture_map.svg").unwrap_or("")
+    );
+    // delivery
+    h.push_str("<section id=\"delivery\"><h2>Delivery of the topical</h2>");
+    match (&r.transport, svg("delivery.svg")) {
+        (Some(t), Some(d)) => {
+            let _ = write!(
+                h,
+                "<div class=\"fig\">{d}</div><div class=\"fig\">{}</div><p class=\"muted\">Channels close with a half-life of {:.2} h; {} channels in the simulated window; mass balance error {:.1e}.</p>",
+                svg("channel_slice.svg").unwrap_or(""),
+                t.closure_half_life_h,
+                t.channels_in_window,
+                t.max_conservation_rel_error
+            );
+        }
+        _ => h.push_str("<p>No topical in this scenario.</p>"),
+    }
+    h.push_str("</section>");
+    // healing
+    h.push_str("<section id=\"healing\"><h2>Healing over the course</h2>");
+    if r.healing.is_some() {
+        for f in [
+            "healing_matrix.svg",
+            "healing_inflammation.svg",
+            "healing_repair.svg",
+            "collagen_map.svg",
+        ] {
+            if let Some(x) = svg(f) {
+                let _ = write!(h, "<div class=\"fig\">{x}</div>");
+            }
+        }
+    } else {
+        h.push_str("<p>Healing was not simulated (simulation.run_healing = false).</p>");
+    }
+    h.push_str("</section>");
+    // outcomes
+    h.push_str("<section id=\"outcomes\"><h2>Outcomes</h2>");
+    if let Some(o) = &r.outcomes {
+        if let Some(x) = svg("outcomes.svg") {
+            let _ = write!(h, "<div class=\"fig\">{x}</div>");
+        }
+        h.push_str("<div class=\"meaning\" id=\"meaning\"><h3>What this means</h3>");
+        for m in &o.meaning {
+            let _ = write!(
+                h,
+                "<p><b>{}:</b> {}</p>",
+                esc(&format!("{:?}", m.benefit)),
+                esc(&m.text)
+            );
+        }
+        h.push_str("</div>");
+    } else {
+        h.push_str("<p>Outcomes need the healing course.</p>");
+    }
+    h.push_str("</section><p class=\"muted\">Inputs, seed and version: manifest.json. Model: docs/MODEL.md.</p></body></html>\n");
+    h
+}
+
+fn fmt(v: f64) -> String {
+    if v == 0.0 || (v.abs() >= 0.01 && v.abs() < 1e6) {
+        format!("{v:.3}")
+    } else {
+        format!("{v:.3e}")
+    }
+}
