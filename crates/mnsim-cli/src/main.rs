@@ -18,6 +18,31 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+enum BenchWhat {
+    /// The transport solver step: voxel-updates per second, bytes per update, bandwidth.
+    Transport {
+        /// Grid as NXxNYxNZ.
+        #[arg(long, default_value = "200x200x100")]
+        grid: String,
+        /// Worker threads.
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The healing course of the default scenario: wall time and cost per cell per simulated day.
+    Healing {
+        /// Worker threads.
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum Command {
     /// Run a scenario (the built-in default when none is given) and write a run folder.
     Run {
@@ -35,6 +60,27 @@ enum Command {
         /// No progress bar.
         #[arg(long, short)]
         quiet: bool,
+        /// Run variants: `PATH=V1,V2,…` over any scenario key (`device.needle_length_um=500,1000,1500`);
+        /// repeat for a grid of variants. Writes one run folder per variant and a comparison.
+        #[arg(long = "vary", value_name = "PATH=V1,V2,…")]
+        vary: Vec<String>,
+    },
+    /// Put the outcomes of several run folders side by side (terminal table and compare.html).
+    Compare {
+        /// Run folders written by `mnsim run`.
+        #[arg(required = true, num_args = 1..)]
+        runs: Vec<PathBuf>,
+        /// Output folder for compare.html and compare.csv (default: runs/compare-<time>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Replace an existing non-empty output folder.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Benchmarks that print their figures (never timed assertions).
+    Bench {
+        #[command(subcommand)]
+        what: BenchWhat,
     },
     /// Validate a scenario file without running it.
     Check {
@@ -83,21 +129,16 @@ fn main() {
 
 fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Run {
-            scenario,
-            out,
-            force,
-            json,
-            quiet,
-        } => run(scenario.as_deref(), out, force, json, quiet),
-        Command::Validate {
-            cases,
-            case,
-            out,
-            force,
-            json,
-            quiet,
-        } => validate(&cases, &case, out, force, json, quiet),
+        Command::Run { scenario, out, force, json, quiet, vary } => {
+            if vary.is_empty() {
+                run(scenario.as_deref(), out, force, json, quiet)
+            } else {
+                run_variants(scenario.as_deref(), out, force, quiet, &vary)
+            }
+        }
+        Command::Compare { runs, out, force } => compare(&runs, out, force),
+        Command::Bench { what } => bench(what),
+        Command::Validate { cases, case, out, force, json, quiet } => validate(&cases, &case, out, force, json, quiet),
         Command::Check { scenario } => {
             let r = mnsim_scenario::load(&scenario)?;
             println!(
@@ -188,20 +229,13 @@ fn run(path: Option<&Path>, out: Option<PathBuf>, force: bool, json: bool, quiet
     let scenario = load(path)?;
     let started_utc = mnsim_report::now_utc();
     let out = out.unwrap_or_else(|| {
-        let stamp = started_utc
-            .replace([':', '-'], "")
-            .replace('T', "-")
-            .trim_end_matches('Z')
-            .to_string();
+        let stamp = started_utc.replace([':', '-'], "").replace('T', "-").trim_end_matches('Z').to_string();
         PathBuf::from("runs").join(format!("{}-{stamp}", scenario.scenario.name))
     });
     // refuse before spending time on the simulation
     mnsim_report::check_target(&out, force)?;
     let t0 = Instant::now();
-    let mut progress = BarProgress {
-        bar: Bar::new(quiet || json),
-        started: t0,
-    };
+    let mut progress = BarProgress { bar: Bar::new(quiet || json), started: t0 };
     let result = mnsim_sim::run(&scenario, &mut progress)?;
     if let Some(b) = &progress.bar.bar {
         b.finish_and_clear();
@@ -220,33 +254,19 @@ fn run(path: Option<&Path>, out: Option<PathBuf>, force: bool, json: bool, quiet
         doc["run_dir"] = serde_json::json!(dir.display().to_string());
         println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
-        println!(
-            "mnsim {} — {} (seed {})",
-            meta.mnsim_version, scenario.scenario.name, scenario.seed
-        );
+        println!("mnsim {} — {} (seed {})", meta.mnsim_version, scenario.scenario.name, scenario.seed);
         print_summary(&result);
-        println!(
-            "wrote {} (open report.html) in {:.2} s",
-            dir.display(),
-            meta.wall_time_s
-        );
+        println!("wrote {} (open report.html) in {:.2} s", dir.display(), meta.wall_time_s);
     }
     Ok(())
 }
 
 fn fmt_value(v: f64) -> String {
-    if v == 0.0 || (v.abs() >= 0.01 && v.abs() < 1e6) {
-        format!("{v:.3}")
-    } else {
-        format!("{v:.3e}")
-    }
+    if v == 0.0 || (v.abs() >= 0.01 && v.abs() < 1e6) { format!("{v:.3}") } else { format!("{v:.3e}") }
 }
 
 fn stamp(utc: &str) -> String {
-    utc.replace([':', '-'], "")
-        .replace('T', "-")
-        .trim_end_matches('Z')
-        .to_string()
+    utc.replace([':', '-'], "").replace('T', "-").trim_end_matches('Z').to_string()
 }
 
 fn validate(
@@ -328,10 +348,7 @@ fn validate(
     let dir = mnsim_report::write_folder(
         &out,
         force,
-        &[
-            ("validation.csv", mnsim_report::validation::csv(&rows)),
-            ("validation.html", html.into_bytes()),
-        ],
+        &[("validation.csv", mnsim_report::validation::csv(&rows)), ("validation.html", html.into_bytes())],
     )?;
     if json {
         let doc = serde_json::json!({
@@ -370,10 +387,7 @@ fn validate(
         for (f, e) in &errors {
             eprintln!("error: {f}: {e}");
         }
-        println!(
-            "validation: {vp}/{vn} pass; calibration: {cp}/{cn} pass; {} could not run",
-            errors.len()
-        );
+        println!("validation: {vp}/{vn} pass; calibration: {cp}/{cn} pass; {} could not run", errors.len());
         println!("wrote {}", dir.display());
     }
     if !errors.is_empty() {
@@ -400,10 +414,7 @@ fn print_summary(result: &mnsim_sim::RunResult) {
         (
             "Delivery of the topical (after session 1)",
             &[
-                (
-                    "transport_delivered_needled_ug_per_cm2",
-                    "delivered past the SC, needled",
-                ),
+                ("transport_delivered_needled_ug_per_cm2", "delivered past the SC, needled"),
                 ("transport_dermis_needled_ug_per_cm2", "in the dermis at the end"),
                 ("transport_enhancement_ratio", "enhancement vs intact skin"),
                 ("transport_window_min", "window (benefit > half)"),
@@ -433,10 +444,7 @@ fn print_summary(result: &mnsim_sim::RunResult) {
         ),
     ];
     for (title, rows) in groups {
-        let present: Vec<_> = rows
-            .iter()
-            .filter_map(|(n, l)| result.figure(n).map(|f| (*n, *l, f)))
-            .collect();
+        let present: Vec<_> = rows.iter().filter_map(|(n, l)| result.figure(n).map(|f| (*n, *l, f))).collect();
         if present.is_empty() {
             continue;
         }
@@ -453,4 +461,177 @@ fn print_summary(result: &mnsim_sim::RunResult) {
     if !result.ensemble.is_empty() {
         println!("  (outcome intervals: 5–95 % over the uncertainty ensemble; every figure: results.json)");
     }
+}
+
+/// Parse `PATH=V1,V2,…` into (path, values as TOML).
+fn parse_vary(spec: &str) -> Result<(String, Vec<(String, toml::Value)>)> {
+    let (path, values) = spec.split_once('=').with_context(|| format!("--vary {spec}: expected PATH=V1,V2,…"))?;
+    let path = path.trim();
+    anyhow::ensure!(
+        !path.is_empty() && !path.split('.').any(str::is_empty),
+        "--vary {spec}: `{path}` is not a dotted key path"
+    );
+    let vals: Vec<(String, toml::Value)> = values
+        .split(',')
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(|v| (v.to_string(), mnsim_scenario::parse_value(v)))
+        .collect();
+    anyhow::ensure!(!vals.is_empty(), "--vary {spec}: no values");
+    Ok((path.to_string(), vals))
+}
+
+/// Largest number of variants one `--vary` call may run.
+const MAX_VARIANTS: usize = 64;
+
+fn run_variants(path: Option<&Path>, out: Option<PathBuf>, force: bool, quiet: bool, vary: &[String]) -> Result<()> {
+    let (text, file) = match path {
+        Some(p) => {
+            anyhow::ensure!(!p.is_dir(), "{}: is a directory, not a scenario file", p.display());
+            (
+                std::fs::read_to_string(p).with_context(|| format!("{}: cannot read scenario file", p.display()))?,
+                p.display().to_string(),
+            )
+        }
+        None => (mnsim_scenario::default_toml().to_string(), "<built-in default>".to_string()),
+    };
+    let axes: Vec<(String, Vec<(String, toml::Value)>)> = vary.iter().map(|v| parse_vary(v)).collect::<Result<_>>()?;
+    // cartesian product of the axes
+    let mut combos: Vec<Vec<(String, String, toml::Value)>> = vec![vec![]];
+    for (p, vals) in &axes {
+        combos = combos
+            .into_iter()
+            .flat_map(|c| {
+                vals.iter().map(move |(label, v)| [c.clone(), vec![(p.clone(), label.clone(), v.clone())]].concat())
+            })
+            .collect();
+    }
+    anyhow::ensure!(combos.len() <= MAX_VARIANTS, "--vary asks for {} variants; at most {MAX_VARIANTS}", combos.len());
+    // validate every variant before running any
+    let mut variants = Vec::new();
+    for c in &combos {
+        let edits: Vec<mnsim_scenario::Edit> =
+            c.iter().map(|(p, _, v)| mnsim_scenario::Edit::Set(p.clone(), v.clone())).collect();
+        let label = c
+            .iter()
+            .map(|(p, l, _)| format!("{}={l}", p.rsplit('.').next().unwrap_or(p)))
+            .collect::<Vec<_>>()
+            .join(",");
+        let sc = mnsim_scenario::parse_with(&text, &file, &edits)?;
+        variants.push((label, sc));
+    }
+    let started_utc = mnsim_report::now_utc();
+    let base_name = variants.first().map(|v| v.1.scenario.name.clone()).unwrap_or_default();
+    let out = out.unwrap_or_else(|| PathBuf::from("runs").join(format!("{base_name}-vary-{}", stamp(&started_utc))));
+    mnsim_report::check_target(&out, force)?;
+    let staging = out.with_file_name(format!(
+        ".{}.partial-{}",
+        out.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default(),
+        std::process::id()
+    ));
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging)?;
+    }
+    let result = (|| -> Result<Vec<PathBuf>> {
+        let mut dirs = Vec::new();
+        for (label, sc) in &variants {
+            let dir = staging.join(sanitize(label));
+            let t0 = Instant::now();
+            let mut progress = BarProgress { bar: Bar::new(quiet), started: t0 };
+            let result = mnsim_sim::run(sc, &mut progress).with_context(|| format!("variant {label}"))?;
+            if let Some(b) = &progress.bar.bar {
+                b.finish_and_clear();
+            }
+            let meta = RunMeta {
+                mnsim_version: env!("CARGO_PKG_VERSION").to_string(),
+                git_revision: env!("MNSIM_GIT_REV").to_string(),
+                started_utc: mnsim_report::now_utc(),
+                wall_time_s: t0.elapsed().as_secs_f64(),
+                command: std::env::args().collect(),
+            };
+            mnsim_report::write_run(&dir, false, sc, &result, &meta)?;
+            println!("{label}: done in {:.2} s", meta.wall_time_s);
+            dirs.push(dir);
+        }
+        let cmp = mnsim_report::compare::load_runs(&dirs)?;
+        let (csv, html) =
+            mnsim_report::compare::render(&cmp).map_err(|e| anyhow::anyhow!("drawing compare.html: {e}"))?;
+        std::fs::write(staging.join("compare.csv"), csv)?;
+        std::fs::write(staging.join("compare.html"), html)?;
+        print!("{}", mnsim_report::compare::table(&cmp));
+        Ok(dirs)
+    })();
+    match result {
+        Ok(_) => {
+            if out.exists() {
+                std::fs::remove_dir_all(&out)?;
+            }
+            std::fs::rename(&staging, &out)?;
+            println!("wrote {} (compare.html and one folder per variant)", out.display());
+            Ok(())
+        }
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            Err(e)
+        }
+    }
+}
+
+fn sanitize(s: &str) -> String {
+    s.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.=,".contains(c) { c } else { '_' }).collect()
+}
+
+fn compare(runs: &[PathBuf], out: Option<PathBuf>, force: bool) -> Result<()> {
+    let cmp = mnsim_report::compare::load_runs(runs)?;
+    let out = out.unwrap_or_else(|| PathBuf::from("runs").join(format!("compare-{}", stamp(&mnsim_report::now_utc()))));
+    let (csv, html) = mnsim_report::compare::render(&cmp).map_err(|e| anyhow::anyhow!("drawing compare.html: {e}"))?;
+    let dir = mnsim_report::write_folder(&out, force, &[("compare.csv", csv), ("compare.html", html.into_bytes())])?;
+    print!("{}", mnsim_report::compare::table(&cmp));
+    println!("wrote {}", dir.display());
+    Ok(())
+}
+
+fn bench(what: BenchWhat) -> Result<()> {
+    match what {
+        BenchWhat::Transport { grid, threads, json } => {
+            let dims: Vec<usize> = grid
+                .split(['x', 'X'])
+                .map(|d| d.trim().parse::<usize>())
+                .collect::<Result<_, _>>()
+                .with_context(|| format!("--grid {grid}: expected NXxNYxNZ, e.g. 200x200x100"))?;
+            anyhow::ensure!(
+                dims.len() == 3 && dims.iter().all(|&d| (4..=4000).contains(&d)),
+                "--grid {grid}: three sizes in [4, 4000] expected"
+            );
+            anyhow::ensure!((1..=256).contains(&threads), "--threads {threads}: expected 1 to 256");
+            let r = mnsim_transport::bench::bench_transport([dims[0], dims[1], dims[2]], threads);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+            } else {
+                println!("transport step on {}x{}x{} voxels, {} threads", r.grid[0], r.grid[1], r.grid[2], r.threads);
+                println!("  voxel-updates per second   {:>12.3e}", r.voxel_updates_per_s);
+                println!("  bytes per voxel-update     {:>12.1}", r.bytes_per_update);
+                println!("  effective bandwidth        {:>12.2} GB/s", r.bandwidth_gb_s);
+                println!("  machine bandwidth (triad)  {:>12.2} GB/s", r.machine_bandwidth_gb_s);
+                println!("  fraction of that limit     {:>12.2}", r.fraction_of_bandwidth_limit);
+                println!("  memory per voxel           {:>12.1} B", r.bytes_per_voxel);
+                println!("  vs BioFVM 31 M/s           {:>12.2}x", r.speedup_vs_biofvm);
+            }
+        }
+        BenchWhat::Healing { threads, json } => {
+            anyhow::ensure!((1..=256).contains(&threads), "--threads {threads}: expected 1 to 256");
+            let r = mnsim_healing::bench(threads)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+            } else {
+                println!("healing course of the bench scenario, {} threads", r.threads);
+                println!("  wall time                  {:>12.3} s", r.wall_s);
+                println!("  tissue cells               {:>12}", r.cells);
+                println!("  simulated days             {:>12.1}", r.simulated_d);
+                println!("  cost per cell per day      {:>12.2} µs", r.cost_per_cell_day_us);
+                println!("  cell solves / skips        {:>8} / {}", r.cell_solves, r.cell_skips);
+            }
+        }
+    }
+    Ok(())
 }

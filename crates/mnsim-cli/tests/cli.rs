@@ -8,11 +8,7 @@ fn mnsim() -> Command {
 }
 
 fn workspace() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().parent().unwrap()
 }
 
 #[test]
@@ -22,10 +18,7 @@ fn default_run_writes_a_complete_stamped_folder() {
     let o = mnsim().args(["run", "--quiet", "--out"]).arg(&out).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        stdout.contains("mean depth reached") && stdout.contains("holes per cm² per session"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("mean depth reached") && stdout.contains("holes per cm² per session"), "{stdout}");
     assert!(stdout.contains("collagen") && stdout.contains("5–95 %"), "{stdout}");
     for f in [
         "report.html",
@@ -46,10 +39,7 @@ fn default_run_writes_a_complete_stamped_folder() {
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(m["mnsim_version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(m["seed"], 20_261_125);
-    assert_eq!(
-        m["scenario"]["device"]["needle_count"], 12,
-        "defaults are written into the resolved scenario"
-    );
+    assert_eq!(m["scenario"]["device"]["needle_count"], 12, "defaults are written into the resolved scenario");
     assert!(m["scenario_toml"].as_str().unwrap().contains("needle_length_um = 1500"));
     assert!(m["git_revision"].is_string() && m["wall_time_s"].as_f64().unwrap() >= 0.0);
     let svg = std::fs::read_to_string(out.join("puncture_map.svg")).unwrap();
@@ -60,12 +50,7 @@ fn default_run_writes_a_complete_stamped_folder() {
     assert!(results["outcomes"]["collagen_change_pct"]["ensemble_p05"].is_number());
     let healing = std::fs::read_to_string(out.join("healing.csv")).unwrap();
     assert!(healing.starts_with("time_d,region,quantity,value,unit"));
-    let header = std::fs::read_to_string(out.join("punctures.csv"))
-        .unwrap()
-        .lines()
-        .next()
-        .unwrap()
-        .to_string();
+    let header = std::fs::read_to_string(out.join("punctures.csv")).unwrap().lines().next().unwrap().to_string();
     assert_eq!(
         header,
         "puncture,session,pass,needle,x_um,y_um,time_s,angle_deg,depth_um,deepest_layer,surface_diameter_um"
@@ -82,11 +67,7 @@ fn existing_folder_is_kept_without_force_and_replaced_with_it() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
     assert!(out.join("precious.txt").exists());
-    mnsim()
-        .args(["run", "--quiet", "--force", "--out"])
-        .arg(&out)
-        .assert()
-        .success();
+    mnsim().args(["run", "--quiet", "--force", "--out"]).arg(&out).assert().success();
     assert!(!out.join("precious.txt").exists() && out.join("manifest.json").exists());
 }
 
@@ -94,26 +75,15 @@ fn existing_folder_is_kept_without_force_and_replaced_with_it() {
 fn bad_scenario_fails_cleanly_and_leaves_nothing_behind() {
     let tmp = tempfile::tempdir().unwrap();
     let bad = tmp.path().join("bad.toml");
-    std::fs::write(
-        &bad,
-        mnsim_scenario_default().replace("frequency_hz = 90", "frequency_hz = 0"),
-    )
-    .unwrap();
+    std::fs::write(&bad, mnsim_scenario_default().replace("frequency_hz = 90", "frequency_hz = 0")).unwrap();
     let out = tmp.path().join("run");
     let o = mnsim().arg("run").arg(&bad).arg("--out").arg(&out).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        err.contains("bad.toml:") && err.contains("device.frequency_hz") && err.contains("[1, 300]"),
-        "{err}"
-    );
+    assert!(err.contains("bad.toml:") && err.contains("device.frequency_hz") && err.contains("[1, 300]"), "{err}");
     assert!(!err.contains("panicked"));
     assert!(!out.exists());
-    assert_eq!(
-        std::fs::read_dir(tmp.path()).unwrap().count(),
-        1,
-        "only bad.toml remains"
-    );
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1, "only bad.toml remains");
 }
 
 fn mnsim_scenario_default() -> String {
@@ -162,21 +132,99 @@ fn json_output_is_machine_readable() {
 #[test]
 fn missing_file_directory_and_garbage_are_clear_errors() {
     let tmp = tempfile::tempdir().unwrap();
-    for (arg, needle) in [
-        (tmp.path().join("nope.toml"), "nope.toml: cannot read"),
-        (tmp.path().to_path_buf(), "is a directory"),
-    ] {
+    for (arg, needle) in
+        [(tmp.path().join("nope.toml"), "nope.toml: cannot read"), (tmp.path().to_path_buf(), "is a directory")]
+    {
         let o = mnsim().arg("check").arg(&arg).output().unwrap();
         assert_eq!(o.status.code(), Some(2));
-        assert!(
-            String::from_utf8_lossy(&o.stderr).contains(needle),
-            "{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+        assert!(String::from_utf8_lossy(&o.stderr).contains(needle), "{}", String::from_utf8_lossy(&o.stderr));
     }
     let g = tmp.path().join("g.toml");
     std::fs::write(&g, [0xffu8, 0xfe, 0x00, 0x01]).unwrap();
     let o = mnsim().arg("check").arg(&g).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(!String::from_utf8_lossy(&o.stderr).contains("panicked"));
+}
+
+/// The default scenario without topical, healing or ensemble: fast, for sweep tests.
+fn fast_scenario(dir: &Path) -> std::path::PathBuf {
+    let text = mnsim_scenario_default();
+    let start = text.find("[topical]").unwrap();
+    let end = text.find("[simulation]").unwrap();
+    let text = format!("{}{}", &text[..start], &text[end..])
+        .replace("ensemble_members = 5", "ensemble_members = 1\nrun_healing = false");
+    let f = dir.join("fast.toml");
+    std::fs::write(&f, text).unwrap();
+    f
+}
+
+#[test]
+fn vary_runs_each_variant_and_writes_a_comparison() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = fast_scenario(tmp.path());
+    let out = tmp.path().join("sweep");
+    let o = mnsim()
+        .arg("run")
+        .arg(&f)
+        .args(["--quiet", "--vary", "device.needle_length_um=500,1500", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let a = out.join("needle_length_um=500");
+    let b = out.join("needle_length_um=1500");
+    assert!(a.join("report.html").is_file() && b.join("report.html").is_file());
+    assert!(out.join("compare.html").is_file() && out.join("compare.csv").is_file());
+    let depth = |d: &Path| -> f64 {
+        let r: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(d.join("results.json")).unwrap()).unwrap();
+        r["figures"]["mean_depth_um"]["value"].as_f64().unwrap()
+    };
+    assert!(depth(&b) > 2.0 * depth(&a));
+    // compare the two folders again from the command line
+    let cmp = tmp.path().join("cmp");
+    let o = mnsim().arg("compare").arg(&a).arg(&b).arg("--out").arg(&cmp).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let table = String::from_utf8_lossy(&o.stdout);
+    assert!(table.contains("mean depth reached") && table.contains("needle_length_um=1500"), "{table}");
+    let csv = std::fs::read_to_string(cmp.join("compare.csv")).unwrap();
+    assert!(csv.starts_with("run,scenario,quantity,value"));
+}
+
+#[test]
+fn vary_with_a_bad_value_fails_before_running_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = fast_scenario(tmp.path());
+    let out = tmp.path().join("sweep");
+    let o =
+        mnsim().arg("run").arg(&f).args(["--vary", "device.frequency_hz=90,0", "--out"]).arg(&out).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("device.frequency_hz") && err.contains("[1, 300]"), "{err}");
+    assert!(!out.exists());
+    let o = mnsim().arg("run").arg(&f).args(["--vary", "nonsense"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let o = mnsim().arg("compare").arg(tmp.path().join("missing")).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("results.json"));
+}
+
+#[test]
+fn bench_commands_print_json_with_the_documented_keys() {
+    let o = mnsim().args(["bench", "transport", "--grid", "24x24x24", "--threads", "1", "--json"]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for k in [
+        "voxel_updates_per_s",
+        "bytes_per_update",
+        "bandwidth_gb_s",
+        "machine_bandwidth_gb_s",
+        "bytes_per_voxel",
+        "grid",
+        "threads",
+    ] {
+        assert!(!v[k].is_null(), "missing {k}");
+    }
+    let o = mnsim().args(["bench", "transport", "--grid", "2x2"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
 }

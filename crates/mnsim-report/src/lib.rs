@@ -5,6 +5,7 @@
 //! names, and SVG figures. The folder appears whole or not at all: everything is written to a
 //! hidden staging folder beside the target and renamed into place at the end.
 
+pub mod compare;
 pub mod page;
 pub mod plots;
 pub mod validation;
@@ -52,10 +53,7 @@ pub struct RunMeta {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ReportError + '_ {
-    move |source| ReportError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
+    move |source| ReportError::Io { path: path.to_path_buf(), source }
 }
 
 /// True if `dir` exists and holds anything.
@@ -65,11 +63,7 @@ pub fn is_nonempty_dir(dir: &Path) -> bool {
 
 /// Check that `dir` may be written (absent, empty, or `force`).
 pub fn check_target(dir: &Path, force: bool) -> Result<(), ReportError> {
-    if !force && is_nonempty_dir(dir) {
-        Err(ReportError::Exists(dir.to_path_buf()))
-    } else {
-        Ok(())
-    }
+    if !force && is_nonempty_dir(dir) { Err(ReportError::Exists(dir.to_path_buf())) } else { Ok(()) }
 }
 
 /// The manifest written into every run folder.
@@ -92,15 +86,8 @@ struct Manifest<'a> {
 }
 
 /// Files every run folder holds (more appear when the run has transport or healing).
-pub const FILES: [&str; 7] = [
-    "manifest.json",
-    "results.json",
-    "report.html",
-    "punctures.csv",
-    "layers.csv",
-    "puncture_map.svg",
-    "README.txt",
-];
+pub const FILES: [&str; 7] =
+    ["manifest.json", "results.json", "report.html", "punctures.csv", "layers.csv", "puncture_map.svg", "README.txt"];
 
 /// Write the files of a run (atomically; see the crate docs). Returns the folder written.
 pub fn write_run(
@@ -118,15 +105,9 @@ pub fn write_run(
 /// staging folder beside `dir`, which is renamed into place at the end.
 pub fn write_folder(dir: &Path, force: bool, files: &[(&str, Vec<u8>)]) -> Result<PathBuf, ReportError> {
     check_target(dir, force)?;
-    let parent = dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs::create_dir_all(parent).map_err(io(parent))?;
-    let leaf = dir
-        .file_name()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_else(|| "run".into());
+    let leaf = dir.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "run".into());
     let staging = parent.join(format!(".{leaf}.partial-{}", std::process::id()));
     if staging.exists() {
         fs::remove_dir_all(&staging).map_err(io(&staging))?;
@@ -144,10 +125,7 @@ pub fn write_folder(dir: &Path, force: bool, files: &[(&str, Vec<u8>)]) -> Resul
     }
     fs::rename(&staging, dir).map_err(|e| {
         let _ = fs::remove_dir_all(&staging);
-        ReportError::Io {
-            path: dir.to_path_buf(),
-            source: e,
-        }
+        ReportError::Io { path: dir.to_path_buf(), source: e }
     })?;
     Ok(dir.to_path_buf())
 }
@@ -203,11 +181,7 @@ pub fn results_json(scenario: &ResolvedScenario, result: &RunResult, meta: &RunM
 
 /// JSON has no NaN: a non-finite value (never expected) is written as null.
 fn finite(v: f64) -> serde_json::Value {
-    if v.is_finite() {
-        serde_json::json!(v)
-    } else {
-        serde_json::Value::Null
-    }
+    if v.is_finite() { serde_json::json!(v) } else { serde_json::Value::Null }
 }
 
 fn run_files(
@@ -223,10 +197,7 @@ fn run_files(
                 .expect("results serialise")
                 .into_bytes(),
         ),
-        (
-            "report.html",
-            page::report_html(scenario, result, meta, &figs).into_bytes(),
-        ),
+        ("report.html", page::report_html(scenario, result, meta, &figs).into_bytes()),
         ("punctures.csv", punctures_csv(result)),
         ("layers.csv", layers_csv(&scenario.skin)),
     ];
@@ -259,12 +230,7 @@ fn run_files(
     };
     files.insert(
         0,
-        (
-            "manifest.json",
-            serde_json::to_string_pretty(&manifest)
-                .expect("manifest serialises")
-                .into_bytes(),
-        ),
+        ("manifest.json", serde_json::to_string_pretty(&manifest).expect("manifest serialises").into_bytes()),
     );
     Ok(files)
 }
@@ -323,27 +289,18 @@ pub fn punctures_csv(result: &RunResult) -> Vec<u8> {
 /// Tidy table of the skin layers used.
 pub fn layers_csv(skin: &mnsim_core::Skin) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["layer", "top_um", "bottom_um", "thickness_um"])
-        .expect("in-memory CSV");
+    w.write_record(["layer", "top_um", "bottom_um", "thickness_um"]).expect("in-memory CSV");
     for l in mnsim_core::Layer::ALL {
         let (t, b) = (skin.layers.top_um(l), skin.layers.bottom_um(l));
-        w.write_record([
-            l.name().to_string(),
-            format!("{t:.3}"),
-            format!("{b:.3}"),
-            format!("{:.3}", b - t),
-        ])
-        .expect("in-memory CSV");
+        w.write_record([l.name().to_string(), format!("{t:.3}"), format!("{b:.3}"), format!("{:.3}", b - t)])
+            .expect("in-memory CSV");
     }
     w.into_inner().expect("in-memory CSV")
 }
 
 /// Current time as ISO 8601 UTC (`2026-11-25T09:41:07Z`), without a date crate.
 pub fn now_utc() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
     // civil-from-days (H. Hinnant's algorithm)
     let z = days + 719_468;
@@ -355,12 +312,7 @@ pub fn now_utc() -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
 #[cfg(test)]
@@ -392,10 +344,7 @@ mod tests {
         let results: serde_json::Value =
             serde_json::from_str(&fs::read_to_string(dir.join("results.json")).unwrap()).unwrap();
         assert_eq!(results["figures"]["mean_depth_um"]["unit"], "µm");
-        assert!(matches!(
-            write_run(&dir, false, &s, &r, &meta()),
-            Err(ReportError::Exists(_))
-        ));
+        assert!(matches!(write_run(&dir, false, &s, &r, &meta()), Err(ReportError::Exists(_))));
         write_run(&dir, true, &s, &r, &meta()).unwrap();
         // no staging folder left behind
         let leftovers: Vec<_> = fs::read_dir(tmp.path())

@@ -9,10 +9,7 @@ use std::fmt::Write;
 
 /// HTML-escape.
 pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// The scenario in words.
@@ -25,42 +22,22 @@ pub fn scenario_in_words(s: &ResolvedScenario) -> String {
     };
     let dev = &s.device;
     let device = match &dev.geometry {
-        mnsim_core::device::DeviceGeometry::Roller {
-            drum_diameter_um,
-            needle_rings,
-            needles_per_ring,
-            ..
-        } => format!(
+        mnsim_core::device::DeviceGeometry::Roller { drum_diameter_um, needle_rings, needles_per_ring, .. } => format!(
             "a {:.1} mm roller ({} needles on a {:.0} mm drum)",
             dev.needle.length_um / 1000.0,
             needle_rings * needles_per_ring,
             drum_diameter_um / 1000.0
         ),
-        mnsim_core::device::DeviceGeometry::Stamp {
-            rows, cols, pitch_um, ..
-        } => {
-            format!(
-                "a {:.2} mm stamp ({rows} × {cols} needles at {pitch_um:.0} µm)",
-                dev.needle.length_um / 1000.0
-            )
+        mnsim_core::device::DeviceGeometry::Stamp { rows, cols, pitch_um, .. } => {
+            format!("a {:.2} mm stamp ({rows} × {cols} needles at {pitch_um:.0} µm)", dev.needle.length_um / 1000.0)
         }
-        mnsim_core::device::DeviceGeometry::Pen {
-            needles,
-            frequency_hz,
-            glide_speed_um_per_s,
-            ..
-        } => format!(
+        mnsim_core::device::DeviceGeometry::Pen { needles, frequency_hz, glide_speed_um_per_s, .. } => format!(
             "a {:.2} mm automated pen ({needles} needles at {frequency_hz:.0} Hz, gliding at {:.0} mm/s)",
             dev.needle.length_um / 1000.0,
             glide_speed_um_per_s / 1000.0
         ),
     };
-    let days: Vec<String> = s
-        .protocol
-        .sessions
-        .iter()
-        .map(|x| format!("{:.0}", x.start_s / S_PER_DAY))
-        .collect();
+    let days: Vec<String> = s.protocol.sessions.iter().map(|x| format!("{:.0}", x.start_s / S_PER_DAY)).collect();
     let passes = s.protocol.sessions.first().map_or(0, |x| x.passes());
     let topical = match &sc.topical {
         Some(t) => format!(
@@ -95,13 +72,7 @@ pub fn scenario_in_words(s: &ResolvedScenario) -> String {
 pub fn figures(s: &ResolvedScenario, r: &RunResult) -> Result<Vec<(&'static str, String)>, String> {
     let mut out = vec![(
         "puncture_map.svg",
-        plots::puncture_map_svg(
-            r,
-            &s.skin,
-            s.patch.width_um,
-            s.patch.height_um,
-            s.device.needle.length_um,
-        )?,
+        plots::puncture_map_svg(r, &s.skin, s.patch.width_um, s.patch.height_um, s.device.needle.length_um)?,
     )];
     if let Some(t) = &r.transport {
         let n = &t.needled;
@@ -175,30 +146,10 @@ pub fn figures(s: &ResolvedScenario, r: &RunResult) -> Result<Vec<(&'static str,
             v.into_iter().map(|x| x / b).collect()
         };
         let matrix = vec![
-            Line {
-                label: "collagen I".into(),
-                x: &tc.t_d,
-                y: rel("collagen_i"),
-                colour: PALETTE[0],
-            },
-            Line {
-                label: "collagen III".into(),
-                x: &tc.t_d,
-                y: rel("collagen_iii"),
-                colour: PALETTE[1],
-            },
-            Line {
-                label: "elastin".into(),
-                x: &tc.t_d,
-                y: rel("elastin"),
-                colour: PALETTE[2],
-            },
-            Line {
-                label: "dermal thickness".into(),
-                x: &tc.t_d,
-                y: rel("dermal_thickness"),
-                colour: PALETTE[4],
-            },
+            Line { label: "collagen I".into(), x: &tc.t_d, y: rel("collagen_i"), colour: PALETTE[0] },
+            Line { label: "collagen III".into(), x: &tc.t_d, y: rel("collagen_iii"), colour: PALETTE[1] },
+            Line { label: "elastin".into(), x: &tc.t_d, y: rel("elastin"), colour: PALETTE[2] },
+            Line { label: "dermal thickness".into(), x: &tc.t_d, y: rel("dermal_thickness"), colour: PALETTE[4] },
         ];
         out.push((
             "healing_matrix.svg",
@@ -253,24 +204,14 @@ pub fn figures(s: &ResolvedScenario, r: &RunResult) -> Result<Vec<(&'static str,
             )?,
         ));
         let repair = vec![
-            Line {
-                label: "fibroblasts".into(),
-                x: &tc.t_d,
-                y: rel("fibroblasts"),
-                colour: PALETTE[0],
-            },
+            Line { label: "fibroblasts".into(), x: &tc.t_d, y: rel("fibroblasts"), colour: PALETTE[0] },
             Line {
                 label: "myofibroblasts".into(),
                 x: &tc.t_d,
                 y: tc.get("myofibroblasts", "patch").unwrap_or(&[]).to_vec(),
                 colour: PALETTE[1],
             },
-            Line {
-                label: "capillary density".into(),
-                x: &tc.t_d,
-                y: rel("capillary_density"),
-                colour: PALETTE[2],
-            },
+            Line { label: "capillary density".into(), x: &tc.t_d, y: rel("capillary_density"), colour: PALETTE[2] },
             Line {
                 label: "barrier function".into(),
                 x: &tc.t_d,
@@ -329,28 +270,13 @@ pub fn figures(s: &ResolvedScenario, r: &RunResult) -> Result<Vec<(&'static str,
             .iter()
             .filter_map(|(name, label)| {
                 let iv = r.ensemble.iter().find(|i| i.name == *name)?;
-                let nominal = r
-                    .outcomes
-                    .as_ref()?
-                    .summary()
-                    .into_iter()
-                    .find(|(n, _, _)| n == name)?
-                    .1;
-                Some(Bar {
-                    label: (*label).into(),
-                    value: nominal,
-                    low: Some(iv.lo),
-                    high: Some(iv.hi),
-                })
+                let nominal = r.outcomes.as_ref()?.summary().into_iter().find(|(n, _, _)| n == name)?.1;
+                Some(Bar { label: (*label).into(), value: nominal, low: Some(iv.lo), high: Some(iv.hi) })
             })
             .collect();
         out.push((
             "outcomes.svg",
-            plots::bar_chart_svg(
-                "Outcomes at the end of follow-up vs baseline",
-                "change vs baseline (%)",
-                &bars,
-            )?,
+            plots::bar_chart_svg("Outcomes at the end of follow-up vs baseline", "change vs baseline (%)", &bars)?,
         ));
     }
     Ok(out)
@@ -362,14 +288,7 @@ pub fn healing_csv(r: &RunResult) -> Option<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["time_d", "region", "quantity", "value", "unit"]).ok()?;
     for row in h.time_courses.tidy() {
-        w.write_record([
-            format!("{}", row.t_d),
-            row.region,
-            row.variable,
-            format!("{}", row.value),
-            row.unit,
-        ])
-        .ok()?;
+        w.write_record([format!("{}", row.t_d), row.region, row.variable, format!("{}", row.value), row.unit]).ok()?;
     }
     w.into_inner().ok()
 }
@@ -397,14 +316,8 @@ pub fn delivery_csv(r: &RunResult) -> Option<Vec<u8>> {
         for (k, &time) in t.times_h.iter().enumerate() {
             for (q, v, u) in &cols {
                 if let Some(x) = v.get(k) {
-                    w.write_record([
-                        format!("{time}"),
-                        skin.to_string(),
-                        q.to_string(),
-                        format!("{x}"),
-                        u.to_string(),
-                    ])
-                    .ok()?;
+                    w.write_record([format!("{time}"), skin.to_string(), q.to_string(), format!("{x}"), u.to_string()])
+                        .ok()?;
                 }
             }
         }
@@ -428,15 +341,7 @@ pub fn delivery_csv(r: &RunResult) -> Option<Vec<u8>> {
 pub fn outcomes_csv(r: &RunResult) -> Option<Vec<u8>> {
     let o = r.outcomes.as_ref()?;
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "quantity",
-        "value",
-        "ensemble_median",
-        "ensemble_p05",
-        "ensemble_p95",
-        "unit",
-    ])
-    .ok()?;
+    w.write_record(["quantity", "value", "ensemble_median", "ensemble_p05", "ensemble_p95", "unit"]).ok()?;
     for (name, v, unit) in o.summary() {
         let iv = r.ensemble.iter().find(|i| i.name == name);
         w.write_record([
@@ -480,11 +385,7 @@ td.num{{text-align:right;font-variant-numeric:tabular-nums}}.fig{{margin:0.6em 0
         esc(&meta.started_utc),
         meta.wall_time_s
     );
-    let _ = write!(
-        h,
-        "<section id=\"scenario\"><h2>Scenario</h2><p>{}</p>",
-        esc(&scenario_in_words(s))
-    );
+    let _ = write!(h, "<section id=\"scenario\"><h2>Scenario</h2><p>{}</p>", esc(&scenario_in_words(s)));
     if !s.scenario.description.is_empty() {
         let _ = write!(h, "<p class=\"muted\">{}</p>", esc(&s.scenario.description));
     }
@@ -497,10 +398,7 @@ td.num{{text-align:right;font-variant-numeric:tabular-nums}}.fig{{margin:0.6em 0
         ("mean_depth_um", "mean depth reached"),
         ("depth_fraction", "depth ÷ needle length"),
         ("bleeding_fraction", "punctures reaching the vascular plexus"),
-        (
-            "transport_delivered_needled_ug_per_cm2",
-            "topical delivered past the stratum corneum (needled)",
-        ),
+        ("transport_delivered_needled_ug_per_cm2", "topical delivered past the stratum corneum (needled)"),
         ("transport_enhancement_ratio", "enhancement vs intact skin"),
         ("transport_window_min", "application window (benefit > half)"),
         ("reepithelialisation_h", "re-epithelialisation"),
@@ -515,9 +413,7 @@ td.num{{text-align:right;font-variant-numeric:tabular-nums}}.fig{{margin:0.6em 0
     ];
     for (name, label) in rows {
         if let Some((v, unit)) = fig_value(r, name) {
-            let iv = name
-                .strip_prefix("outcomes.")
-                .and_then(|n| r.ensemble.iter().find(|i| i.name == n));
+            let iv = name.strip_prefix("outcomes.").and_then(|n| r.ensemble.iter().find(|i| i.name == n));
             let _ = write!(
                 h,
                 "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
@@ -555,12 +451,7 @@ td.num{{text-align:right;font-variant-numeric:tabular-nums}}.fig{{margin:0.6em 0
     // healing
     h.push_str("<section id=\"healing\"><h2>Healing over the course</h2>");
     if r.healing.is_some() {
-        for f in [
-            "healing_matrix.svg",
-            "healing_inflammation.svg",
-            "healing_repair.svg",
-            "collagen_map.svg",
-        ] {
+        for f in ["healing_matrix.svg", "healing_inflammation.svg", "healing_repair.svg", "collagen_map.svg"] {
             if let Some(x) = svg(f) {
                 let _ = write!(h, "<div class=\"fig\">{x}</div>");
             }
@@ -577,12 +468,7 @@ td.num{{text-align:right;font-variant-numeric:tabular-nums}}.fig{{margin:0.6em 0
         }
         h.push_str("<div class=\"meaning\" id=\"meaning\"><h3>What this means</h3>");
         for m in &o.meaning {
-            let _ = write!(
-                h,
-                "<p><b>{}:</b> {}</p>",
-                esc(&format!("{:?}", m.benefit)),
-                esc(&m.text)
-            );
+            let _ = write!(h, "<p><b>{}:</b> {}</p>", esc(&format!("{:?}", m.benefit)), esc(&m.text));
         }
         h.push_str("</div>");
     } else {
@@ -593,9 +479,5 @@ td.num{{text-align:right;font-variant-numeric:tabular-nums}}.fig{{margin:0.6em 0
 }
 
 fn fmt(v: f64) -> String {
-    if v == 0.0 || (v.abs() >= 0.01 && v.abs() < 1e6) {
-        format!("{v:.3}")
-    } else {
-        format!("{v:.3e}")
-    }
+    if v == 0.0 || (v.abs() >= 0.01 && v.abs() < 1e6) { format!("{v:.3}") } else { format!("{v:.3e}") }
 }

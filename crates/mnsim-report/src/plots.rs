@@ -48,12 +48,7 @@ pub fn puncture_map_svg(
             .y_label_area_size(50)
             .build_cartesian_2d(0.0..w, 0.0..h)
             .map_err(|e| e.to_string())?;
-        map.configure_mesh()
-            .x_desc("x (mm)")
-            .y_desc("y (mm)")
-            .disable_mesh()
-            .draw()
-            .map_err(|e| e.to_string())?;
+        map.configure_mesh().x_desc("x (mm)").y_desc("y (mm)").disable_mesh().draw().map_err(|e| e.to_string())?;
         let p = &result.punctures;
         let pen = &result.penetration;
         for l in Layer::ALL {
@@ -235,9 +230,7 @@ pub fn line_chart_svg(
             };
             let s = chart
                 .draw_series(
-                    dashes
-                        .chunks(2)
-                        .map(|c| PathElement::new(c.to_vec(), RGBColor(90, 90, 90).stroke_width(1))),
+                    dashes.chunks(2).map(|c| PathElement::new(c.to_vec(), RGBColor(90, 90, 90).stroke_width(1))),
                 )
                 .map_err(|e| e.to_string())?;
             if k == 0 {
@@ -264,11 +257,7 @@ pub fn line_chart_svg(
             .configure_series_labels()
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK)
-            .position(if log_y {
-                SeriesLabelPosition::LowerRight
-            } else {
-                SeriesLabelPosition::UpperRight
-            })
+            .position(if log_y { SeriesLabelPosition::LowerRight } else { SeriesLabelPosition::UpperRight })
             .draw()
             .map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
@@ -298,11 +287,7 @@ pub fn bar_chart_svg(title: &str, x_label: &str, bars: &[Bar]) -> Result<String,
         let mut lo: f64 = 0.0;
         let mut hi: f64 = 0.0;
         for b in bars {
-            for v in [Some(b.value), b.low, b.high]
-                .into_iter()
-                .flatten()
-                .filter(|v| v.is_finite())
-            {
+            for v in [Some(b.value), b.low, b.high].into_iter().flatten().filter(|v| v.is_finite()) {
                 lo = lo.min(v);
                 hi = hi.max(v);
             }
@@ -347,10 +332,7 @@ pub fn bar_chart_svg(title: &str, x_label: &str, bars: &[Bar]) -> Result<String,
             .label("5–95 % ensemble interval")
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], BLACK.stroke_width(2)));
         chart
-            .draw_series(std::iter::once(PathElement::new(
-                vec![(0.0, -0.5), (0.0, n - 0.5)],
-                BLACK.stroke_width(1),
-            )))
+            .draw_series(std::iter::once(PathElement::new(vec![(0.0, -0.5), (0.0, n - 0.5)], BLACK.stroke_width(1))))
             .map_err(|e| e.to_string())?;
         chart
             .configure_series_labels()
@@ -394,11 +376,7 @@ pub fn heatmap_svg(
         } else {
             (vmin, vmax)
         };
-        let y_range = if y_down {
-            y_extent.1..y_extent.0
-        } else {
-            y_extent.0..y_extent.1
-        };
+        let y_range = if y_down { y_extent.1..y_extent.0 } else { y_extent.0..y_extent.1 };
         let mut chart = ChartBuilder::on(&main)
             .caption(title, ("sans-serif", 16))
             .margin(10)
@@ -406,13 +384,7 @@ pub fn heatmap_svg(
             .y_label_area_size(55)
             .build_cartesian_2d(x_extent.0..x_extent.1, y_range)
             .map_err(|e| e.to_string())?;
-        chart
-            .configure_mesh()
-            .x_desc(x_label)
-            .y_desc(y_label)
-            .disable_mesh()
-            .draw()
-            .map_err(|e| e.to_string())?;
+        chart.configure_mesh().x_desc(x_label).y_desc(y_label).disable_mesh().draw().map_err(|e| e.to_string())?;
         let dx = (x_extent.1 - x_extent.0) / cols as f64;
         let dy = (y_extent.1 - y_extent.0) / rows as f64;
         let cmap = |v: f64| {

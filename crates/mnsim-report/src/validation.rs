@@ -91,10 +91,7 @@ pub fn csv(rows: &[Row]) -> Vec<u8> {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Model vs published for one area, as SVG: values are shown relative to the published value
@@ -110,10 +107,7 @@ pub fn area_svg(area: &str, rows: &[&Row]) -> Result<String, String> {
         let mut hi: f64 = 1.5;
         for r in rows {
             if let Some(p) = r.published_point() {
-                for v in [Some(r.model), r.band_low, r.band_high, r.low, r.high]
-                    .into_iter()
-                    .flatten()
-                {
+                for v in [Some(r.model), r.band_low, r.band_high, r.low, r.high].into_iter().flatten() {
                     let x = rel(v, p);
                     if x.is_finite() {
                         lo = lo.min(x);
@@ -125,10 +119,7 @@ pub fn area_svg(area: &str, rows: &[&Row]) -> Result<String, String> {
         let pad = 0.08 * (hi - lo);
         let n = rows.len().max(1) as f64;
         let mut chart = ChartBuilder::on(&root)
-            .caption(
-                format!("{area}: model ÷ published (bar: pass band)"),
-                ("sans-serif", 16),
-            )
+            .caption(format!("{area}: model ÷ published (bar: pass band)"), ("sans-serif", 16))
             .margin(10)
             .x_label_area_size(36)
             .y_label_area_size(110)
@@ -145,10 +136,7 @@ pub fn area_svg(area: &str, rows: &[&Row]) -> Result<String, String> {
             .draw()
             .map_err(|e| e.to_string())?;
         chart
-            .draw_series(std::iter::once(PathElement::new(
-                vec![(1.0, -0.5), (1.0, n - 0.5)],
-                BLACK.stroke_width(1),
-            )))
+            .draw_series(std::iter::once(PathElement::new(vec![(1.0, -0.5), (1.0, n - 0.5)], BLACK.stroke_width(1))))
             .map_err(|e| e.to_string())?
             .label("identity (model = published)")
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], BLACK));
@@ -171,11 +159,7 @@ pub fn area_svg(area: &str, rows: &[&Row]) -> Result<String, String> {
                 });
                 drew_band = true;
             }
-            let c = if r.pass {
-                RGBColor(0x1a, 0x9e, 0x49)
-            } else {
-                RGBColor(0xd7, 0x30, 0x27)
-            };
+            let c = if r.pass { RGBColor(0x1a, 0x9e, 0x49) } else { RGBColor(0xd7, 0x30, 0x27) };
             let pt = chart
                 .draw_series(std::iter::once(Circle::new((rel(r.model, p), y), 6, c.filled())))
                 .map_err(|e| e.to_string())?;

@@ -1,0 +1,199 @@
+//! Side-by-side comparison of run folders: a terminal table, a tidy CSV and one HTML page.
+
+use crate::ReportError;
+use crate::page::esc;
+use crate::plots::{self, Bar};
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+/// One run as read back from its folder.
+#[derive(Debug, Clone)]
+pub struct RunSummary {
+    /// Folder.
+    pub dir: PathBuf,
+    /// Label (folder name).
+    pub label: String,
+    /// Scenario name.
+    pub scenario: String,
+    /// (name, value, unit, p05, p95) of every figure and outcome.
+    pub values: Vec<(String, f64, String, Option<f64>, Option<f64>)>,
+}
+
+/// Runs to compare.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    /// The runs, in the order given.
+    pub runs: Vec<RunSummary>,
+}
+
+/// The quantities shown in the terminal table and the page, in order, with labels.
+pub const HEADLINE: [(&str, &str); 18] = [
+    ("holes_per_cm2_per_session", "holes per cm² per session"),
+    ("mean_depth_um", "mean depth reached"),
+    ("depth_fraction", "depth ÷ needle length"),
+    ("bleeding_fraction", "punctures reaching the plexus"),
+    ("transport_delivered_needled_ug_per_cm2", "topical delivered past SC"),
+    ("transport_dermis_needled_ug_per_cm2", "topical in the dermis"),
+    ("transport_window_min", "application window"),
+    ("reepithelialisation_h", "re-epithelialisation"),
+    ("downtime_d", "downtime"),
+    ("outcomes.collagen_change_pct", "collagen"),
+    ("outcomes.elastin_change_pct", "elastin"),
+    ("outcomes.dermis_change_pct", "dermal thickness"),
+    ("outcomes.suction_stiffness_change_pct", "firmness"),
+    ("outcomes.wrinkle_depth_change_pct", "wrinkle depth"),
+    ("outcomes.scar_improvement_pct", "scar depth improvement"),
+    ("outcomes.scar_grade", "scar grade (1–4)"),
+    ("outcomes.striae_improvement_pct", "striae improvement"),
+    ("outcomes.masi_change_pct", "MASI-like score"),
+];
+
+fn read_json(p: &Path) -> Result<serde_json::Value, ReportError> {
+    let text = std::fs::read_to_string(p).map_err(|e| ReportError::Io { path: p.to_path_buf(), source: e })?;
+    serde_json::from_str(&text).map_err(|e| ReportError::Io {
+        path: p.to_path_buf(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, format!("not an mnsim results.json: {e}")),
+    })
+}
+
+/// Read `results.json` of each run folder.
+pub fn load_runs(dirs: &[PathBuf]) -> Result<Comparison, ReportError> {
+    let mut runs = Vec::new();
+    for d in dirs {
+        let r = read_json(&d.join("results.json"))?;
+        let mut values = Vec::new();
+        if let Some(f) = r["figures"].as_object() {
+            for (name, v) in f {
+                if let Some(x) = v["value"].as_f64() {
+                    values.push((name.clone(), x, v["unit"].as_str().unwrap_or("").to_string(), None, None));
+                }
+            }
+        }
+        if let Some(o) = r["outcomes"].as_object() {
+            for (name, v) in o {
+                if let Some(x) = v["value"].as_f64() {
+                    values.push((
+                        format!("outcomes.{name}"),
+                        x,
+                        v["unit"].as_str().unwrap_or("").to_string(),
+                        v["ensemble_p05"].as_f64(),
+                        v["ensemble_p95"].as_f64(),
+                    ));
+                }
+            }
+        }
+        runs.push(RunSummary {
+            dir: d.clone(),
+            label: d.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| d.display().to_string()),
+            scenario: r["scenario"].as_str().unwrap_or("").to_string(),
+            values,
+        });
+    }
+    Ok(Comparison { runs })
+}
+
+impl Comparison {
+    fn get(&self, run: usize, name: &str) -> Option<&(String, f64, String, Option<f64>, Option<f64>)> {
+        self.runs[run].values.iter().find(|v| v.0 == name)
+    }
+
+    /// Headline rows present in at least one run.
+    fn rows(&self) -> Vec<(&'static str, &'static str, String)> {
+        HEADLINE
+            .iter()
+            .filter_map(|(n, l)| {
+                let unit = (0..self.runs.len()).find_map(|k| self.get(k, n).map(|v| v.2.clone()))?;
+                Some((*n, *l, unit))
+            })
+            .collect()
+    }
+}
+
+fn fmt(v: f64) -> String {
+    if v == 0.0 || (v.abs() >= 0.01 && v.abs() < 1e6) { format!("{v:.3}") } else { format!("{v:.3e}") }
+}
+
+/// Terminal table: one row per headline quantity, one column per run.
+pub fn table(c: &Comparison) -> String {
+    let mut s = String::new();
+    let _ = write!(s, "{:<30}", "quantity");
+    for r in &c.runs {
+        let _ = write!(s, " {:>22}", truncate(&r.label, 22));
+    }
+    let _ = writeln!(s, "  unit");
+    for (name, label, unit) in c.rows() {
+        let _ = write!(s, "{label:<30}");
+        for k in 0..c.runs.len() {
+            let v = c.get(k, name).map(|v| fmt(v.1)).unwrap_or_else(|| "—".into());
+            let _ = write!(s, " {v:>22}");
+        }
+        let _ = writeln!(s, "  {unit}");
+    }
+    s
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        s.chars().rev().take(n).collect::<Vec<_>>().into_iter().rev().collect()
+    }
+}
+
+/// Tidy CSV (run × quantity) and the HTML page.
+pub fn render(c: &Comparison) -> Result<(Vec<u8>, String), String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["run", "scenario", "quantity", "value", "ensemble_p05", "ensemble_p95", "unit"])
+        .map_err(|e| e.to_string())?;
+    for r in &c.runs {
+        for (name, v, unit, lo, hi) in &r.values {
+            w.write_record([
+                r.label.clone(),
+                r.scenario.clone(),
+                name.clone(),
+                format!("{v}"),
+                lo.map(|x| x.to_string()).unwrap_or_default(),
+                hi.map(|x| x.to_string()).unwrap_or_default(),
+                unit.clone(),
+            ])
+            .map_err(|e| e.to_string())?;
+        }
+    }
+    let csv = w.into_inner().map_err(|e| e.to_string())?;
+
+    let mut h = String::new();
+    h.push_str("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>mnsim comparison</title><style>body{font-family:sans-serif;max-width:1150px;margin:1.5em auto;color:#222}table{border-collapse:collapse;font-size:14px}td,th{border-bottom:1px solid #eee;padding:3px 8px}td.num{text-align:right;font-variant-numeric:tabular-nums}.fig{display:inline-block;vertical-align:top}</style></head><body><h1>mnsim comparison</h1><table><tr><th>quantity</th>");
+    for r in &c.runs {
+        let _ = write!(h, "<th>{}</th>", esc(&r.label));
+    }
+    h.push_str("<th>unit</th></tr>");
+    for (name, label, unit) in c.rows() {
+        let _ = write!(h, "<tr><td>{}</td>", esc(label));
+        for k in 0..c.runs.len() {
+            let cell = c
+                .get(k, name)
+                .map(|v| match (v.3, v.4) {
+                    (Some(lo), Some(hi)) => format!("{} [{} – {}]", fmt(v.1), fmt(lo), fmt(hi)),
+                    _ => fmt(v.1),
+                })
+                .unwrap_or_else(|| "—".into());
+            let _ = write!(h, "<td class=\"num\">{}</td>", esc(&cell));
+        }
+        let _ = write!(h, "<td>{}</td></tr>", esc(&unit));
+    }
+    h.push_str("</table><p>Brackets: 5–95 % over each run's uncertainty ensemble.</p>");
+    // one small bar chart per outcome present in every run
+    for (name, label, unit) in c.rows().into_iter().filter(|(n, _, _)| n.starts_with("outcomes.")) {
+        let bars: Vec<Bar> = (0..c.runs.len())
+            .filter_map(|k| {
+                c.get(k, name).map(|v| Bar { label: c.runs[k].label.clone(), value: v.1, low: v.3, high: v.4 })
+            })
+            .collect();
+        if bars.len() == c.runs.len() {
+            let svg = plots::bar_chart_svg(label, &format!("{label} ({unit})"), &bars)?;
+            let _ = write!(h, "<div class=\"fig\">{svg}</div>");
+        }
+    }
+    h.push_str("</body></html>\n");
+    Ok((csv, h))
+}
