@@ -54,7 +54,8 @@ fn default_report_opens_in_headless_chromium_with_every_section() {
     }
     let svgs = dom_text.matches("<svg").count();
     assert!(svgs >= 8, "expected every figure inline, found {svgs} svg elements");
-    for title in ["Puncture map", "Delivery of", "Dermal matrix", "Inflammation", "Outcomes at the end", "New collagen"]
+    for title in
+        ["Puncture map", "Delivery of", "Dermal matrix", "Inflammation", "Outcomes at the end", "New collagen at day"]
     {
         assert!(dom_text.contains(title), "figure '{title}' missing");
     }

@@ -12,6 +12,8 @@ pub enum Stream {
     Punctures = 1,
     /// Puncture-to-puncture variability of depth reached.
     Penetration = 2,
+    /// Parameter draws of the uncertainty ensemble.
+    Ensemble = 3,
 }
 
 /// A ChaCha8 generator for `purpose` under the run's `seed`.

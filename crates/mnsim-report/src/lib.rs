@@ -83,6 +83,8 @@ struct Manifest<'a> {
     skin: &'a mnsim_core::Skin,
     device: &'a mnsim_core::device::Device,
     files: Vec<String>,
+    /// Wall time of each stage of the simulation, s.
+    stage_wall_s: &'a [(String, f64)],
 }
 
 /// Files every run folder holds (more appear when the run has transport or healing).
@@ -205,6 +207,7 @@ fn run_files(
         ("healing.csv", page::healing_csv(result)),
         ("delivery.csv", page::delivery_csv(result)),
         ("outcomes.csv", page::outcomes_csv(result)),
+        ("depth_profiles.csv", page::profiles_csv(result)),
     ] {
         if let Some(b) = bytes {
             files.push((name, b));
@@ -227,6 +230,7 @@ fn run_files(
         skin: &scenario.skin,
         device: &scenario.device,
         files: names,
+        stage_wall_s: &result.stage_wall_s,
     };
     files.insert(
         0,
@@ -243,6 +247,7 @@ report.html     the report: open it in any browser (self-contained, offline)\n\
 punctures.csv   one row per puncture: session, pass, needle, x_um, y_um, time_s, angle_deg, depth_um, deepest layer, channel diameter\n\
 layers.csv      the skin layers used\n\
 delivery.csv    topical delivery: one row per time x skin (needled/intact) x compartment\n\
+depth_profiles.csv  concentration vs depth at the profile times (needled mean, through a channel, intact)\n\
 healing.csv     healing course: one row per time x region x quantity\n\
 outcomes.csv    outcomes at the end of follow-up with ensemble median and 5-95 % interval\n\
 *.svg           the report's figures\n";

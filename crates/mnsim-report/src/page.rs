@@ -232,11 +232,18 @@ pub fn figures(s: &ResolvedScenario, r: &RunResult) -> Result<Vec<(&'static str,
                 false,
             )?,
         ));
-        if let Some(m) = h.maps.last() {
+        for (k, m) in h.maps.iter().enumerate() {
+            let name: &'static str = match k {
+                0 => "collagen_map_1.svg",
+                1 => "collagen_map_2.svg",
+                2 => "collagen_map_3.svg",
+                3 => "collagen_map_4.svg",
+                _ => continue,
+            };
             let ny = m.values_um.len() as f64;
             let nx = m.values_um.first().map_or(0, |r| r.len()) as f64;
             out.push((
-                "collagen_map.svg",
+                name,
                 plots::heatmap_svg(
                     &format!("New collagen at day {:.0}", m.t_d),
                     "x (mm)",
@@ -332,6 +339,28 @@ pub fn delivery_csv(r: &RunResult) -> Option<Vec<u8>> {
                 "1".into(),
             ])
             .ok()?;
+        }
+    }
+    w.into_inner().ok()
+}
+
+/// Tidy table of depth profiles: one row per time × depth × profile (needled window mean,
+/// needled column through a channel, intact skin).
+pub fn profiles_csv(r: &RunResult) -> Option<Vec<u8>> {
+    let t = r.transport.as_ref()?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["time_h", "depth_um", "profile", "concentration_ug_per_ml"]).ok()?;
+    for p in &t.profiles {
+        for (k, &z) in p.depth_um.iter().enumerate() {
+            for (name, v) in [
+                ("needled_mean", &p.needled_mean_ug_per_ml),
+                ("needled_channel", &p.needled_channel_ug_per_ml),
+                ("intact", &p.intact_ug_per_ml),
+            ] {
+                if let Some(x) = v.get(k) {
+                    w.write_record([format!("{}", p.time_h), format!("{z}"), name.to_string(), format!("{x}")]).ok()?;
+                }
+            }
         }
     }
     w.into_inner().ok()
@@ -451,7 +480,15 @@ td.num{{text-align:right;font-variant-numeric:tabular-nums}}.fig{{margin:0.6em 0
     // healing
     h.push_str("<section id=\"healing\"><h2>Healing over the course</h2>");
     if r.healing.is_some() {
-        for f in ["healing_matrix.svg", "healing_inflammation.svg", "healing_repair.svg", "collagen_map.svg"] {
+        for f in [
+            "healing_matrix.svg",
+            "healing_inflammation.svg",
+            "healing_repair.svg",
+            "collagen_map_1.svg",
+            "collagen_map_2.svg",
+            "collagen_map_3.svg",
+            "collagen_map_4.svg",
+        ] {
             if let Some(x) = svg(f) {
                 let _ = write!(h, "<div class=\"fig\">{x}</div>");
             }

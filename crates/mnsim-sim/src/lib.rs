@@ -76,6 +76,8 @@ pub struct RunResult {
     pub ensemble: Vec<mnsim_outcomes::Interval>,
     /// Headline figures, by name.
     pub figures: Vec<Figure>,
+    /// Wall time of each stage, s (punctures, transport, healing, outcomes, ensemble).
+    pub stage_wall_s: Vec<(String, f64)>,
 }
 
 impl RunResult {
@@ -102,34 +104,52 @@ impl Progress for NoProgress {
 }
 
 fn fig(name: &str, value: f64, unit: &str, description: &str) -> Figure {
-    Figure {
-        name: name.into(),
-        value,
-        unit: unit.into(),
-        description: description.into(),
-    }
+    Figure { name: name.into(), value, unit: unit.into(), description: description.into() }
 }
 
 /// Run every stage that exists for `scenario`.
 pub fn run(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Result<RunResult, SimError> {
+    let mut timed = Timed { inner: progress, current: None, laps: Vec::new() };
+    let mut r = run_stages(scenario, &mut timed)?;
+    timed.close();
+    r.stage_wall_s = timed.laps;
+    Ok(r)
+}
+
+/// Records the wall time of each stage announced through [`Progress::stage`].
+struct Timed<'a> {
+    inner: &'a mut dyn Progress,
+    current: Option<(String, std::time::Instant)>,
+    laps: Vec<(String, f64)>,
+}
+
+impl Timed<'_> {
+    fn close(&mut self) {
+        if let Some((name, t0)) = self.current.take() {
+            self.laps.push((name, t0.elapsed().as_secs_f64()));
+        }
+    }
+}
+
+impl Progress for Timed<'_> {
+    fn stage(&mut self, name: &str, total: u64) {
+        self.close();
+        self.current = Some((name.to_string(), std::time::Instant::now()));
+        self.inner.stage(name, total);
+    }
+    fn advance(&mut self, done: u64) {
+        self.inner.advance(done);
+    }
+}
+
+fn run_stages(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Result<RunResult, SimError> {
     let n_sessions = scenario.protocol.sessions.len() as u32;
     progress.stage("punctures", 3);
     let punctures = punctures::generate(&scenario.device, &scenario.protocol, scenario.patch, scenario.seed);
     progress.advance(1);
-    let pen = penetration::penetrate(
-        &punctures,
-        &scenario.device,
-        &scenario.skin,
-        &scenario.penetration,
-        scenario.seed,
-    );
-    let channels = penetration::channels(
-        &punctures,
-        &pen,
-        &scenario.device,
-        &scenario.penetration,
-        scenario.patch,
-    );
+    let pen =
+        penetration::penetrate(&punctures, &scenario.device, &scenario.skin, &scenario.penetration, scenario.seed);
+    let channels = penetration::channels(&punctures, &pen, &scenario.device, &scenario.penetration, scenario.patch);
     progress.advance(2);
     let coverage = punctures::coverage(
         &punctures,
@@ -143,12 +163,7 @@ pub fn run(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Result<R
 
     let skin = &scenario.skin;
     let mut figures = vec![
-        fig(
-            "punctures_total",
-            punctures.len() as f64,
-            "1",
-            "punctures over the whole course on the patch",
-        ),
+        fig("punctures_total", punctures.len() as f64, "1", "punctures over the whole course on the patch"),
         fig(
             "holes_per_cm2_per_session",
             coverage.holes_per_cm2_per_session,
@@ -179,42 +194,17 @@ pub fn run(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Result<R
             "fraction",
             "fraction of punctures whose axis enters the footprint (base radius) of an earlier one of the same session",
         ),
-        fig(
-            "insertion_speed_m_per_s",
-            pen.mean.insertion_speed_m_per_s,
-            "m/s",
-            "needle speed at skin contact",
-        ),
+        fig("insertion_speed_m_per_s", pen.mean.insertion_speed_m_per_s, "m/s", "needle speed at skin contact"),
         fig(
             "deflection_before_puncture_um",
             pen.mean.deflection_um,
             "µm",
             "skin surface deflection when the needle pierces",
         ),
-        fig(
-            "mean_depth_um",
-            psum.mean_depth_um,
-            "µm",
-            "mean depth reached below the surface",
-        ),
-        fig(
-            "sd_depth_um",
-            psum.sd_depth_um,
-            "µm",
-            "standard deviation of depth reached",
-        ),
-        fig(
-            "depth_fraction",
-            psum.depth_fraction,
-            "fraction",
-            "mean depth reached ÷ needle length",
-        ),
-        fig(
-            "dermis_reached_fraction",
-            psum.dermis_reached_fraction,
-            "fraction",
-            "punctures that breach the epidermis",
-        ),
+        fig("mean_depth_um", psum.mean_depth_um, "µm", "mean depth reached below the surface"),
+        fig("sd_depth_um", psum.sd_depth_um, "µm", "standard deviation of depth reached"),
+        fig("depth_fraction", psum.depth_fraction, "fraction", "mean depth reached ÷ needle length"),
+        fig("dermis_reached_fraction", psum.dermis_reached_fraction, "fraction", "punctures that breach the epidermis"),
         fig(
             "bleeding_fraction",
             psum.bleeding_fraction,
@@ -233,18 +223,8 @@ pub fn run(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Result<R
             "µm",
             "depth of the superficial vascular plexus",
         ),
-        fig(
-            "epidermis_thickness_um",
-            skin.layers.epidermis_um(),
-            "µm",
-            "stratum corneum + viable epidermis",
-        ),
-        fig(
-            "dermis_thickness_um",
-            skin.layers.dermis_um(),
-            "µm",
-            "papillary + reticular dermis",
-        ),
+        fig("epidermis_thickness_um", skin.layers.epidermis_um(), "µm", "stratum corneum + viable epidermis"),
+        fig("dermis_thickness_um", skin.layers.dermis_um(), "µm", "papillary + reticular dermis"),
         fig("cutis_thickness_um", skin.layers.cutis_um(), "µm", "epidermis + dermis"),
     ];
     for l in mnsim_core::Layer::ALL {
@@ -252,10 +232,7 @@ pub fn run(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Result<R
             &format!("deepest_in_{}_fraction", l.name()),
             psum.deepest_layer_fraction[l.index()],
             "fraction",
-            &format!(
-                "punctures whose deepest point lies in the {}",
-                l.name().replace('_', " ")
-            ),
+            &format!("punctures whose deepest point lies in the {}", l.name().replace('_', " ")),
         ));
     }
     let transport = match &scenario.scenario.topical {
@@ -272,22 +249,14 @@ pub fn run(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Result<R
             progress.advance(1);
             for (name, value, unit) in t.summary() {
                 let description = format!("topical {} after session 1 (docs/model/transport.md)", t.active);
-                figures.push(Figure {
-                    name,
-                    value,
-                    unit,
-                    description,
-                });
+                figures.push(Figure { name, value, unit, description });
             }
             // the permeability coefficient an in-vitro diffusion cell would measure on an
             // epidermal membrane of this active (reference SC, heat-separated epidermis)
             use mnsim_transport::membrane::{EPIDERMAL_MEMBRANE_VE_UM, steady_kp_cm_per_h};
             use mnsim_transport::physchem::SC_REFERENCE_THICKNESS_UM;
-            let kp = steady_kp_cm_per_h(
-                &t.params,
-                &[(SC_REFERENCE_THICKNESS_UM, 0), (EPIDERMAL_MEMBRANE_VE_UM, 1)],
-                40,
-            );
+            let kp =
+                steady_kp_cm_per_h(&t.params, &[(SC_REFERENCE_THICKNESS_UM, 0), (EPIDERMAL_MEMBRANE_VE_UM, 1)], 40);
             figures.push(fig(
                 "transport_intact_log10_kp_cm_per_h",
                 kp.max(1e-300).log10(),
@@ -315,6 +284,7 @@ pub fn run(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Result<R
         outcomes,
         ensemble,
         figures,
+        stage_wall_s: Vec::new(),
     })
 }
 
@@ -342,18 +312,11 @@ fn healing_and_outcomes(
             "g/m2/h" => "g/m²/h".to_string(),
             _ => unit,
         };
-        figures.push(Figure {
-            name,
-            value,
-            unit,
-            description,
-        });
+        figures.push(Figure { name, value, unit, description });
     }
     progress.stage("outcomes", 1);
-    let outcomes = mnsim_outcomes::compute_outcomes(
-        &outcome_inputs(scenario, &healing, transport),
-        &scenario.scenario.outcomes,
-    )?;
+    let outcomes =
+        mnsim_outcomes::compute_outcomes(&outcome_inputs(scenario, &healing, transport), &scenario.scenario.outcomes)?;
     progress.advance(1);
     for (name, value, unit) in outcomes.summary() {
         let unit = if unit == "um" { "µm".to_string() } else { unit };
@@ -367,10 +330,8 @@ fn healing_and_outcomes(
     let members = scenario.scenario.simulation.ensemble_members.max(1) as usize;
     progress.stage("ensemble", members as u64);
     let mut all = vec![outcomes.clone()];
-    let others: Vec<Result<mnsim_outcomes::Outcomes, SimError>> = (1..members)
-        .into_par_iter()
-        .map(|k| ensemble_member(scenario, k as u64, transport))
-        .collect();
+    let others: Vec<Result<mnsim_outcomes::Outcomes, SimError>> =
+        (1..members).into_par_iter().map(|k| ensemble_member(scenario, k as u64, transport)).collect();
     for o in others {
         all.push(o?);
     }
@@ -382,13 +343,8 @@ fn healing_and_outcomes(
 /// Actives treated as depigmenting by the outcome metrics: tranexamic acid (Saleh et al. 2019),
 /// ascorbic acid (Ismail et al. 2019), hydroquinone and kojic acid (tyrosinase inhibitors), and
 /// niacinamide (melanosome-transfer inhibitor).
-pub const DEPIGMENTING_ACTIVES: [&str; 5] = [
-    "tranexamic_acid",
-    "ascorbic_acid",
-    "hydroquinone",
-    "kojic_acid",
-    "niacinamide",
-];
+pub const DEPIGMENTING_ACTIVES: [&str; 5] =
+    ["tranexamic_acid", "ascorbic_acid", "hydroquinone", "kojic_acid", "niacinamide"];
 
 /// What delivery means to the outcomes: the amount of a depigmenting active delivered past the
 /// stratum corneum (towards the basal layer) by the end of the transport run after session 1,
@@ -400,9 +356,7 @@ fn delivery(
     let ind = &scenario.scenario.indication;
     let n = scenario.protocol.sessions.len();
     let depig = transport.filter(|t| {
-        DEPIGMENTING_ACTIVES
-            .iter()
-            .any(|a| t.active.to_ascii_lowercase().replace([' ', '-'], "_").contains(a))
+        DEPIGMENTING_ACTIVES.iter().any(|a| t.active.to_ascii_lowercase().replace([' ', '-'], "_").contains(a))
     });
     mnsim_outcomes::DeliverySummary {
         depigmenting_active: depig.map(|t| t.active.clone()),
@@ -451,18 +405,9 @@ fn ensemble_member(
     let p = punctures::generate(&s.device, &s.protocol, s.patch, s.seed);
     let pen = penetration::penetrate(&p, &s.device, &s.skin, &s.penetration, s.seed);
     let ch = penetration::channels(&p, &pen, &s.device, &s.penetration, s.patch);
-    let h = mnsim_healing::simulate(
-        &s.skin,
-        &ch,
-        s.patch,
-        &s.protocol.session_times_s(),
-        &s.scenario.healing,
-    )?;
+    let h = mnsim_healing::simulate(&s.skin, &ch, s.patch, &s.protocol.session_times_s(), &s.scenario.healing)?;
     // transport is not re-run per member: its delivery enters the outcomes unchanged
-    Ok(mnsim_outcomes::compute_outcomes(
-        &outcome_inputs(&s, &h, transport),
-        &s.scenario.outcomes,
-    )?)
+    Ok(mnsim_outcomes::compute_outcomes(&outcome_inputs(&s, &h, transport), &s.scenario.outcomes)?)
 }
 
 /// The outcome metrics' view of a run: the healing model's patch-averaged courses, rescaled to
@@ -479,12 +424,7 @@ pub fn outcome_inputs(
     let tc = &healing.time_courses;
     let get = |var: &str| -> Vec<f64> {
         tc.get(var, "patch")
-            .or_else(|| {
-                tc.series
-                    .iter()
-                    .find(|s| s.variable == var)
-                    .map(|s| s.values.as_slice())
-            })
+            .or_else(|| tc.series.iter().find(|s| s.variable == var).map(|s| s.values.as_slice()))
             .map(<[f64]>::to_vec)
             .unwrap_or_else(|| vec![0.0; tc.t_d.len()])
     };
@@ -497,11 +437,7 @@ pub fn outcome_inputs(
     let params = &scenario.scenario.outcomes;
     let infl_scale = params.erythema_visible_threshold / scenario.scenario.healing.rates.downtime_threshold;
     let new_total = get("collagen_new");
-    let col_total0 = get("collagen_total")
-        .first()
-        .copied()
-        .filter(|b| *b > 0.0)
-        .unwrap_or(1.0);
+    let col_total0 = get("collagen_total").first().copied().filter(|b| *b > 0.0).unwrap_or(1.0);
     // the healing record holds the state just before and just after each session at the same
     // time; the "after" sample is placed 1e-6 d (0.09 s) later so that times increase strictly
     const SPLIT_D: f64 = 1e-6;
@@ -513,29 +449,18 @@ pub fn outcome_inputs(
     }
     let course = mnsim_outcomes::TissueCourse {
         times_d,
-        session_days: scenario
-            .protocol
-            .session_times_s()
-            .iter()
-            .map(|t| t / mnsim_core::units::S_PER_DAY)
-            .collect(),
+        session_days: scenario.protocol.session_times_s().iter().map(|t| t / mnsim_core::units::S_PER_DAY).collect(),
         collagen_i_rel: rel(get("collagen_i")),
         collagen_iii_rel: rel(get("collagen_iii")),
         elastin_rel: rel(get("elastin")),
         new_collagen_rel: Some(new_total.iter().map(|x| (x / col_total0).max(0.0)).collect()),
-        dermal_thickness_um: rel(get("dermal_thickness"))
-            .into_iter()
-            .map(|r| r * skin.layers.dermis_um())
-            .collect(),
+        dermal_thickness_um: rel(get("dermal_thickness")).into_iter().map(|r| r * skin.layers.dermis_um()).collect(),
         epidermal_thickness_um: rel(get("epidermal_thickness"))
             .into_iter()
             .map(|r| r * skin.layers.epidermis_um())
             .collect(),
         barrier_integrity: get("barrier_function").into_iter().map(|b| b.clamp(0.0, 1.0)).collect(),
-        inflammation_rel: get("erythema_index")
-            .into_iter()
-            .map(|e| (e * infl_scale).clamp(0.0, 100.0))
-            .collect(),
+        inflammation_rel: get("erythema_index").into_iter().map(|e| (e * infl_scale).clamp(0.0, 100.0)).collect(),
         melanin_rel: rel(get("basal_melanin")),
     };
     mnsim_outcomes::OutcomeInputs {
