@@ -361,7 +361,7 @@ pub fn heatmap_svg(
     {
         let root = SVGBackend::with_string(&mut svg, (560, 460)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let (main, bar) = root.split_horizontally(470);
+        let (main, bar) = root.split_horizontally(440);
         let rows = values.len().max(1);
         let cols = values.first().map_or(1, |r| r.len().max(1));
         let (vmin, vmax) = values
@@ -412,6 +412,8 @@ pub fn heatmap_svg(
             .disable_x_axis()
             .disable_mesh()
             .y_desc(value_label)
+            .label_style(("sans-serif", 12))
+            .axis_desc_style(("sans-serif", 12))
             .y_label_formatter(&|v| format!("{v:.2}"))
             .draw()
             .map_err(|e| e.to_string())?;
