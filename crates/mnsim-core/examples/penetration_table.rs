@@ -16,12 +16,7 @@ fn main() {
         Sex::Female,
     );
     let roller = |l: f64, speed: f64, tilt: f64, base: f64| Device {
-        needle: Needle {
-            length_um: l,
-            base_diameter_um: base,
-            tip_diameter_um: 8.0,
-            taper_length_um: 3.0 * base,
-        },
+        needle: Needle { length_um: l, base_diameter_um: base, tip_diameter_um: 8.0, taper_length_um: 3.0 * base },
         geometry: DeviceGeometry::Roller {
             drum_diameter_um: 20000.0,
             drum_width_um: 20000.0,
@@ -32,12 +27,7 @@ fn main() {
         },
     };
     let pen = |l: f64| Device {
-        needle: Needle {
-            length_um: l,
-            base_diameter_um: 250.0,
-            tip_diameter_um: 8.0,
-            taper_length_um: 750.0,
-        },
+        needle: Needle { length_um: l, base_diameter_um: 250.0, tip_diameter_um: 8.0, taper_length_um: 750.0 },
         geometry: DeviceGeometry::Pen {
             needles: 12,
             layout: CartridgeLayout::Grid,
@@ -77,8 +67,5 @@ fn main() {
             cheek.layers.layer_at(q.depth_um)
         );
     }
-    println!(
-        "cheek layers {:?} plexus {:.0}",
-        cheek.layers, cheek.superficial_plexus_depth_um
-    );
+    println!("cheek layers {:?} plexus {:.0}", cheek.layers, cheek.superficial_plexus_depth_um);
 }

@@ -75,11 +75,7 @@ impl ChannelSet {
             return 0.0;
         }
         let s = depth - z_um;
-        let frac = if self.taper_length_um > 0.0 {
-            (s / self.taper_length_um).min(1.0)
-        } else {
-            1.0
-        };
+        let frac = if self.taper_length_um > 0.0 { (s / self.taper_length_um).min(1.0) } else { 1.0 };
         (1.0 - self.wall_recoil_fraction)
             * (self.tip_diameter_um + (self.base_diameter_um - self.tip_diameter_um) * frac)
     }
@@ -103,11 +99,7 @@ impl ChannelSet {
 
     /// Indices of the channels made in session `s`.
     pub fn of_session(&self, s: u32) -> impl Iterator<Item = usize> + '_ {
-        self.session
-            .iter()
-            .enumerate()
-            .filter(move |&(_, &k)| k == s)
-            .map(|(i, _)| i)
+        self.session.iter().enumerate().filter(move |&(_, &k)| k == s).map(|(i, _)| i)
     }
 }
 

@@ -28,11 +28,7 @@ pub struct Needle {
 impl Needle {
     /// Diameter at distance `s_um` above the tip, µm.
     pub fn diameter_at_um(&self, s_um: f64) -> f64 {
-        let f = if self.taper_length_um > 0.0 {
-            (s_um / self.taper_length_um).clamp(0.0, 1.0)
-        } else {
-            1.0
-        };
+        let f = if self.taper_length_um > 0.0 { (s_um / self.taper_length_um).clamp(0.0, 1.0) } else { 1.0 };
         self.tip_diameter_um + (self.base_diameter_um - self.tip_diameter_um) * f
     }
 
@@ -44,13 +40,7 @@ impl Needle {
     /// Check ranges: 50 µm ≤ L ≤ 5000 µm, 0 < d_tip ≤ d_base ≤ 1000 µm.
     pub fn validate(&self) -> Result<(), CoreError> {
         check_range("needle_length_um", self.length_um, 50.0, 5000.0, "[50, 5000]")?;
-        check_range(
-            "needle_base_diameter_um",
-            self.base_diameter_um,
-            5.0,
-            1000.0,
-            "[5, 1000]",
-        )?;
+        check_range("needle_base_diameter_um", self.base_diameter_um, 5.0, 1000.0, "[5, 1000]")?;
         check_range(
             "needle_tip_diameter_um",
             self.tip_diameter_um,
@@ -142,11 +132,7 @@ impl Device {
     /// Total needles on the device.
     pub fn needle_count(&self) -> u32 {
         match self.geometry {
-            DeviceGeometry::Roller {
-                needle_rings,
-                needles_per_ring,
-                ..
-            } => needle_rings * needles_per_ring,
+            DeviceGeometry::Roller { needle_rings, needles_per_ring, .. } => needle_rings * needles_per_ring,
             DeviceGeometry::Stamp { rows, cols, .. } => rows * cols,
             DeviceGeometry::Pen { needles, .. } => needles,
         }
@@ -155,12 +141,7 @@ impl Device {
     /// Offsets (across, along) of the pen cartridge needles from the cartridge centre, µm.
     pub fn cartridge_offsets_um(&self) -> Vec<(f64, f64)> {
         match self.geometry {
-            DeviceGeometry::Pen {
-                needles,
-                layout,
-                pitch_um,
-                ..
-            } => cartridge_offsets(needles, layout, pitch_um),
+            DeviceGeometry::Pen { needles, layout, pitch_um, .. } => cartridge_offsets(needles, layout, pitch_um),
             _ => Vec::new(),
         }
     }
@@ -171,9 +152,7 @@ impl Device {
         match self.geometry {
             DeviceGeometry::Pen { pitch_um, .. } => {
                 let offs = self.cartridge_offsets_um();
-                let (lo, hi) = offs
-                    .iter()
-                    .fold((f64::MAX, f64::MIN), |(lo, hi), &(a, _)| (lo.min(a), hi.max(a)));
+                let (lo, hi) = offs.iter().fold((f64::MAX, f64::MIN), |(lo, hi), &(a, _)| (lo.min(a), hi.max(a)));
                 (hi - lo) + pitch_um
             }
             _ => 0.0,
@@ -183,18 +162,13 @@ impl Device {
     /// Closed-form nominal hole density of one pass, holes·cm⁻² (see module docs).
     pub fn nominal_holes_per_cm2_per_pass(&self) -> f64 {
         let per_um2 = match self.geometry {
-            DeviceGeometry::Roller {
-                drum_diameter_um,
-                drum_width_um,
-                ..
-            } => self.needle_count() as f64 / (std::f64::consts::PI * drum_diameter_um * drum_width_um),
+            DeviceGeometry::Roller { drum_diameter_um, drum_width_um, .. } => {
+                self.needle_count() as f64 / (std::f64::consts::PI * drum_diameter_um * drum_width_um)
+            }
             DeviceGeometry::Stamp { pitch_um, .. } => 1.0 / (pitch_um * pitch_um),
-            DeviceGeometry::Pen {
-                needles,
-                frequency_hz,
-                glide_speed_um_per_s,
-                ..
-            } => needles as f64 * frequency_hz / (glide_speed_um_per_s * self.pen_swath_um()),
+            DeviceGeometry::Pen { needles, frequency_hz, glide_speed_um_per_s, .. } => {
+                needles as f64 * frequency_hz / (glide_speed_um_per_s * self.pen_swath_um())
+            }
         };
         per_um2 * UM2_PER_CM2
     }
@@ -207,17 +181,11 @@ impl Device {
     /// * pen: peak speed of a sinusoidal stroke, v = π · f · stroke.
     pub fn insertion_speed_m_per_s(&self) -> f64 {
         let v_um_s = match self.geometry {
-            DeviceGeometry::Roller {
-                rolling_speed_um_per_s, ..
-            } => rolling_speed_um_per_s * self.roller_entry_angle_deg().to_radians().sin(),
-            DeviceGeometry::Stamp {
-                press_speed_um_per_s, ..
-            } => press_speed_um_per_s,
-            DeviceGeometry::Pen {
-                frequency_hz,
-                stroke_um,
-                ..
-            } => std::f64::consts::PI * frequency_hz * stroke_um,
+            DeviceGeometry::Roller { rolling_speed_um_per_s, .. } => {
+                rolling_speed_um_per_s * self.roller_entry_angle_deg().to_radians().sin()
+            }
+            DeviceGeometry::Stamp { press_speed_um_per_s, .. } => press_speed_um_per_s,
+            DeviceGeometry::Pen { frequency_hz, stroke_um, .. } => std::f64::consts::PI * frequency_hz * stroke_um,
         };
         v_um_s / UM_PER_M
     }
@@ -226,11 +194,7 @@ impl Device {
     /// θ = arccos(R / (R + L)) + tilt. Zero for stamps and pens.
     pub fn roller_entry_angle_deg(&self) -> f64 {
         match self.geometry {
-            DeviceGeometry::Roller {
-                drum_diameter_um,
-                needle_tilt_deg,
-                ..
-            } => {
+            DeviceGeometry::Roller { drum_diameter_um, needle_tilt_deg, .. } => {
                 let r = drum_diameter_um / 2.0;
                 (r / (r + self.needle.length_um)).acos().to_degrees() + needle_tilt_deg
             }
@@ -259,31 +223,14 @@ impl Device {
                 needle_tilt_deg,
                 rolling_speed_um_per_s,
             } => {
-                check_range(
-                    "drum_diameter_um",
-                    drum_diameter_um,
-                    2_000.0,
-                    100_000.0,
-                    "[2000, 100000]",
-                )?;
+                check_range("drum_diameter_um", drum_diameter_um, 2_000.0, 100_000.0, "[2000, 100000]")?;
                 check_range("drum_width_um", drum_width_um, 1_000.0, 100_000.0, "[1000, 100000]")?;
                 check_range("needle_rings", needle_rings as f64, 1.0, 200.0, "[1, 200]")?;
                 check_range("needles_per_ring", needles_per_ring as f64, 1.0, 500.0, "[1, 500]")?;
                 check_range("needle_tilt_deg", needle_tilt_deg, 0.0, 45.0, "[0, 45]")?;
-                check_range(
-                    "rolling_speed_um_per_s",
-                    rolling_speed_um_per_s,
-                    100.0,
-                    1.0e6,
-                    "[100, 1e6]",
-                )?;
+                check_range("rolling_speed_um_per_s", rolling_speed_um_per_s, 100.0, 1.0e6, "[100, 1e6]")?;
             }
-            DeviceGeometry::Stamp {
-                rows,
-                cols,
-                pitch_um,
-                press_speed_um_per_s,
-            } => {
+            DeviceGeometry::Stamp { rows, cols, pitch_um, press_speed_um_per_s } => {
                 check_range("rows", rows as f64, 1.0, 200.0, "[1, 200]")?;
                 check_range("cols", cols as f64, 1.0, 200.0, "[1, 200]")?;
                 check_range(
@@ -295,14 +242,7 @@ impl Device {
                 )?;
                 check_range("press_speed_um_per_s", press_speed_um_per_s, 100.0, 1.0e7, "[100, 1e7]")?;
             }
-            DeviceGeometry::Pen {
-                needles,
-                pitch_um,
-                frequency_hz,
-                glide_speed_um_per_s,
-                stroke_um,
-                ..
-            } => {
+            DeviceGeometry::Pen { needles, pitch_um, frequency_hz, glide_speed_um_per_s, stroke_um, .. } => {
                 check_range("needles", needles as f64, 1.0, 100.0, "[1, 100]")?;
                 check_range(
                     "pitch_um",
@@ -313,13 +253,7 @@ impl Device {
                 )?;
                 check_range("frequency_hz", frequency_hz, 1.0, 300.0, "[1, 300]")?;
                 check_range("glide_speed_um_per_s", glide_speed_um_per_s, 100.0, 1.0e6, "[100, 1e6]")?;
-                check_range(
-                    "stroke_um",
-                    stroke_um,
-                    self.needle.length_um,
-                    10_000.0,
-                    "[needle_length_um, 10000]",
-                )?;
+                check_range("stroke_um", stroke_um, self.needle.length_um, 10_000.0, "[needle_length_um, 10000]")?;
             }
         }
         Ok(())
@@ -364,12 +298,7 @@ mod tests {
     use approx::assert_relative_eq;
 
     fn needle() -> Needle {
-        Needle {
-            length_um: 1500.0,
-            base_diameter_um: 250.0,
-            tip_diameter_um: 8.0,
-            taper_length_um: 750.0,
-        }
+        Needle { length_um: 1500.0, base_diameter_um: 250.0, tip_diameter_um: 8.0, taper_length_um: 750.0 }
     }
 
     #[test]
@@ -386,18 +315,10 @@ mod tests {
             },
         };
         // 192 / (π · 2 cm · 2 cm)
-        assert_relative_eq!(
-            d.nominal_holes_per_cm2_per_pass(),
-            192.0 / (std::f64::consts::PI * 4.0),
-            epsilon = 1e-9
-        );
+        assert_relative_eq!(d.nominal_holes_per_cm2_per_pass(), 192.0 / (std::f64::consts::PI * 4.0), epsilon = 1e-9);
         assert!(d.validate().is_ok());
         // entry angle for R = 10 mm, L = 1.5 mm: acos(10/11.5) + 15°
-        assert_relative_eq!(
-            d.roller_entry_angle_deg(),
-            (10.0f64 / 11.5).acos().to_degrees() + 15.0,
-            epsilon = 1e-9
-        );
+        assert_relative_eq!(d.roller_entry_angle_deg(), (10.0f64 / 11.5).acos().to_degrees() + 15.0, epsilon = 1e-9);
     }
 
     #[test]
@@ -430,10 +351,6 @@ mod tests {
                 stroke_um: 2500.0,
             },
         };
-        assert_relative_eq!(
-            d.insertion_speed_m_per_s(),
-            std::f64::consts::PI * 100.0 * 2.5e-3,
-            epsilon = 1e-12
-        );
+        assert_relative_eq!(d.insertion_speed_m_per_s(), std::f64::consts::PI * 100.0 * 2.5e-3, epsilon = 1e-12);
     }
 }

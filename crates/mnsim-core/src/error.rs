@@ -44,10 +44,6 @@ pub fn check_range(
     if value.is_finite() && value >= lo && value <= hi {
         Ok(value)
     } else {
-        Err(CoreError::OutOfRange {
-            quantity,
-            value,
-            allowed,
-        })
+        Err(CoreError::OutOfRange { quantity, value, allowed })
     }
 }

@@ -79,13 +79,7 @@ impl Default for PenetrationParams {
 impl PenetrationParams {
     /// Check every parameter is finite and in range.
     pub fn validate(&self) -> Result<(), CoreError> {
-        check_range(
-            "penetration.puncture_force_sharp_n",
-            self.puncture_force_sharp_n,
-            0.0,
-            10.0,
-            "[0, 10]",
-        )?;
+        check_range("penetration.puncture_force_sharp_n", self.puncture_force_sharp_n, 0.0, 10.0, "[0, 10]")?;
         check_range(
             "penetration.puncture_force_per_tip_area_n_per_um2",
             self.puncture_force_per_tip_area_n_per_um2,
@@ -93,42 +87,12 @@ impl PenetrationParams {
             1.0,
             "[0, 1]",
         )?;
-        check_range(
-            "penetration.skin_stiffness_ref_n_per_m",
-            self.skin_stiffness_ref_n_per_m,
-            1.0,
-            1.0e5,
-            "[1, 1e5]",
-        )?;
-        check_range(
-            "penetration.reference_cutis_um",
-            self.reference_cutis_um,
-            100.0,
-            10_000.0,
-            "[100, 10000]",
-        )?;
-        check_range(
-            "penetration.viscous_speed_m_per_s",
-            self.viscous_speed_m_per_s,
-            1e-4,
-            100.0,
-            "[1e-4, 100]",
-        )?;
-        check_range(
-            "penetration.drag_loss_quasistatic",
-            self.drag_loss_quasistatic,
-            0.0,
-            0.99,
-            "[0, 0.99]",
-        )?;
+        check_range("penetration.skin_stiffness_ref_n_per_m", self.skin_stiffness_ref_n_per_m, 1.0, 1.0e5, "[1, 1e5]")?;
+        check_range("penetration.reference_cutis_um", self.reference_cutis_um, 100.0, 10_000.0, "[100, 10000]")?;
+        check_range("penetration.viscous_speed_m_per_s", self.viscous_speed_m_per_s, 1e-4, 100.0, "[1e-4, 100]")?;
+        check_range("penetration.drag_loss_quasistatic", self.drag_loss_quasistatic, 0.0, 0.99, "[0, 0.99]")?;
         check_range("penetration.depth_cv", self.depth_cv, 0.0, 1.0, "[0, 1]")?;
-        check_range(
-            "penetration.wall_recoil_fraction",
-            self.wall_recoil_fraction,
-            0.0,
-            0.95,
-            "[0, 0.95]",
-        )?;
+        check_range("penetration.wall_recoil_fraction", self.wall_recoil_fraction, 0.0, 0.95, "[0, 0.95]")?;
         Ok(())
     }
 }
@@ -194,11 +158,7 @@ pub fn penetrate(punctures: &Punctures, device: &Device, skin: &Skin, p: &Penetr
         .map(|_| (mean.depth_um * (s * gaussian(&mut rng) - 0.5 * s * s).exp()).min(device.needle.length_um))
         .collect();
     let deepest_layer = depth_um.iter().map(|&d| skin.layers.layer_at(d)).collect();
-    Penetration {
-        mean,
-        depth_um,
-        deepest_layer,
-    }
+    Penetration { mean, depth_um, deepest_layer }
 }
 
 /// Summary of a penetration map.
@@ -236,12 +196,7 @@ pub fn summarise(pen: &Penetration, skin: &Skin, channels: &ChannelSet, needle_l
         depth_fraction: mean / needle_length_um,
         deepest_layer_fraction: frac,
         dermis_reached_fraction: pen.depth_um.iter().filter(|&&d| d >= dermis_top).count() as f64 / n,
-        bleeding_fraction: pen
-            .depth_um
-            .iter()
-            .filter(|&&d| d >= skin.superficial_plexus_depth_um)
-            .count() as f64
-            / n,
+        bleeding_fraction: pen.depth_um.iter().filter(|&&d| d >= skin.superficial_plexus_depth_um).count() as f64 / n,
         mean_surface_diameter_um: channels.surface_diameter_um.iter().sum::<f64>() / n,
     }
 }
@@ -258,13 +213,7 @@ pub fn channels(
     let surface_diameter_um = pen
         .depth_um
         .iter()
-        .map(|&d| {
-            if d > 0.0 {
-                (1.0 - p.wall_recoil_fraction) * n.diameter_at_um(d)
-            } else {
-                0.0
-            }
-        })
+        .map(|&d| if d > 0.0 { (1.0 - p.wall_recoil_fraction) * n.diameter_at_um(d) } else { 0.0 })
         .collect();
     ChannelSet {
         x_um: punctures.x_um.clone(),
@@ -302,12 +251,7 @@ mod tests {
     /// on a 20 mm drum (assumed), rolled by hand at 20 mm/s (assumed).
     fn kalluri_roller(length_um: f64) -> Device {
         Device {
-            needle: Needle {
-                length_um,
-                base_diameter_um: 140.0,
-                tip_diameter_um: 8.0,
-                taper_length_um: 420.0,
-            },
+            needle: Needle { length_um, base_diameter_um: 140.0, tip_diameter_um: 8.0, taper_length_um: 420.0 },
             geometry: DeviceGeometry::Roller {
                 drum_diameter_um: 20_000.0,
                 drum_width_um: 20_000.0,
@@ -321,12 +265,7 @@ mod tests {
 
     fn pen(length_um: f64) -> Device {
         Device {
-            needle: Needle {
-                length_um,
-                base_diameter_um: 250.0,
-                tip_diameter_um: 8.0,
-                taper_length_um: 750.0,
-            },
+            needle: Needle { length_um, base_diameter_um: 250.0, tip_diameter_um: 8.0, taper_length_um: 750.0 },
             geometry: DeviceGeometry::Pen {
                 needles: 12,
                 layout: CartridgeLayout::Grid,
@@ -342,11 +281,7 @@ mod tests {
     fn calibration_kalluri_2011_roller_depth_within_one_sd() {
         // PN01: 152.5 ± 9.6 µm (calibration case)
         let m = mean_depth(&kalluri_roller(770.0), &reference_skin(), &PenetrationParams::default());
-        assert!(
-            (m.depth_um - 152.5).abs() < 9.6,
-            "model {:.1} µm vs 152.5 ± 9.6",
-            m.depth_um
-        );
+        assert!((m.depth_um - 152.5).abs() < 9.6, "model {:.1} µm vs 152.5 ± 9.6", m.depth_um);
     }
 
     #[test]
@@ -355,10 +290,7 @@ mod tests {
         let p = PenetrationParams::default();
         for l in [300.0, 500.0, 750.0, 950.0] {
             let mut d = kalluri_roller(l);
-            if let DeviceGeometry::Roller {
-                rolling_speed_um_per_s, ..
-            } = &mut d.geometry
-            {
+            if let DeviceGeometry::Roller { rolling_speed_um_per_s, .. } = &mut d.geometry {
                 *rolling_speed_um_per_s = 2_000.0; // quasi-static
             }
             let m = mean_depth(&d, &reference_skin(), &p);
@@ -373,11 +305,7 @@ mod tests {
         let p = PenetrationParams::default();
         for l in [500.0, 1500.0] {
             let m = mean_depth(&pen(l), &reference_skin(), &p);
-            assert!(
-                m.depth_fraction > 0.8 && m.depth_fraction <= 1.0,
-                "L = {l}: fraction {:.2}",
-                m.depth_fraction
-            );
+            assert!(m.depth_fraction > 0.8 && m.depth_fraction <= 1.0, "L = {l}: fraction {:.2}", m.depth_fraction);
         }
     }
 

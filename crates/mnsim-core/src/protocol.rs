@@ -53,13 +53,7 @@ impl Protocol {
         check_range("sessions", self.sessions.len() as f64, 1.0, 20.0, "[1, 20] sessions")?;
         let mut last = f64::NEG_INFINITY;
         for s in &self.sessions {
-            check_range(
-                "session start_s",
-                s.start_s,
-                0.0,
-                10.0 * 365.0 * 86_400.0,
-                "[0, 10 years]",
-            )?;
+            check_range("session start_s", s.start_s, 0.0, 10.0 * 365.0 * 86_400.0, "[0, 10 years]")?;
             if s.start_s <= last {
                 return Err(CoreError::OutOfRange {
                     quantity: "session start_s",
@@ -73,27 +67,9 @@ impl Protocol {
                 check_range("directions_deg", d, -360.0, 360.0, "[-360, 360]")?;
             }
         }
-        check_range(
-            "position_jitter_um",
-            self.hand.position_jitter_um,
-            0.0,
-            5_000.0,
-            "[0, 5000]",
-        )?;
-        check_range(
-            "direction_jitter_deg",
-            self.hand.direction_jitter_deg,
-            0.0,
-            45.0,
-            "[0, 45]",
-        )?;
-        check_range(
-            "pause_between_passes_s",
-            self.hand.pause_between_passes_s,
-            0.0,
-            3_600.0,
-            "[0, 3600]",
-        )?;
+        check_range("position_jitter_um", self.hand.position_jitter_um, 0.0, 5_000.0, "[0, 5000]")?;
+        check_range("direction_jitter_deg", self.hand.direction_jitter_deg, 0.0, 45.0, "[0, 45]")?;
+        check_range("pause_between_passes_s", self.hand.pause_between_passes_s, 0.0, 3_600.0, "[0, 3600]")?;
         Ok(())
     }
 }

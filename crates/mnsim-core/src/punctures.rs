@@ -127,9 +127,7 @@ pub fn generate(device: &Device, protocol: &Protocol, patch: Patch, seed: u64) -
                         }
                         pass_duration_s = 2.0 * reach / rolling_speed_um_per_s;
                     }
-                    DeviceGeometry::Stamp {
-                        rows, cols, pitch_um, ..
-                    } => {
+                    DeviceGeometry::Stamp { rows, cols, pitch_um, .. } => {
                         let fu = cols as f64 * pitch_um;
                         let fv = rows as f64 * pitch_um;
                         let u0 = rng.random::<f64>() * fu;
@@ -167,11 +165,7 @@ pub fn generate(device: &Device, protocol: &Protocol, patch: Patch, seed: u64) -
                         }
                         pass_duration_s = k;
                     }
-                    DeviceGeometry::Pen {
-                        frequency_hz,
-                        glide_speed_um_per_s,
-                        ..
-                    } => {
+                    DeviceGeometry::Pen { frequency_hz, glide_speed_um_per_s, .. } => {
                         let offs = device.cartridge_offsets_um();
                         let swath = device.pen_swath_um();
                         let step = glide_speed_um_per_s / frequency_hz;
@@ -266,13 +260,7 @@ impl BucketGrid {
             items[fill[c]] = i;
             fill[c] += 1;
         }
-        BucketGrid {
-            cell_um,
-            nx,
-            ny,
-            start: count,
-            items,
-        }
+        BucketGrid { cell_um, nx, ny, start: count, items }
     }
 
     /// Visit all items in cells within `r` of (x, y).
@@ -373,11 +361,7 @@ pub fn coverage(
         holes_per_cm2_course: p.len() as f64 / area_cm2,
         nearest_neighbour_spacing_um: if nn_count > 0 { nn_sum / nn_count as f64 } else { 0.0 },
         area_within_reach_fraction: reach_sum / n_sessions as f64,
-        overlap_fraction: if p.is_empty() {
-            0.0
-        } else {
-            overlaps as f64 / p.len() as f64
-        },
+        overlap_fraction: if p.is_empty() { 0.0 } else { overlaps as f64 / p.len() as f64 },
         reach_radius_um,
     }
 }
@@ -389,12 +373,7 @@ mod tests {
     use crate::protocol::{HandMotion, Session};
 
     fn needle(length_um: f64, base: f64) -> Needle {
-        Needle {
-            length_um,
-            base_diameter_um: base,
-            tip_diameter_um: 8.0,
-            taper_length_um: 3.0 * base,
-        }
+        Needle { length_um, base_diameter_um: base, tip_diameter_um: 8.0, taper_length_um: 3.0 * base }
     }
 
     fn protocol(directions: Vec<f64>, passes: u32, sessions: usize, jitter_um: f64) -> Protocol {
@@ -406,11 +385,7 @@ mod tests {
                     passes_per_direction: passes,
                 })
                 .collect(),
-            hand: HandMotion {
-                position_jitter_um: jitter_um,
-                direction_jitter_deg: 0.0,
-                pause_between_passes_s: 2.0,
-            },
+            hand: HandMotion { position_jitter_um: jitter_um, direction_jitter_deg: 0.0, pause_between_passes_s: 2.0 },
         }
     }
 
@@ -434,17 +409,9 @@ mod tests {
         // when the pass is axis-aligned and the raster phase puts stamps on the patch grid.
         let dev = Device {
             needle: needle(1000.0, 100.0),
-            geometry: DeviceGeometry::Stamp {
-                rows: 4,
-                cols: 5,
-                pitch_um: 500.0,
-                press_speed_um_per_s: 20_000.0,
-            },
+            geometry: DeviceGeometry::Stamp { rows: 4, cols: 5, pitch_um: 500.0, press_speed_um_per_s: 20_000.0 },
         };
-        let patch = Patch {
-            width_um: 10_000.0,
-            height_um: 8_000.0,
-        };
+        let patch = Patch { width_um: 10_000.0, height_um: 8_000.0 };
         // any random phase of a lattice with one needle per pitch² cell gives exactly area/pitch²
         // needles when the patch is a whole number of pitches: 20 · 16
         for seed in 0..5 {
@@ -460,10 +427,7 @@ mod tests {
     #[test]
     fn roller_hole_count_matches_n_over_pi_d_w_per_pass() {
         let dev = mf8(1500.0, 250.0);
-        let patch = Patch {
-            width_um: 10_000.0,
-            height_um: 10_000.0,
-        };
+        let patch = Patch { width_um: 10_000.0, height_um: 10_000.0 };
         let passes = 8;
         let p = generate(&dev, &protocol(vec![0.0, 90.0], passes / 2, 1, 0.0), patch, 3);
         let expected = dev.nominal_holes_per_cm2_per_pass() * passes as f64 * 1.0; // 1 cm²
@@ -477,33 +441,19 @@ mod tests {
         // DV06: 192-needle roller, 200 µm × 70 µm needles, 15 passes → "about 250 holes/cm²".
         // Band ±20 % (the source says "approximately"; assumed band).
         let dev = mf8(200.0, 70.0);
-        let patch = Patch {
-            width_um: 10_000.0,
-            height_um: 10_000.0,
-        };
+        let patch = Patch { width_um: 10_000.0, height_um: 10_000.0 };
         let proto = Protocol {
             sessions: vec![Session {
                 start_s: 0.0,
                 directions_deg: vec![0.0, 90.0, 45.0, 135.0, 0.0],
                 passes_per_direction: 3,
             }],
-            hand: HandMotion {
-                position_jitter_um: 50.0,
-                direction_jitter_deg: 3.0,
-                pause_between_passes_s: 1.0,
-            },
+            hand: HandMotion { position_jitter_um: 50.0, direction_jitter_deg: 3.0, pause_between_passes_s: 1.0 },
         };
         let p = generate(&dev, &proto, patch, 11);
         let c = coverage(&p, patch, 1, 70.0, 250.0);
-        println!(
-            "DV06: model {:.1} holes/cm² vs published ~250",
-            c.holes_per_cm2_per_session
-        );
-        assert!(
-            (c.holes_per_cm2_per_session - 250.0).abs() < 50.0,
-            "{:.0} holes/cm²",
-            c.holes_per_cm2_per_session
-        );
+        println!("DV06: model {:.1} holes/cm² vs published ~250", c.holes_per_cm2_per_session);
+        assert!((c.holes_per_cm2_per_session - 250.0).abs() < 50.0, "{:.0} holes/cm²", c.holes_per_cm2_per_session);
     }
 
     #[test]
@@ -519,10 +469,7 @@ mod tests {
                 stroke_um: 2500.0,
             },
         };
-        let patch = Patch {
-            width_um: 6_000.0,
-            height_um: 6_000.0,
-        };
+        let patch = Patch { width_um: 6_000.0, height_um: 6_000.0 };
         let p = generate(&dev, &protocol(vec![0.0, 90.0], 1, 1, 0.0), patch, 5);
         let expected = 2.0 * dev.nominal_holes_per_cm2_per_pass() * patch.area_um2() / crate::units::UM2_PER_CM2;
         let rel = (p.len() as f64 - expected).abs() / expected;
@@ -534,15 +481,9 @@ mod tests {
     #[test]
     fn same_seed_same_map_other_seed_other_map() {
         let dev = mf8(1000.0, 100.0);
-        let patch = Patch {
-            width_um: 3_000.0,
-            height_um: 3_000.0,
-        };
+        let patch = Patch { width_um: 3_000.0, height_um: 3_000.0 };
         let proto = protocol(vec![0.0, 90.0], 2, 2, 40.0);
-        let patch = Patch {
-            width_um: 10_000.0,
-            ..patch
-        };
+        let patch = Patch { width_um: 10_000.0, ..patch };
         let a = generate(&dev, &proto, patch, 42);
         let b = generate(&dev, &proto, patch, 42);
         let c = generate(&dev, &proto, patch, 43);
@@ -554,10 +495,7 @@ mod tests {
     #[test]
     fn reach_fraction_grows_with_radius_and_overlap_with_passes() {
         let dev = mf8(1000.0, 100.0);
-        let patch = Patch {
-            width_um: 4_000.0,
-            height_um: 4_000.0,
-        };
+        let patch = Patch { width_um: 4_000.0, height_um: 4_000.0 };
         let few = generate(&dev, &protocol(vec![0.0], 1, 1, 30.0), patch, 1);
         let many = generate(&dev, &protocol(vec![0.0, 90.0, 45.0, 135.0], 8, 1, 30.0), patch, 1);
         let c1 = coverage(&few, patch, 1, 100.0, 200.0);

@@ -123,12 +123,7 @@ impl LayerStack {
     /// The layer at depth `z_um` below the surface (the subcutis below everything).
     pub fn layer_at(&self, z_um: f64) -> Layer {
         let b = self.bottoms_um();
-        Layer::ALL
-            .into_iter()
-            .zip(b)
-            .find(|&(_, bottom)| z_um < bottom)
-            .map(|(l, _)| l)
-            .unwrap_or(Layer::Subcutis)
+        Layer::ALL.into_iter().zip(b).find(|&(_, bottom)| z_um < bottom).map(|(l, _)| l).unwrap_or(Layer::Subcutis)
     }
 
     /// Epidermis (stratum corneum + viable epidermis), µm.
@@ -154,27 +149,9 @@ impl LayerStack {
     /// Check every thickness is finite and inside its allowed range.
     pub fn validate(&self) -> Result<(), CoreError> {
         check_range("stratum_corneum_um", self.stratum_corneum_um, 1.0, 500.0, "[1, 500]")?;
-        check_range(
-            "viable_epidermis_um",
-            self.viable_epidermis_um,
-            10.0,
-            500.0,
-            "[10, 500]",
-        )?;
-        check_range(
-            "papillary_dermis_um",
-            self.papillary_dermis_um,
-            20.0,
-            2000.0,
-            "[20, 2000]",
-        )?;
-        check_range(
-            "reticular_dermis_um",
-            self.reticular_dermis_um,
-            100.0,
-            6000.0,
-            "[100, 6000]",
-        )?;
+        check_range("viable_epidermis_um", self.viable_epidermis_um, 10.0, 500.0, "[10, 500]")?;
+        check_range("papillary_dermis_um", self.papillary_dermis_um, 20.0, 2000.0, "[20, 2000]")?;
+        check_range("reticular_dermis_um", self.reticular_dermis_um, 100.0, 6000.0, "[100, 6000]")?;
         check_range("subcutis_um", self.subcutis_um, 0.0, 50_000.0, "[0, 50000]")?;
         Ok(())
     }
@@ -310,13 +287,7 @@ impl Skin {
     /// Skin from explicit layer thicknesses (no age or sex adjustment is applied).
     pub fn from_layers(site: String, layers: LayerStack, age_y: f64, sex: Sex) -> Skin {
         let superficial_plexus_depth_um = layers.bottom_um(Layer::PapillaryDermis);
-        Skin {
-            site,
-            layers,
-            superficial_plexus_depth_um,
-            age_y,
-            sex,
-        }
+        Skin { site, layers, superficial_plexus_depth_um, age_y, sex }
     }
 }
 
@@ -355,11 +326,7 @@ mod tests {
         // 870 µm below an entry echo of 200 µm, of which 86.8 µm is epidermis
         let dermis = 870.0 + (200.0 - 86.8);
         assert_relative_eq!(s.layers.dermis_um(), dermis, epsilon = 1e-9);
-        assert_relative_eq!(
-            s.superficial_plexus_depth_um,
-            16.8 + 70.0 + 0.2 * dermis,
-            epsilon = 1e-9
-        );
+        assert_relative_eq!(s.superficial_plexus_depth_um, 16.8 + 70.0 + 0.2 * dermis, epsilon = 1e-9);
     }
 
     #[test]

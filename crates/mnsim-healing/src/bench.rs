@@ -34,38 +34,20 @@ pub struct BenchReport {
 /// 180 days of follow-up.
 pub fn default_scenario() -> (Skin, mnsim_core::ChannelSet, Patch, Vec<f64>) {
     let skin = Skin::at_site("cheek", 40.0, Sex::Female).expect("cheek is a built-in site");
-    let patch = Patch {
-        width_um: 3000.0,
-        height_um: 3000.0,
-    };
-    let ch = uniform_course(
-        3,
-        300,
-        1000.0,
-        100.0,
-        patch.width_um,
-        patch.height_um,
-        28.0 * 86_400.0,
-    );
+    let patch = Patch { width_um: 3000.0, height_um: 3000.0 };
+    let ch = uniform_course(3, 300, 1000.0, 100.0, patch.width_um, patch.height_um, 28.0 * 86_400.0);
     (skin, ch, patch, session_times_s(3, 28.0))
 }
 
 /// Run the default scenario with `threads` workers (0 = rayon's default) and time it.
 pub fn bench(threads: usize) -> Result<BenchReport, HealingError> {
     let (skin, ch, patch, times) = default_scenario();
-    let settings = HealingSettings {
-        threads,
-        ..Default::default()
-    };
+    let settings = HealingSettings { threads, ..Default::default() };
     let t0 = std::time::Instant::now();
     let res = simulate(&skin, &ch, patch, &times, &settings)?;
     let wall_s = t0.elapsed().as_secs_f64();
     let cells = res.grid_shape.iter().product::<usize>();
-    let used = if threads == 0 {
-        rayon::current_num_threads()
-    } else {
-        threads
-    };
+    let used = if threads == 0 { rayon::current_num_threads() } else { threads };
     Ok(BenchReport {
         wall_s,
         threads: used,

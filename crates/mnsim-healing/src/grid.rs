@@ -50,9 +50,7 @@ impl TissueGrid {
             ("subcutis_um", l.subcutis_um),
         ] {
             if !v.is_finite() || v < 0.0 {
-                return Err(HealingError::Geometry(format!(
-                    "skin layer {name} = {v} µm"
-                )));
+                return Err(HealingError::Geometry(format!("skin layer {name} = {v} µm")));
             }
         }
         if l.epidermis_um() <= 0.0 || l.papillary_dermis_um <= 0.0 || l.reticular_dermis_um <= 0.0 {
@@ -76,16 +74,8 @@ impl TissueGrid {
             }
         };
         push(l.epidermis_um(), Layer::ViableEpidermis, f64::INFINITY);
-        push(
-            l.papillary_dermis_um,
-            Layer::PapillaryDermis,
-            s.dermis_slab_um,
-        );
-        push(
-            l.reticular_dermis_um,
-            Layer::ReticularDermis,
-            s.dermis_slab_um,
-        );
+        push(l.papillary_dermis_um, Layer::PapillaryDermis, s.dermis_slab_um);
+        push(l.reticular_dermis_um, Layer::ReticularDermis, s.dermis_slab_um);
         let sub = l.subcutis_um.min(s.subcutis_depth_um);
         if sub > 1.0 {
             push(sub, Layer::Subcutis, f64::INFINITY);
@@ -129,11 +119,7 @@ impl TissueGrid {
 
     /// Compartment of vertical cell `iz`.
     pub fn compartment(&self, iz: usize) -> Compartment {
-        if self.layer[iz] == Layer::ViableEpidermis {
-            Compartment::Epidermis
-        } else {
-            Compartment::Connective
-        }
+        if self.layer[iz] == Layer::ViableEpidermis { Compartment::Epidermis } else { Compartment::Connective }
     }
 
     /// Column (ix, iy) containing surface point (x, y), µm (periodic wrap).
@@ -142,9 +128,6 @@ impl TissueGrid {
         let h = self.dy_um * self.ny as f64;
         let xm = x_um.rem_euclid(w);
         let ym = y_um.rem_euclid(h);
-        (
-            ((xm / self.dx_um) as usize).min(self.nx - 1),
-            ((ym / self.dy_um) as usize).min(self.ny - 1),
-        )
+        (((xm / self.dx_um) as usize).min(self.nx - 1), ((ym / self.dy_um) as usize).min(self.ny - 1))
     }
 }

@@ -85,9 +85,7 @@ pub fn session_injury(
         }
     }
     let vc0 = grid.volume_um3(0);
-    let phi_barrier = (0..ncols)
-        .map(|c| 1.0 - (-r.barrier_footprint * vol[c] / vc0).exp())
-        .collect();
+    let phi_barrier = (0..ncols).map(|c| 1.0 - (-r.barrier_footprint * vol[c] / vc0).exp()).collect();
     let reepi_per_d = (0..ncols)
         .map(|c| {
             (r_n[c] > 0).then(|| {
@@ -97,13 +95,7 @@ pub fn session_injury(
             })
         })
         .collect();
-    Injury {
-        phi,
-        phi_barrier,
-        reepi_per_d,
-        n_channels,
-        n_bleeding,
-    }
+    Injury { phi, phi_barrier, reepi_per_d, n_channels, n_bleeding }
 }
 
 /// Bleeding weight of a layer (relative clot formed per unit injured volume and unit capillary

@@ -11,9 +11,7 @@
 use crate::reaction::{CellParams, rhs};
 use crate::settings::Rates;
 use crate::state::{Compartment, NSTATES};
-use diffsol::{
-    NalgebraLU, NalgebraMat, OdeBuilder, OdeSolverMethod, OdeSolverStopReason, VectorCommon,
-};
+use diffsol::{NalgebraLU, NalgebraMat, OdeBuilder, OdeSolverMethod, OdeSolverStopReason, VectorCommon};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -60,12 +58,7 @@ pub fn with_integrator<R>(
 ) -> R {
     let ctx = Rc::new(RefCell::new(Ctx {
         rates: rates.clone(),
-        cell: CellParams {
-            comp: Compartment::Connective,
-            reepi_per_d: 0.0,
-            age_turnover: 1.0,
-            age_synthesis: 1.0,
-        },
+        cell: CellParams { comp: Compartment::Connective, reepi_per_d: 0.0, age_turnover: 1.0, age_synthesis: 1.0 },
         y0: [0.0; NSTATES],
     }));
     let (c1, c2, c3) = (ctx.clone(), ctx.clone(), ctx.clone());
@@ -112,9 +105,7 @@ pub fn with_integrator<R>(
             c.cell = *cell;
             c.y0 = *y;
         }
-        let mut solver = problem
-            .bdf::<NalgebraLU<f64>>()
-            .map_err(|e| e.to_string())?;
+        let mut solver = problem.bdf::<NalgebraLU<f64>>().map_err(|e| e.to_string())?;
         solver.set_stop_time(dt).map_err(|e| e.to_string())?;
         loop {
             match solver.step().map_err(|e| e.to_string())? {

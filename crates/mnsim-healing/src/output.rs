@@ -67,10 +67,7 @@ impl TimeCourses {
 
     /// The series of `variable` in `region`, if recorded.
     pub fn get(&self, variable: &str, region: &str) -> Option<&[f64]> {
-        self.series
-            .iter()
-            .find(|s| s.variable == variable && s.region == region)
-            .map(|s| s.values.as_slice())
+        self.series.iter().find(|s| s.variable == variable && s.region == region).map(|s| s.values.as_slice())
     }
 }
 
@@ -233,37 +230,17 @@ impl HealingResult {
             ("collagen_I_change_pct", h.collagen_i_change_pct, "%"),
             ("collagen_III_change_pct", h.collagen_iii_change_pct, "%"),
             ("elastin_change_pct", h.elastin_change_pct, "%"),
-            (
-                "dermal_thickness_change_pct",
-                h.dermal_thickness_change_pct,
-                "%",
-            ),
-            (
-                "papillary_collagen_change_pct",
-                h.papillary_collagen_change_pct,
-                "%",
-            ),
+            ("dermal_thickness_change_pct", h.dermal_thickness_change_pct, "%"),
+            ("papillary_collagen_change_pct", h.papillary_collagen_change_pct, "%"),
             ("reepithelialisation_h", h.reepithelialisation_h, "h"),
             ("downtime_d", h.downtime_d, "d"),
             ("erythema_d", h.erythema_d, "d"),
             ("barrier_recovery_h", h.barrier_recovery_h, "h"),
             ("tewl_peak_g_m2_h", h.tewl_peak_g_m2_h, "g/m2/h"),
-            (
-                "capillary_density_peak_change_pct",
-                h.capillary_density_peak_change_pct,
-                "%",
-            ),
-            (
-                "capillary_density_change_pct",
-                h.capillary_density_change_pct,
-                "%",
-            ),
+            ("capillary_density_peak_change_pct", h.capillary_density_peak_change_pct, "%"),
+            ("capillary_density_change_pct", h.capillary_density_change_pct, "%"),
             ("melanin_index_change_pct", h.melanin_index_change_pct, "%"),
-            (
-                "epidermal_thickness_change_pct",
-                h.epidermal_thickness_change_pct,
-                "%",
-            ),
+            ("epidermal_thickness_change_pct", h.epidermal_thickness_change_pct, "%"),
             ("new_collagen_um", h.new_collagen_um, "um"),
         ]
         .into_iter()
@@ -276,11 +253,7 @@ impl HealingResult {
                 ("collagen_I_change_pct", s.collagen_i_change_pct, "%"),
                 ("collagen_III_change_pct", s.collagen_iii_change_pct, "%"),
                 ("elastin_change_pct", s.elastin_change_pct, "%"),
-                (
-                    "dermal_thickness_change_pct",
-                    s.dermal_thickness_change_pct,
-                    "%",
-                ),
+                ("dermal_thickness_change_pct", s.dermal_thickness_change_pct, "%"),
                 ("reepithelialisation_h", s.reepithelialisation_h, "h"),
                 ("downtime_d", s.downtime_d, "d"),
                 ("barrier_recovery_h", s.barrier_recovery_h, "h"),

@@ -45,7 +45,5 @@ pub fn uniform_course(
 
 /// Session times of a course with a fixed interval, s.
 pub fn session_times_s(sessions: u32, interval_d: f64) -> Vec<f64> {
-    (0..sessions)
-        .map(|s| s as f64 * interval_d * 86_400.0)
-        .collect()
+    (0..sessions).map(|s| s as f64 * interval_d * 86_400.0).collect()
 }

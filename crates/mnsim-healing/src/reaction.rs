@@ -49,15 +49,8 @@ fn pos(x: f64) -> f64 {
 pub fn rhs(r: &Rates, cell: &CellParams, y: &[f64], dy: &mut [f64]) {
     use Var::*;
     let g = |v: Var| pos(y[v.index()]);
-    let (c, d, p, t, n, m1, m2) = (
-        g(Clot),
-        g(Debris),
-        g(Pdgf),
-        g(Tgfb),
-        g(Neutrophils),
-        g(MacrophagesM1),
-        g(MacrophagesM2),
-    );
+    let (c, d, p, t, n, m1, m2) =
+        (g(Clot), g(Debris), g(Pdgf), g(Tgfb), g(Neutrophils), g(MacrophagesM1), g(MacrophagesM2));
     let (f, mf, c3, c1, cn, el, mmp, v, cap) = (
         g(Fibroblasts),
         g(Myofibroblasts),
@@ -69,14 +62,8 @@ pub fn rhs(r: &Rates, cell: &CellParams, y: &[f64], dy: &mut [f64]) {
         g(Vegf),
         g(Capillaries),
     );
-    let (ep, b, k, mel, h, w) = (
-        g(Epidermis),
-        g(Barrier),
-        g(KeratinocyteTurnover),
-        g(Melanin),
-        g(EpidermalThickness),
-        g(WoundFraction),
-    );
+    let (ep, b, k, mel, h, w) =
+        (g(Epidermis), g(Barrier), g(KeratinocyteTurnover), g(Melanin), g(EpidermalThickness), g(WoundFraction));
     let we = w + WOUND_FLOOR;
     let m = m1 + m2;
 
@@ -90,8 +77,8 @@ pub fn rhs(r: &Rates, cell: &CellParams, y: &[f64], dy: &mut [f64]) {
     let dn = r.neut_max_recruit_per_d * we * r2 / (r.neut_half_sat * we + r2)
         - r.neut_death_per_d * n
         - r.neut_efferocytosis * fi * n / we;
-    let dm1 = r.mac_max_recruit_per_d * we * r1 / (r.mac_half_sat * we + r1)
-        - (r.m1_to_m2_per_d + r.mac_death_per_d) * m1;
+    let dm1 =
+        r.mac_max_recruit_per_d * we * r1 / (r.mac_half_sat * we + r1) - (r.m1_to_m2_per_d + r.mac_death_per_d) * m1;
     let dm2 = r.m1_to_m2_per_d * m1 - r.mac_death_per_d * m2;
 
     // ---- clot, PDGF, TGF-β (Waugh & Sherratt 2006 TGF-β decay and macrophage source).
@@ -160,13 +147,8 @@ pub fn rhs(r: &Rates, cell: &CellParams, y: &[f64], dy: &mut [f64]) {
             let dc3 = q_hom * COL3_BASELINE + q_act * r.col3_share_new
                 - conv
                 - (deg + wound_deg * r.col3_mmp_susceptibility + excess) * c3;
-            let dc1 = q_hom * COL1_BASELINE + q_act * (1.0 - r.col3_share_new) + conv
-                - (deg + wound_deg + excess) * c1;
-            let mean_sus = if ctot > 1e-9 {
-                (c3 * r.col3_mmp_susceptibility + c1) / ctot
-            } else {
-                1.0
-            };
+            let dc1 = q_hom * COL1_BASELINE + q_act * (1.0 - r.col3_share_new) + conv - (deg + wound_deg + excess) * c1;
+            let mean_sus = if ctot > 1e-9 { (c3 * r.col3_mmp_susceptibility + c1) / ctot } else { 1.0 };
             let dcn = q_act - (deg + wound_deg * mean_sus + excess) * cn;
             // ---- elastin
             let del = r.elastin_turnover_per_d * sa * (f - mmp * el)
@@ -194,11 +176,9 @@ pub fn rhs(r: &Rates, cell: &CellParams, y: &[f64], dy: &mut [f64]) {
             let st = cell.age_turnover;
             vegf_src += r.vegf_from_wound_edge * pos(1.0 - ep);
             let dep = cell.reepi_per_d * k * (1.0 - ep);
-            let db = 24.0
-                * (r.barrier_recovery_per_h * (1.0 - b) - r.barrier_open_per_h * pos(1.0 - ep) * b);
-            let k_src = 1.0
-                + r.keratinocyte_gf_gain * p / (r.pdgf_half_sat + p)
-                + r.keratinocyte_wound_gain * pos(1.0 - ep);
+            let db = 24.0 * (r.barrier_recovery_per_h * (1.0 - b) - r.barrier_open_per_h * pos(1.0 - ep) * b);
+            let k_src =
+                1.0 + r.keratinocyte_gf_gain * p / (r.pdgf_half_sat + p) + r.keratinocyte_wound_gain * pos(1.0 - ep);
             let dk = (k_src - k) / r.keratinocyte_tau_d;
             let tau = r.epidermal_transit_d / st;
             let dh = (k - h) / tau;

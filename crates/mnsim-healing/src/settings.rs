@@ -59,12 +59,7 @@ fn check(field: &str, v: f64, lo: f64, hi: f64) -> Result<(), HealingError> {
     if v.is_finite() && v >= lo && v <= hi {
         Ok(())
     } else {
-        Err(HealingError::OutOfRange {
-            field: field.to_string(),
-            value: v,
-            lo,
-            hi,
-        })
+        Err(HealingError::OutOfRange { field: field.to_string(), value: v, lo, hi })
     }
 }
 

@@ -12,9 +12,7 @@ use crate::grid::TissueGrid;
 use crate::injury::{self, Injury};
 use crate::integrator::{SolverStats, with_integrator};
 use crate::output::*;
-use crate::reaction::{
-    AGE_SYNTHESIS_DECLINE_PER_Y, AGE_TURNOVER_DECLINE_PER_Y, CellParams, age_factor, rhs,
-};
+use crate::reaction::{AGE_SYNTHESIS_DECLINE_PER_Y, AGE_TURNOVER_DECLINE_PER_Y, CellParams, age_factor, rhs};
 use crate::settings::{HealingSettings, Rates};
 use crate::state::{Compartment, Home, NSTATES, Var, baseline};
 use crate::transport::{self, Faces};
@@ -52,22 +50,13 @@ fn check_inputs(channels: &ChannelSet, times: &[f64]) -> Result<(), HealingError
         ("surface_diameter_um", channels.surface_diameter_um.len()),
     ] {
         if len != n {
-            return Err(HealingError::Channels(format!(
-                "{name} has {len} entries, x_um has {n}"
-            )));
+            return Err(HealingError::Channels(format!("{name} has {len} entries, x_um has {n}")));
         }
     }
     for i in 0..n {
-        let vals = [
-            channels.x_um[i],
-            channels.y_um[i],
-            channels.depth_um[i],
-            channels.surface_diameter_um[i],
-        ];
+        let vals = [channels.x_um[i], channels.y_um[i], channels.depth_um[i], channels.surface_diameter_um[i]];
         if vals.iter().any(|v| !v.is_finite()) || channels.depth_um[i] < 0.0 {
-            return Err(HealingError::Channels(format!(
-                "channel {i} has a non-finite or negative value"
-            )));
+            return Err(HealingError::Channels(format!("channel {i} has a non-finite or negative value")));
         }
         if channels.session[i] as usize >= times.len() {
             return Err(HealingError::Channels(format!(
@@ -77,16 +66,11 @@ fn check_inputs(channels: &ChannelSet, times: &[f64]) -> Result<(), HealingError
             )));
         }
     }
-    for v in [
-        channels.tip_diameter_um,
-        channels.base_diameter_um,
-        channels.taper_length_um,
-        channels.wall_recoil_fraction,
-    ] {
+    for v in
+        [channels.tip_diameter_um, channels.base_diameter_um, channels.taper_length_um, channels.wall_recoil_fraction]
+    {
         if !v.is_finite() || v < 0.0 {
-            return Err(HealingError::Channels(format!(
-                "needle geometry value {v} is not finite and ≥ 0"
-            )));
+            return Err(HealingError::Channels(format!("needle geometry value {v} is not finite and ≥ 0")));
         }
     }
     Ok(())
@@ -168,9 +152,7 @@ impl Recorder {
         let el = mean_rows(g, y, &derm, Var::Elastin.index());
         let cn = mean_rows(g, y, &derm, Var::CollagenNew.index());
         let dth: f64 = derm.iter().map(|&iz| g.dz_um[iz]).sum();
-        let thick = 1.0
-            + r.thickness_collagen_share * (c1 + c3 - 1.0)
-            + r.thickness_elastin_share * (el - 1.0);
+        let thick = 1.0 + r.thickness_collagen_share * (c1 + c3 - 1.0) + r.thickness_elastin_share * (el - 1.0);
         let b = mean_rows(g, y, &epi, Var::Barrier.index());
         let tewl = r.tewl_baseline_g_m2_h * (1.0 + r.tewl_open_gain * (1.0 - b).max(0.0));
         let ery_rows = if pap.is_empty() { &derm } else { &pap };
@@ -179,10 +161,7 @@ impl Recorder {
             mean_rows(g, y, ery_rows, Var::MacrophagesM1.index()),
             mean_rows(g, y, ery_rows, Var::Clot.index()),
         );
-        let loc = self
-            .local_cell
-            .map(|k| y[k])
-            .unwrap_or_else(|| baseline(Compartment::Connective));
+        let loc = self.local_cell.map(|k| y[k]).unwrap_or_else(|| baseline(Compartment::Connective));
         let lc3 = loc[Var::CollagenIII.index()];
         let lc1 = loc[Var::CollagenI.index()];
         let d = [
@@ -257,8 +236,7 @@ fn run(
     let t_end = sessions_d.last().copied().unwrap_or(0.0) + settings.follow_up_d;
     let age_t = age_factor(skin.age_y, AGE_TURNOVER_DECLINE_PER_Y);
     let age_s = age_factor(skin.age_y, AGE_SYNTHESIS_DECLINE_PER_Y);
-    let default_reepi =
-        2.0 * r.keratinocyte_front_um_per_h / (DEFAULT_WOUND_RADIUS_UM + r.damage_margin_um) * 24.0;
+    let default_reepi = 2.0 * r.keratinocyte_front_um_per_h / (DEFAULT_WOUND_RADIUS_UM + r.damage_margin_um) * 24.0;
     let mut params: Vec<CellParams> = (0..ncell)
         .map(|k| CellParams {
             comp: g.compartment(k / nc),
@@ -267,23 +245,16 @@ fn run(
             age_synthesis: age_s,
         })
         .collect();
-    let mut y: Vec<[f64; NSTATES]> = (0..ncell)
-        .map(|k| baseline(g.compartment(k / nc)))
-        .collect();
+    let mut y: Vec<[f64; NSTATES]> = (0..ncell).map(|k| baseline(g.compartment(k / nc))).collect();
 
     // Injuries, computed once per session from the channels.
     let injuries: Vec<Injury> = (0..sessions_d.len())
-        .map(|s| {
-            injury::session_injury(&g, channels, s as u32, skin.superficial_plexus_depth_um, r)
-        })
+        .map(|s| injury::session_injury(&g, channels, s as u32, skin.superficial_plexus_depth_um, r))
         .collect();
     // Most injured connective cell of the first session (for local figures).
     let local_cell = injuries.first().and_then(|inj| {
         (nc..ncell)
-            .filter(|&k| {
-                g.compartment(k / nc) == Compartment::Connective
-                    && g.layer[k / nc] != Layer::Subcutis
-            })
+            .filter(|&k| g.compartment(k / nc) == Compartment::Connective && g.layer[k / nc] != Layer::Subcutis)
             .max_by(|&a, &b| inj.phi[a].total_cmp(&inj.phi[b]))
             .filter(|&k| inj.phi[k] > 0.0)
     });
@@ -304,19 +275,10 @@ fn run(
 
     // Event list: sessions, map times (after the first session), end.
     let t0_maps = sessions_d.first().copied().unwrap_or(0.0);
-    let mut map_times: Vec<f64> = settings
-        .map_times_d
-        .iter()
-        .map(|m| (t0_maps + m).min(t_end))
-        .collect();
+    let mut map_times: Vec<f64> = settings.map_times_d.iter().map(|m| (t0_maps + m).min(t_end)).collect();
     map_times.sort_by(f64::total_cmp);
     map_times.dedup();
-    let mut stops: Vec<f64> = sessions_d
-        .iter()
-        .copied()
-        .chain(map_times.iter().copied())
-        .chain([t_end])
-        .collect();
+    let mut stops: Vec<f64> = sessions_d.iter().copied().chain(map_times.iter().copied()).chain([t_end]).collect();
     stops.sort_by(f64::total_cmp);
     stops.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
 
@@ -339,14 +301,7 @@ fn run(
             for k in 0..ncell {
                 let iz = k / nc;
                 let col = k % nc;
-                injury::apply(
-                    &mut y[k],
-                    g.compartment(iz),
-                    g.layer[iz],
-                    inj.phi[k],
-                    inj.phi_barrier[col],
-                    r,
-                );
+                injury::apply(&mut y[k], g.compartment(iz), g.layer[iz], inj.phi[k], inj.phi_barrier[col], r);
             }
             for c in 0..nc {
                 if let Some(rate) = inj.reepi_per_d[c] {
@@ -373,11 +328,7 @@ fn run(
         if t >= t_end - 1e-9 {
             break;
         }
-        let next_stop = stops
-            .iter()
-            .copied()
-            .find(|&s| s > t + 1e-9)
-            .unwrap_or(t_end);
+        let next_stop = stops.iter().copied().find(|&s| s > t + 1e-9).unwrap_or(t_end);
         let h = dt.min(next_stop - t);
         // Strang splitting: T(h/2) R(h) T(h/2)
         transport::step(&faces, r, &mut y, 0.5 * h);
@@ -411,16 +362,11 @@ fn run(
             stats.add(&s);
         }
         transport::step(&faces, r, &mut y, 0.5 * h);
-        t = if (next_stop - (t + h)).abs() < 1e-9 {
-            next_stop
-        } else {
-            t + h
-        };
+        t = if (next_stop - (t + h)).abs() < 1e-9 { next_stop } else { t + h };
         dt = (dt * settings.split_growth).min(dmax);
         rec.record(t, &g, &y, r);
         for &mt in &map_times {
-            if (mt - t).abs() < 1e-9 && maps.iter().all(|m: &CollagenMap| (m.t_d - mt).abs() > 1e-9)
-            {
+            if (mt - t).abs() < 1e-9 && maps.iter().all(|m: &CollagenMap| (m.t_d - mt).abs() > 1e-9) {
                 maps.push(collagen_map(&g, &y, r, t));
             }
         }
@@ -428,17 +374,7 @@ fn run(
     if maps.is_empty() && !settings.map_times_d.is_empty() {
         maps.push(collagen_map(&g, &y, r, t));
     }
-    Ok(finish(
-        rec,
-        &g,
-        r,
-        &sessions_d,
-        &injuries,
-        &injured_dermis_pct,
-        maps,
-        stats,
-        t_end,
-    ))
+    Ok(finish(rec, &g, r, &sessions_d, &injuries, &injured_dermis_pct, maps, stats, t_end))
 }
 
 fn collagen_map(g: &TissueGrid, y: &[[f64; NSTATES]], r: &Rates, t: f64) -> CollagenMap {
@@ -450,31 +386,20 @@ fn collagen_map(g: &TissueGrid, y: &[[f64; NSTATES]], r: &Rates, t: f64) -> Coll
                 .map(|ix| {
                     let c = iy * g.nx + ix;
                     derm.iter()
-                        .map(|&iz| {
-                            g.dz_um[iz]
-                                * y[iz * nc + c][Var::CollagenNew.index()]
-                                * r.thickness_collagen_share
-                        })
+                        .map(|&iz| g.dz_um[iz] * y[iz * nc + c][Var::CollagenNew.index()] * r.thickness_collagen_share)
                         .sum()
                 })
                 .collect()
         })
         .collect();
-    CollagenMap {
-        t_d: t,
-        dx_um: g.dx_um,
-        dy_um: g.dy_um,
-        values_um,
-    }
+    CollagenMap { t_d: t, dx_um: g.dx_um, dy_um: g.dy_um, values_um }
 }
 
 /// Index range of records in [t_a, t_b] (t_b exclusive unless last).
 fn window(t: &[f64], a: f64, b: f64) -> (usize, usize) {
     // first record at time a *after* the injury (the later duplicate at a session time)
-    let i0 = t
-        .iter()
-        .rposition(|&x| (x - a).abs() < 1e-9)
-        .unwrap_or_else(|| t.iter().position(|&x| x >= a).unwrap_or(0));
+    let i0 =
+        t.iter().rposition(|&x| (x - a).abs() < 1e-9).unwrap_or_else(|| t.iter().position(|&x| x >= a).unwrap_or(0));
     let i1 = t.iter().position(|&x| x >= b - 1e-9).map(|i| {
         // the pre-injury record at a session time b
         i
@@ -484,14 +409,7 @@ fn window(t: &[f64], a: f64, b: f64) -> (usize, usize) {
 
 /// Time after `i0` at which `x` first falls to `frac` of its value at its peak (searching
 /// from the peak on), linear interpolation; (value, censored).
-fn recovery_time(
-    t: &[f64],
-    x: &[f64],
-    i0: usize,
-    i1: usize,
-    frac: f64,
-    from_peak: bool,
-) -> (f64, bool) {
+fn recovery_time(t: &[f64], x: &[f64], i0: usize, i1: usize, frac: f64, from_peak: bool) -> (f64, bool) {
     let mut ip = i0;
     if from_peak {
         for i in i0..=i1 {
@@ -511,11 +429,7 @@ fn recovery_time(
                 return (t[i] - t[i0], false);
             }
             let (ta, tb, xa, xb) = (t[i - 1], t[i], x[i - 1], x[i]);
-            let tc = if xa != xb {
-                ta + (xa - thr) / (xa - xb) * (tb - ta)
-            } else {
-                tb
-            };
+            let tc = if xa != xb { ta + (xa - thr) / (xa - xb) * (tb - ta) } else { tb };
             return (tc - t[i0], false);
         }
     }
@@ -535,11 +449,7 @@ fn duration_above(t: &[f64], x: &[f64], i0: usize, i1: usize, thr: f64) -> (f64,
         Some(i) if i == i1 => (t[i1] - t[i0], i1 + 1 == t.len() || true),
         Some(i) => {
             let (ta, tb, xa, xb) = (t[i], t[i + 1], x[i], x[i + 1]);
-            let tc = if xa != xb {
-                ta + (xa - thr) / (xa - xb) * (tb - ta)
-            } else {
-                tb
-            };
+            let tc = if xa != xb { ta + (xa - thr) / (xa - xb) * (tb - ta) } else { tb };
             (tc - t[i0], false)
         }
     }
@@ -571,10 +481,7 @@ fn finish(
     let pi = rec.layer_rows.len();
     let patch = |v: Var| rec.vars[pi][v.index()].as_slice();
     let der = |name: &str| {
-        let i = DERIVED
-            .iter()
-            .position(|(n, _)| *n == name)
-            .expect("derived name");
+        let i = DERIVED.iter().position(|(n, _)| *n == name).expect("derived name");
         rec.derived[i].as_slice()
     };
     let last = t.len() - 1;
@@ -585,14 +492,8 @@ fn finish(
     let thick = der("dermal_thickness");
     let tewl = der("tewl");
     let ery = der("erythema_index");
-    let open: Vec<f64> = patch(Var::Epidermis)
-        .iter()
-        .map(|e| (1.0 - e).max(0.0))
-        .collect();
-    let tewl_ex: Vec<f64> = tewl
-        .iter()
-        .map(|x| (x - r.tewl_baseline_g_m2_h).max(0.0))
-        .collect();
+    let open: Vec<f64> = patch(Var::Epidermis).iter().map(|e| (1.0 - e).max(0.0)).collect();
+    let tewl_ex: Vec<f64> = tewl.iter().map(|x| (x - r.tewl_baseline_g_m2_h).max(0.0)).collect();
     let pct = |x: f64, base: f64| 100.0 * (x / base - 1.0);
 
     let mut sessions = vec![];
@@ -620,10 +521,7 @@ fn finish(
             collagen_iii_change_pct: pct(c3[i1], crate::state::COL3_BASELINE),
             elastin_change_pct: pct(el[i1], 1.0),
             dermal_thickness_change_pct: pct(thick[i1], 1.0),
-            censored: (c_re && open[i0] > 0.0)
-                || (c_br && tewl_ex[i0..=i1].iter().any(|&x| x > 0.0))
-                || c_dt
-                || c_er,
+            censored: (c_re && open[i0] > 0.0) || (c_br && tewl_ex[i0..=i1].iter().any(|&x| x > 0.0)) || c_dt || c_er,
         });
     }
 
@@ -633,11 +531,8 @@ fn finish(
         let tb = sessions_d.get(1).copied().unwrap_or(t_end);
         let (i0, i1) = window(t, ts, tb);
         let pk = |x: &[f64]| t[argmax(x, i0, i1)] - ts;
-        let mac: Vec<f64> = patch(Var::MacrophagesM1)
-            .iter()
-            .zip(patch(Var::MacrophagesM2))
-            .map(|(a, b)| a + b)
-            .collect();
+        let mac: Vec<f64> =
+            patch(Var::MacrophagesM1).iter().zip(patch(Var::MacrophagesM2)).map(|(a, b)| a + b).collect();
         peaks.neutrophils_d = pk(patch(Var::Neutrophils));
         peaks.macrophages_d = pk(&mac);
         peaks.pdgf_d = pk(patch(Var::Pdgf));
@@ -651,18 +546,10 @@ fn finish(
         let g1: Vec<f64> = c1.iter().map(|x| x - c1[i0]).collect();
         peaks.collagen_iii_gain_d = pk(&g3);
         peaks.collagen_i_gain_d = pk(&g1);
-        peaks.myofibroblasts_10pct_d =
-            recovery_time(t, patch(Var::Myofibroblasts), i0, i1, 0.10, true).0;
-        let capx: Vec<f64> = patch(Var::Capillaries)
-            .iter()
-            .map(|c| (c - 1.0).max(0.0))
-            .collect();
+        peaks.myofibroblasts_10pct_d = recovery_time(t, patch(Var::Myofibroblasts), i0, i1, 0.10, true).0;
+        let capx: Vec<f64> = patch(Var::Capillaries).iter().map(|c| (c - 1.0).max(0.0)).collect();
         peaks.capillaries_10pct_d = recovery_time(t, &capx, i0, i1, 0.10, true).0;
-        let lc: Vec<f64> = rec
-            .local
-            .iter()
-            .map(|y| y[Var::Capillaries.index()])
-            .collect();
+        let lc: Vec<f64> = rec.local.iter().map(|y| y[Var::Capillaries.index()]).collect();
         peaks.capillaries_peak_local_rel = lc[argmax(&lc, i0, i1)];
         let ls = der("local_collagen_iii_share");
         peaks.collagen_iii_share_local_max_pct = ls[argmax(ls, i0, i1)];
@@ -738,10 +625,7 @@ fn finish(
         });
     }
     HealingResult {
-        time_courses: TimeCourses {
-            t_d: rec.t.clone(),
-            series,
-        },
+        time_courses: TimeCourses { t_d: rec.t.clone(), series },
         maps,
         sessions,
         peaks,

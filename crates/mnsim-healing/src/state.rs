@@ -146,11 +146,9 @@ impl Var {
     /// Which compartment(s) this variable lives in.
     pub fn home(self) -> Home {
         match self {
-            Var::Epidermis
-            | Var::Barrier
-            | Var::KeratinocyteTurnover
-            | Var::Melanin
-            | Var::EpidermalThickness => Home::Epidermis,
+            Var::Epidermis | Var::Barrier | Var::KeratinocyteTurnover | Var::Melanin | Var::EpidermalThickness => {
+                Home::Epidermis
+            }
             Var::Fibroblasts
             | Var::Myofibroblasts
             | Var::CollagenIII

@@ -51,9 +51,7 @@ impl Faces {
                 }
             }
         }
-        let vol = (0..g.ncells())
-            .map(|k| g.volume_um3(k / g.ncols()))
-            .collect();
+        let vol = (0..g.ncells()).map(|k| g.volume_um3(k / g.ncols())).collect();
         Faces { faces, vol }
     }
 }
@@ -89,11 +87,7 @@ pub fn step(faces: &Faces, r: &Rates, y: &mut [[f64; NSTATES]], dt_d: f64) {
             if is_fib && !fib_ok {
                 continue;
             }
-            let c = if is_fib {
-                chi * (y[b][ip] - y[a][ip]).abs()
-            } else {
-                0.0
-            };
+            let c = if is_fib { chi * (y[b][ip] - y[a][ip]).abs() } else { 0.0 };
             let rate = t * (d + c);
             out[a] += rate / faces.vol[a];
             out[b] += rate / faces.vol[b];

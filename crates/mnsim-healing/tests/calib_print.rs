@@ -6,50 +6,17 @@ use mnsim_healing::{HealingSettings, Var, protocol, simulate};
 #[ignore]
 fn print_standard_course() {
     let skin = Skin::at_site("cheek", 40.0, Sex::Female).unwrap();
-    let n: u32 = std::env::var("SESS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1);
-    let depth: f64 = std::env::var("DEPTH")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1000.0);
-    let per: usize = std::env::var("PER")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(300);
-    let interval: f64 = std::env::var("INTERVAL")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(28.0);
-    let patch = Patch {
-        width_um: 3000.0,
-        height_um: 3000.0,
-    };
+    let n: u32 = std::env::var("SESS").ok().and_then(|s| s.parse().ok()).unwrap_or(1);
+    let depth: f64 = std::env::var("DEPTH").ok().and_then(|s| s.parse().ok()).unwrap_or(1000.0);
+    let per: usize = std::env::var("PER").ok().and_then(|s| s.parse().ok()).unwrap_or(300);
+    let interval: f64 = std::env::var("INTERVAL").ok().and_then(|s| s.parse().ok()).unwrap_or(28.0);
+    let patch = Patch { width_um: 3000.0, height_um: 3000.0 };
     let ch = protocol::uniform_course(n, per, depth, 100.0, 3000.0, 3000.0, interval * 86400.0);
-    let fu: f64 = std::env::var("FU")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(180.0);
-    let s = HealingSettings {
-        follow_up_d: fu,
-        ..Default::default()
-    };
+    let fu: f64 = std::env::var("FU").ok().and_then(|s| s.parse().ok()).unwrap_or(180.0);
+    let s = HealingSettings { follow_up_d: fu, ..Default::default() };
     let t0 = std::time::Instant::now();
-    let r = simulate(
-        &skin,
-        &ch,
-        patch,
-        &protocol::session_times_s(n, interval),
-        &s,
-    )
-    .unwrap();
-    eprintln!(
-        "wall {:.2}s stats {:?} grid {:?}",
-        t0.elapsed().as_secs_f64(),
-        r.stats,
-        r.grid_shape
-    );
+    let r = simulate(&skin, &ch, patch, &protocol::session_times_s(n, interval), &s).unwrap();
+    eprintln!("wall {:.2}s stats {:?} grid {:?}", t0.elapsed().as_secs_f64(), r.stats, r.grid_shape);
     let tc = &r.time_courses;
     let vars = [
         Var::Neutrophils,

@@ -23,12 +23,7 @@ fn within(name: &str, v: f64, lo: f64, hi: f64) {
 /// (keratinocyte_front_um_per_h). Band 12–36 h.
 #[test]
 fn reepithelialisation_of_needle_wounds_within_about_a_day() {
-    within(
-        "reepithelialisation_h",
-        one_session().headline.reepithelialisation_h,
-        12.0,
-        36.0,
-    );
+    within("reepithelialisation_h", one_session().headline.reepithelialisation_h, 12.0, 36.0);
 }
 
 /// RS03 (Kalluri 2011, rat, TEWL back in 4–5 h; retrieved, calibration row). Calibrated
@@ -36,12 +31,7 @@ fn reepithelialisation_of_needle_wounds_within_about_a_day() {
 /// value is the rat figure, see docs.
 #[test]
 fn barrier_recovers_in_hours() {
-    within(
-        "barrier_recovery_h",
-        one_session().headline.barrier_recovery_h,
-        3.0,
-        6.0,
-    );
+    within("barrier_recovery_h", one_session().headline.barrier_recovery_h, 3.0, 6.0);
 }
 
 /// HK-TL-01 neutrophil peak day 1 (band 0.5–2; Kim 2008 via SkiBiDy, secondary) — validation;
@@ -72,18 +62,8 @@ fn tgf_beta_and_vegf_peak_in_the_first_week() {
 #[test]
 fn myofibroblasts_peak_in_the_second_week_and_clear_by_four_weeks() {
     let p = &one_session().peaks;
-    within(
-        "myofibroblast peak d (published 12, 10-15)",
-        p.myofibroblasts_d,
-        8.4,
-        15.6,
-    );
-    within(
-        "myofibroblasts at 10 % of peak d",
-        p.myofibroblasts_10pct_d,
-        25.0,
-        30.0,
-    );
+    within("myofibroblast peak d (published 12, 10-15)", p.myofibroblasts_d, 8.4, 15.6);
+    within("myofibroblasts at 10 % of peak d", p.myofibroblasts_10pct_d, 25.0, 30.0);
 }
 
 /// HK-AN-03 angiogenesis peak day 7–14 (Burns 2009, retrieved; validation). HK-AN-01 (DiPietro
@@ -95,12 +75,7 @@ fn myofibroblasts_peak_in_the_second_week_and_clear_by_four_weeks() {
 fn capillaries_peak_in_the_second_week() {
     let r = one_session();
     within("capillary peak d", r.peaks.capillaries_d, 7.0, 14.0);
-    within(
-        "capillary excess to 10 % d (published ≤ 12: miss)",
-        r.peaks.capillaries_10pct_d,
-        20.0,
-        40.0,
-    );
+    within("capillary excess to 10 % d (published ≤ 12: miss)", r.peaks.capillaries_10pct_d, 20.0, 40.0);
     let dense = course(1, 300, STD_DEPTH, 28.0, 40.0);
     assert!(dense.peaks.capillaries_peak_local_rel > r.peaks.capillaries_peak_local_rel);
 }
@@ -112,30 +87,11 @@ fn capillaries_peak_in_the_second_week() {
 #[test]
 fn collagen_iii_is_laid_down_first_and_replaced_by_collagen_i() {
     let r = one_session();
-    assert!(
-        r.peaks.collagen_iii_gain_d < r.peaks.collagen_i_gain_d,
-        "{:?}",
-        r.peaks
-    );
-    within(
-        "local collagen III share max %",
-        r.peaks.collagen_iii_share_local_max_pct,
-        15.0,
-        35.0,
-    );
-    within(
-        "type I dominant again d",
-        r.peaks.collagen_i_dominant_local_d,
-        7.0,
-        21.0,
-    );
+    assert!(r.peaks.collagen_iii_gain_d < r.peaks.collagen_i_gain_d, "{:?}", r.peaks);
+    within("local collagen III share max %", r.peaks.collagen_iii_share_local_max_pct, 15.0, 35.0);
+    within("type I dominant again d", r.peaks.collagen_i_dominant_local_d, 7.0, 21.0);
     let dense = course(1, 300, STD_DEPTH, 28.0, 40.0);
-    within(
-        "local collagen III share max % (dense)",
-        dense.peaks.collagen_iii_share_local_max_pct,
-        20.0,
-        35.0,
-    );
+    within("local collagen III share max % (dense)", dense.peaks.collagen_iii_share_local_max_pct, 20.0, 35.0);
 }
 
 /// HK-MMP-02 (Nwomeh 1998 via SkiBiDy): aggregate MMP activity near baseline by day 14–21.
@@ -156,19 +112,9 @@ fn mmp_activity_returns_towards_baseline_by_three_weeks() {
 /// ≤ 7 d. RS12 (3–6 h for a dermaroller, n = 36) is far shorter: not reproduced, see docs.
 #[test]
 fn downtime_is_days_and_grows_with_injury() {
-    within(
-        "downtime_d standard",
-        one_session().headline.downtime_d,
-        1.5,
-        3.5,
-    );
+    within("downtime_d standard", one_session().headline.downtime_d, 1.5, 3.5);
     let dense = course(1, 300, STD_DEPTH, 28.0, 20.0);
-    within(
-        "downtime_d dense",
-        dense.headline.downtime_d,
-        one_session().headline.downtime_d,
-        7.0,
-    );
+    within("downtime_d dense", dense.headline.downtime_d, one_session().headline.downtime_d, 7.0);
 }
 
 /// HE-CL / HI01 (Aust 2008, retrieved abstract: "considerable increase" of collagen and elastin
@@ -196,20 +142,8 @@ fn collagen_and_elastin_increase_six_months_after_a_standard_course() {
 #[test]
 fn acne_scar_protocols_raise_papillary_collagen() {
     let r = course(5, STD_PER, STD_DEPTH, 28.0, 56.0);
-    within(
-        "papillary collagen change % (Lotfi 2013: 53.2)",
-        r.headline.papillary_collagen_change_pct,
-        20.0,
-        80.0,
-    );
+    within("papillary collagen change % (Lotfi 2013: 53.2)", r.headline.papillary_collagen_change_pct, 20.0, 80.0);
     let e = course(6, STD_PER, STD_DEPTH, 14.0, 90.0 - 70.0);
-    assert!(
-        e.headline.collagen_i_change_pct > 0.0 && e.headline.collagen_iii_change_pct > 0.0,
-        "{:?}",
-        e.headline
-    );
-    eprintln!(
-        "El-Domyati protocol elastin change (published: decrease): {:.2} %",
-        e.headline.elastin_change_pct
-    );
+    assert!(e.headline.collagen_i_change_pct > 0.0 && e.headline.collagen_iii_change_pct > 0.0, "{:?}", e.headline);
+    eprintln!("El-Domyati protocol elastin change (published: decrease): {:.2} %", e.headline.elastin_change_pct);
 }

@@ -21,14 +21,8 @@ fn deeper_needles_give_more_collagen_up_to_a_plateau() {
 /// More sessions give more collagen, with diminishing returns (concave).
 #[test]
 fn more_sessions_give_more_collagen_with_diminishing_returns() {
-    let g: Vec<f64> = [1u32, 2, 4, 8]
-        .iter()
-        .map(|&n| {
-            course(n, 150, STD_DEPTH, 28.0, 90.0)
-                .headline
-                .collagen_change_pct
-        })
-        .collect();
+    let g: Vec<f64> =
+        [1u32, 2, 4, 8].iter().map(|&n| course(n, 150, STD_DEPTH, 28.0, 90.0).headline.collagen_change_pct).collect();
     eprintln!("collagen change % by sessions 1/2/4/8: {g:?}");
     for w in g.windows(2) {
         assert!(w[1] > w[0], "{g:?}");
@@ -40,12 +34,8 @@ fn more_sessions_give_more_collagen_with_diminishing_returns() {
 /// (90 days after the last) than three sessions 4 weeks apart.
 #[test]
 fn too_short_intervals_blunt_the_response() {
-    let short = course(3, STD_PER, STD_DEPTH, 2.0, 90.0)
-        .headline
-        .collagen_change_pct;
-    let long = course(3, STD_PER, STD_DEPTH, 28.0, 90.0)
-        .headline
-        .collagen_change_pct;
+    let short = course(3, STD_PER, STD_DEPTH, 2.0, 90.0).headline.collagen_change_pct;
+    let long = course(3, STD_PER, STD_DEPTH, 28.0, 90.0).headline.collagen_change_pct;
     eprintln!("3 sessions, 2 d apart: {short:.2} %; 28 d apart: {long:.2} %");
     assert!(short < long);
 }
@@ -54,10 +44,7 @@ fn too_short_intervals_blunt_the_response() {
 /// homeostasis still holds (checked in verification.rs).
 #[test]
 fn older_skin_makes_less_new_collagen() {
-    let s = HealingSettings {
-        follow_up_d: 60.0,
-        ..Default::default()
-    };
+    let s = HealingSettings { follow_up_d: 60.0, ..Default::default() };
     let young = course_with(cheek(25.0), 1, STD_PER, STD_DEPTH, 28.0, s.clone());
     let old = course_with(cheek(70.0), 1, STD_PER, STD_DEPTH, 28.0, s);
     eprintln!(

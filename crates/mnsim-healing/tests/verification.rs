@@ -10,31 +10,20 @@ use mnsim_healing::{HealingError, HealingSettings, Var, simulate};
 #[test]
 fn homeostasis_holds_for_a_year_without_injury_at_any_age() {
     for age in [25.0, 70.0] {
-        let s = HealingSettings {
-            follow_up_d: 365.0,
-            ..Default::default()
-        };
+        let s = HealingSettings { follow_up_d: 365.0, ..Default::default() };
         // one session time, but no channels
         let r = simulate(&cheek(age), &ChannelSet::default(), patch(), &[0.0], &s).unwrap();
         assert!((r.simulated_d - 365.0).abs() < 1e-9);
         for se in &r.time_courses.series {
             let x0 = se.values[0];
             for &x in &se.values {
-                assert!(
-                    (x - x0).abs() <= 1e-9,
-                    "{} in {} drifted {x0} -> {x}",
-                    se.variable,
-                    se.region
-                );
+                assert!((x - x0).abs() <= 1e-9, "{} in {} drifted {x0} -> {x}", se.variable, se.region);
             }
         }
         let h = &r.headline;
-        for v in [
-            h.collagen_change_pct,
-            h.elastin_change_pct,
-            h.dermal_thickness_change_pct,
-            h.melanin_index_change_pct,
-        ] {
+        for v in
+            [h.collagen_change_pct, h.elastin_change_pct, h.dermal_thickness_change_pct, h.melanin_index_change_pct]
+        {
             assert!(v.abs() < 1e-7, "{h:?}");
         }
         assert_eq!(h.downtime_d, 0.0);
@@ -58,12 +47,7 @@ fn eight_weekly_sessions_of_2_5_mm_stay_positive_finite_and_bounded() {
     for se in &r.time_courses.series {
         for &x in &se.values {
             assert!(x.is_finite(), "{} {}", se.variable, se.region);
-            assert!(
-                x >= -1e-12,
-                "{} in {} negative: {x}",
-                se.variable,
-                se.region
-            );
+            assert!(x >= -1e-12, "{} in {} negative: {x}", se.variable, se.region);
         }
         let max = se.values.iter().cloned().fold(0.0, f64::max);
         match se.variable.as_str() {
@@ -99,15 +83,8 @@ fn headline(r: &mnsim_healing::HealingResult) -> Vec<(&'static str, f64)> {
 /// Tightening the integrator tolerances tenfold changes every headline output by < 1 %.
 #[test]
 fn tolerance_tightening_changes_headlines_by_less_than_one_percent() {
-    let base = HealingSettings {
-        follow_up_d: 90.0,
-        ..Default::default()
-    };
-    let tight = HealingSettings {
-        rtol: base.rtol / 10.0,
-        atol: base.atol / 10.0,
-        ..base.clone()
-    };
+    let base = HealingSettings { follow_up_d: 90.0, ..Default::default() };
+    let tight = HealingSettings { rtol: base.rtol / 10.0, atol: base.atol / 10.0, ..base.clone() };
     let a = course_with(cheek(40.0), 3, STD_PER, STD_DEPTH, 28.0, base);
     let b = course_with(cheek(40.0), 3, STD_PER, STD_DEPTH, 28.0, tight);
     for ((n, x), (_, y)) in headline(&a).into_iter().zip(headline(&b)) {
@@ -122,24 +99,13 @@ fn tolerance_tightening_changes_headlines_by_less_than_one_percent() {
 /// difference comes from the saturating kinetics acting on coarser averages.)
 #[test]
 fn grid_coarsening_changes_headlines_by_less_than_stated_amount() {
-    let fine = HealingSettings {
-        follow_up_d: 90.0,
-        ..Default::default()
-    };
-    let coarse = HealingSettings {
-        tissue_cell_um: 1000.0,
-        dermis_slab_um: 800.0,
-        ..fine.clone()
-    };
+    let fine = HealingSettings { follow_up_d: 90.0, ..Default::default() };
+    let coarse = HealingSettings { tissue_cell_um: 1000.0, dermis_slab_um: 800.0, ..fine.clone() };
     let a = course_with(cheek(40.0), 3, STD_PER, STD_DEPTH, 28.0, fine);
     let b = course_with(cheek(40.0), 3, STD_PER, STD_DEPTH, 28.0, coarse);
     for ((n, x), (_, y)) in headline(&a).into_iter().zip(headline(&b)) {
         let rel = (x - y).abs() / x.abs().max(1e-9);
-        let tol = if n.ends_with("_h") || n.ends_with("_d") {
-            0.15
-        } else {
-            0.10
-        };
+        let tol = if n.ends_with("_h") || n.ends_with("_d") { 0.15 } else { 0.10 };
         eprintln!("{n}: fine {x:.4} coarse {y:.4} rel {:.2} %", 100.0 * rel);
         assert!(rel < tol, "{n}: {x} vs {y}");
     }
@@ -151,33 +117,20 @@ fn settings_validate_name_the_field_and_reject_unknown_keys() {
     let mut s = HealingSettings::default();
     s.tissue_cell_um = 1.0;
     let e = s.validate().unwrap_err().to_string();
-    assert!(
-        e.contains("tissue_cell_um") && e.contains("1") && e.contains("50"),
-        "{e}"
-    );
+    assert!(e.contains("tissue_cell_um") && e.contains("1") && e.contains("50"), "{e}");
     let mut s = HealingSettings::default();
     s.rates.tgfb_decay_per_d = f64::NAN;
-    assert!(
-        s.validate()
-            .unwrap_err()
-            .to_string()
-            .contains("rates.tgfb_decay_per_d")
-    );
+    assert!(s.validate().unwrap_err().to_string().contains("rates.tgfb_decay_per_d"));
     let json = serde_json::to_string(&HealingSettings::default()).unwrap();
     let back: HealingSettings = serde_json::from_str(&json).unwrap();
     assert_eq!(back, HealingSettings::default());
     let bad = r#"{"follow_up_days": 10}"#;
     assert!(serde_json::from_str::<HealingSettings>(bad).is_err());
-    let partial: HealingSettings =
-        serde_json::from_str(r#"{"follow_up_d": 30, "rates": {"cap_max": 3.0}}"#).unwrap();
+    let partial: HealingSettings = serde_json::from_str(r#"{"follow_up_d": 30, "rates": {"cap_max": 3.0}}"#).unwrap();
     assert_eq!(partial.follow_up_d, 30.0);
     assert_eq!(partial.rates.cap_max, 3.0);
     let schema = schemars::schema_for!(HealingSettings);
-    assert!(
-        serde_json::to_string(&schema)
-            .unwrap()
-            .contains("follow_up_d")
-    );
+    assert!(serde_json::to_string(&schema).unwrap().contains("follow_up_d"));
 }
 
 #[test]
@@ -188,17 +141,8 @@ fn bad_inputs_are_errors_not_panics() {
     assert!(matches!(e, HealingError::Channels(_)), "{e}");
     let e = simulate(&cheek(40.0), &ch, patch(), &[10.0, 5.0], &s).unwrap_err();
     assert!(matches!(e, HealingError::SessionTimes(_)));
-    let e = simulate(
-        &cheek(40.0),
-        &ch,
-        mnsim_core::Patch {
-            width_um: 0.0,
-            height_um: 1.0,
-        },
-        &[0.0, 1.0],
-        &s,
-    )
-    .unwrap_err();
+    let e =
+        simulate(&cheek(40.0), &ch, mnsim_core::Patch { width_um: 0.0, height_um: 1.0 }, &[0.0, 1.0], &s).unwrap_err();
     assert!(matches!(e, HealingError::Geometry(_)));
 }
 
@@ -207,25 +151,12 @@ fn bad_inputs_are_errors_not_panics() {
 fn outputs_cover_every_variable_layer_and_the_required_summary() {
     let r = course(2, STD_PER, STD_DEPTH, 14.0, 40.0);
     for v in Var::ALL {
-        for region in [
-            "viable_epidermis",
-            "papillary_dermis",
-            "reticular_dermis",
-            "subcutis",
-            "patch",
-        ] {
-            assert!(
-                r.time_courses.get(v.name(), region).is_some(),
-                "{} {region}",
-                v.name()
-            );
+        for region in ["viable_epidermis", "papillary_dermis", "reticular_dermis", "subcutis", "patch"] {
+            assert!(r.time_courses.get(v.name(), region).is_some(), "{} {region}", v.name());
         }
     }
     let tidy = r.time_courses.tidy();
-    assert_eq!(
-        tidy.len(),
-        r.time_courses.t_d.len() * r.time_courses.series.len()
-    );
+    assert_eq!(tidy.len(), r.time_courses.t_d.len() * r.time_courses.series.len());
     let names: Vec<String> = r.summary().into_iter().map(|(n, _, _)| n).collect();
     for n in [
         "collagen_change_pct",
@@ -249,12 +180,7 @@ fn outputs_cover_every_variable_layer_and_the_required_summary() {
     let m = &r.maps[0];
     assert_eq!(m.values_um.len(), r.grid_shape[1]);
     assert_eq!(m.values_um[0].len(), r.grid_shape[0]);
-    assert!(
-        m.values_um
-            .iter()
-            .flatten()
-            .all(|v| v.is_finite() && *v > 0.0)
-    );
+    assert!(m.values_um.iter().flatten().all(|v| v.is_finite() && *v > 0.0));
     serde_json::to_string(&r).unwrap();
     // session times are hit exactly
     assert!(r.time_courses.t_d.iter().any(|&t| (t - 14.0).abs() < 1e-12));

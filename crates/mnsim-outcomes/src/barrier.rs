@@ -81,11 +81,8 @@ pub fn barrier_outcome(course: &TissueCourse, p: &OutcomeParams) -> BarrierOutco
                 ipk = ipk.max(infl[i]);
             }
         }
-        let (rec, censored) = if peak > 0.0 {
-            recovery_time(t, &excess, p.tewl_recovered_fraction * peak, a, b)
-        } else {
-            (0.0, false)
-        };
+        let (rec, censored) =
+            if peak > 0.0 { recovery_time(t, &excess, p.tewl_recovered_fraction * peak, a, b) } else { (0.0, false) };
         sessions.push(SessionBarrier {
             session: s,
             t_d: a,

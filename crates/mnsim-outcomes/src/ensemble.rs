@@ -49,11 +49,7 @@ pub fn summarise(name: &str, unit: &str, values: &[f64], lo_q: f64, hi_q: f64) -
     check("hi_q", hi_q, lo_q, 1.0, "[lo_q, 1]")?;
     for (i, &v) in values.iter().enumerate() {
         if !v.is_finite() {
-            return Err(OutcomeError::OutOfRange {
-                field: format!("{name}[{i}]"),
-                value: v,
-                allowed: "finite",
-            });
+            return Err(OutcomeError::OutOfRange { field: format!("{name}[{i}]"), value: v, allowed: "finite" });
         }
     }
     let mut x = values.to_vec();
@@ -73,18 +69,13 @@ pub fn summarise(name: &str, unit: &str, values: &[f64], lo_q: f64, hi_q: f64) -
 /// Summarise every entry of [`Outcomes::summary`] over an ensemble of outcomes. Entries are
 /// matched by name; an entry missing from some members is summarised over those that have it.
 pub fn summarise_outcomes(members: &[Outcomes], lo_q: f64, hi_q: f64) -> Result<Vec<Interval>, OutcomeError> {
-    let first = members
-        .first()
-        .ok_or_else(|| OutcomeError::EmptyEnsemble("outcomes".into()))?;
+    let first = members.first().ok_or_else(|| OutcomeError::EmptyEnsemble("outcomes".into()))?;
     let sums: Vec<Vec<(String, f64, String)>> = members.iter().map(|m| m.summary()).collect();
     first
         .summary()
         .iter()
         .map(|(name, _, unit)| {
-            let v: Vec<f64> = sums
-                .iter()
-                .filter_map(|s| s.iter().find(|r| &r.0 == name).map(|r| r.1))
-                .collect();
+            let v: Vec<f64> = sums.iter().filter_map(|s| s.iter().find(|r| &r.0 == name).map(|r| r.1)).collect();
             summarise(name, unit, &v, lo_q, hi_q)
         })
         .collect()
@@ -109,14 +100,8 @@ mod tests {
 
     #[test]
     fn bad_ensembles_are_typed_errors() {
-        assert!(matches!(
-            summarise("x", "u", &[], 0.05, 0.95),
-            Err(OutcomeError::EmptyEnsemble(_))
-        ));
-        assert!(matches!(
-            summarise("x", "u", &[1.0, f64::NAN], 0.05, 0.95),
-            Err(OutcomeError::OutOfRange { .. })
-        ));
+        assert!(matches!(summarise("x", "u", &[], 0.05, 0.95), Err(OutcomeError::EmptyEnsemble(_))));
+        assert!(matches!(summarise("x", "u", &[1.0, f64::NAN], 0.05, 0.95), Err(OutcomeError::OutOfRange { .. })));
         assert!(summarise("x", "u", &[1.0], 0.9, 0.1).is_err());
     }
 }

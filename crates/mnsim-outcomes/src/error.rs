@@ -51,11 +51,7 @@ pub(crate) fn check(
     if value.is_finite() && value >= lo && value <= hi {
         Ok(value)
     } else {
-        Err(OutcomeError::OutOfRange {
-            field: field.into(),
-            value,
-            allowed,
-        })
+        Err(OutcomeError::OutOfRange { field: field.into(), value, allowed })
     }
 }
 
@@ -69,10 +65,6 @@ pub(crate) fn check_pos(
     if value.is_finite() && value > 0.0 && value <= hi {
         Ok(value)
     } else {
-        Err(OutcomeError::OutOfRange {
-            field: field.into(),
-            value,
-            allowed,
-        })
+        Err(OutcomeError::OutOfRange { field: field.into(), value, allowed })
     }
 }

@@ -118,35 +118,17 @@ impl TissueCourse {
             }
         }
         if self.session_days.windows(2).any(|w| w[1] < w[0]) {
-            return Err(OutcomeError::BadTimes {
-                field: "session_days",
-                reason: "must be sorted".into(),
-            });
+            return Err(OutcomeError::BadTimes { field: "session_days", reason: "must be sorted".into() });
         }
         type Rule = (&'static str, f64, f64, bool, &'static str);
         let series: [(&Vec<f64>, Rule); 9] = [
             (&self.collagen_i_rel, ("collagen_i_rel", 0.0, MAX_REL, true, "(0, 100]")),
-            (
-                &self.collagen_iii_rel,
-                ("collagen_iii_rel", 0.0, MAX_REL, false, "[0, 100]"),
-            ),
+            (&self.collagen_iii_rel, ("collagen_iii_rel", 0.0, MAX_REL, false, "[0, 100]")),
             (&self.elastin_rel, ("elastin_rel", 0.0, MAX_REL, false, "[0, 100]")),
-            (
-                &self.dermal_thickness_um,
-                ("dermal_thickness_um", 0.0, MAX_THICKNESS_UM, true, "(0, 20000] µm"),
-            ),
-            (
-                &self.epidermal_thickness_um,
-                ("epidermal_thickness_um", 0.0, MAX_THICKNESS_UM, true, "(0, 20000] µm"),
-            ),
-            (
-                &self.barrier_integrity,
-                ("barrier_integrity", 0.0, 1.0, false, "[0, 1]"),
-            ),
-            (
-                &self.inflammation_rel,
-                ("inflammation_rel", 0.0, MAX_REL, false, "[0, 100]"),
-            ),
+            (&self.dermal_thickness_um, ("dermal_thickness_um", 0.0, MAX_THICKNESS_UM, true, "(0, 20000] µm")),
+            (&self.epidermal_thickness_um, ("epidermal_thickness_um", 0.0, MAX_THICKNESS_UM, true, "(0, 20000] µm")),
+            (&self.barrier_integrity, ("barrier_integrity", 0.0, 1.0, false, "[0, 1]")),
+            (&self.inflammation_rel, ("inflammation_rel", 0.0, MAX_REL, false, "[0, 100]")),
             (&self.melanin_rel, ("melanin_rel", 0.0, MAX_REL, true, "(0, 100]")),
             (
                 self.new_collagen_rel.as_ref().unwrap_or(&self.collagen_i_rel),
@@ -155,11 +137,7 @@ impl TissueCourse {
         ];
         for (v, (name, lo, hi, strict, allowed)) in series {
             if v.len() != n {
-                return Err(OutcomeError::LengthMismatch {
-                    field: name,
-                    len: v.len(),
-                    expected: n,
-                });
+                return Err(OutcomeError::LengthMismatch { field: name, len: v.len(), expected: n });
             }
             for (i, &x) in v.iter().enumerate() {
                 if strict {
@@ -201,21 +179,9 @@ impl DeliverySummary {
             });
         }
         for (i, &a) in self.depigmenting_amount_ug_per_cm2.iter().enumerate() {
-            check(
-                format!("depigmenting_amount_ug_per_cm2[{i}]"),
-                a,
-                0.0,
-                1.0e6,
-                "[0, 1e6] µg/cm²",
-            )?;
+            check(format!("depigmenting_amount_ug_per_cm2[{i}]"), a, 0.0, 1.0e6, "[0, 1e6] µg/cm²")?;
         }
-        check(
-            "home_depigmenting_inhibition",
-            self.home_depigmenting_inhibition,
-            0.0,
-            0.99,
-            "[0, 0.99]",
-        )?;
+        check("home_depigmenting_inhibition", self.home_depigmenting_inhibition, 0.0, 0.99, "[0, 0.99]")?;
         Ok(())
     }
 }
@@ -323,13 +289,7 @@ impl Striae {
     /// Check ranges.
     pub fn validate(&self) -> Result<(), OutcomeError> {
         check_pos("striae.width_um", self.width_um, 50_000.0, "(0, 50000] µm")?;
-        check(
-            "striae.dermal_deficit_pct",
-            self.dermal_deficit_pct,
-            0.0,
-            95.0,
-            "[0, 95] %",
-        )?;
+        check("striae.dermal_deficit_pct", self.dermal_deficit_pct, 0.0, 95.0, "[0, 95] %")?;
         Ok(())
     }
 }

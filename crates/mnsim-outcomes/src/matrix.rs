@@ -18,12 +18,7 @@ use serde::{Deserialize, Serialize};
 /// baseline shares).
 pub fn collagen_total_rel(course: &TissueCourse, p: &OutcomeParams) -> Vec<f64> {
     let (s1, s3) = (p.collagen_i_share, p.collagen_iii_share);
-    course
-        .collagen_i_rel
-        .iter()
-        .zip(&course.collagen_iii_rel)
-        .map(|(c1, c3)| (s1 * c1 + s3 * c3) / (s1 + s3))
-        .collect()
+    course.collagen_i_rel.iter().zip(&course.collagen_iii_rel).map(|(c1, c3)| (s1 * c1 + s3 * c3) / (s1 + s3)).collect()
 }
 
 /// Collagen and elastin outcomes (histology: Masson trichrome / picrosirius / orcein image
@@ -98,13 +93,7 @@ pub fn matrix_outcome(course: &TissueCourse, p: &OutcomeParams) -> MatrixOutcome
         elastin_change_pct_series: course
             .elastin_rel
             .iter()
-            .map(|x| {
-                if course.elastin_rel[0] > 0.0 {
-                    pct(*x, course.elastin_rel[0])
-                } else {
-                    0.0
-                }
-            })
+            .map(|x| if course.elastin_rel[0] > 0.0 { pct(*x, course.elastin_rel[0]) } else { 0.0 })
             .collect(),
     }
 }

@@ -97,13 +97,8 @@ pub fn elasticity_outcome(course: &TissueCourse, patient: &Patient, p: &OutcomeP
     let mut r2s = vec![];
     let mut r7s = vec![];
     for i in 0..=n {
-        let (r0, r2, r7) = cutometer(
-            base,
-            c[i] / c[0],
-            rel(course.elastin_rel[i], l0),
-            course.dermal_thickness_um[i] / h0,
-            p,
-        );
+        let (r0, r2, r7) =
+            cutometer(base, c[i] / c[0], rel(course.elastin_rel[i], l0), course.dermal_thickness_um[i] / h0, p);
         r0s.push(r0);
         r2s.push(r2);
         r7s.push(r7);

@@ -81,10 +81,7 @@ pub fn compute_outcomes(inputs: &OutcomeInputs, params: &OutcomeParams) -> Resul
         texture: texture_outcome(c, &inputs.patient, p),
         scar: inputs.scar.as_ref().map(|s| scar_outcome(s, c, p)),
         striae: inputs.striae.as_ref().map(|s| striae_outcome(s, c, p)),
-        pigment: inputs
-            .pigment
-            .as_ref()
-            .map(|l| pigment_outcome(l, c, &inputs.delivery, p)),
+        pigment: inputs.pigment.as_ref().map(|l| pigment_outcome(l, c, &inputs.delivery, p)),
         barrier: barrier_outcome(c, p),
         meaning: vec![],
     };
@@ -94,11 +91,7 @@ pub fn compute_outcomes(inputs: &OutcomeInputs, params: &OutcomeParams) -> Resul
 }
 
 fn signed(x: f64) -> String {
-    if x.abs() < 0.05 {
-        "±0".into()
-    } else {
-        format!("{x:+.1}")
-    }
+    if x.abs() < 0.05 { "±0".into() } else { format!("{x:+.1}") }
 }
 
 fn meanings(o: &Outcomes, inputs: &OutcomeInputs) -> Vec<Meaning> {
@@ -118,17 +111,10 @@ fn meanings(o: &Outcomes, inputs: &OutcomeInputs) -> Vec<Meaning> {
             signed(t.wrinkle_depth_change_pct),
             t.roughness_ra_baseline_um,
             t.roughness_ra_um,
-            if t.wrinkle_depth_change_pct < 0.0 {
-                "lines are shallower"
-            } else {
-                "lines are deeper"
-            }
+            if t.wrinkle_depth_change_pct < 0.0 { "lines are shallower" } else { "lines are deeper" }
         )
     };
-    v.push(Meaning {
-        benefit: Benefit::Texture,
-        text,
-    });
+    v.push(Meaning { benefit: Benefit::Texture, text });
 
     let mut parts = vec![];
     if let Some(s) = &o.scar {
@@ -153,10 +139,7 @@ fn meanings(o: &Outcomes, inputs: &OutcomeInputs) -> Vec<Meaning> {
         ));
     }
     if !parts.is_empty() {
-        v.push(Meaning {
-            benefit: Benefit::ScarRevision,
-            text: format!("Scar revision: {}.", parts.join("; ")),
-        });
+        v.push(Meaning { benefit: Benefit::ScarRevision, text: format!("Scar revision: {}.", parts.join("; ")) });
     }
 
     if let Some(pg) = &o.pigment {
@@ -225,10 +208,7 @@ fn meanings(o: &Outcomes, inputs: &OutcomeInputs) -> Vec<Meaning> {
             b.erythema_visible_total_d
         )
     };
-    v.push(Meaning {
-        benefit: Benefit::Downtime,
-        text,
-    });
+    v.push(Meaning { benefit: Benefit::Downtime, text });
     v
 }
 
@@ -276,11 +256,7 @@ impl Outcomes {
             add("masi_like", p.masi, "score 0-48");
             add("masi_change_pct", p.masi_change_pct, "%");
             add("melanin_evenness", p.evenness, "index 0-100");
-            add(
-                "lesion_melanin_index_change_pct",
-                p.lesion_melanin_index_change_pct,
-                "%",
-            );
+            add("lesion_melanin_index_change_pct", p.lesion_melanin_index_change_pct, "%");
             add("lesion_lightness_change_pct", p.lesion_lightness_change_pct, "%");
         }
         let b = &self.barrier;

@@ -182,90 +182,22 @@ impl OutcomeParams {
         let p = self;
         check("collagen_i_share", p.collagen_i_share, 0.0, 1.0, "[0, 1]")?;
         check("collagen_iii_share", p.collagen_iii_share, 0.0, 1.0, "[0, 1]")?;
-        check_pos(
-            "collagen_i_share + collagen_iii_share",
-            p.collagen_i_share + p.collagen_iii_share,
-            1.0,
-            "(0, 1]",
-        )?;
-        check_pos(
-            "old_collagen_half_life_d",
-            p.old_collagen_half_life_d,
-            1.0e6,
-            "(0, 1e6] d",
-        )?;
+        check_pos("collagen_i_share + collagen_iii_share", p.collagen_i_share + p.collagen_iii_share, 1.0, "(0, 1]")?;
+        check_pos("old_collagen_half_life_d", p.old_collagen_half_life_d, 1.0e6, "(0, 1e6] d")?;
         check("hfus_entry_echo_um", p.hfus_entry_echo_um, 0.0, 2000.0, "[0, 2000] µm")?;
-        check(
-            "stiffness_collagen_weight",
-            p.stiffness_collagen_weight,
-            0.0,
-            1.0,
-            "[0, 1]",
-        )?;
-        check(
-            "stiffness_collagen_exponent",
-            p.stiffness_collagen_exponent,
-            0.0,
-            5.0,
-            "[0, 5]",
-        )?;
+        check("stiffness_collagen_weight", p.stiffness_collagen_weight, 0.0, 1.0, "[0, 1]")?;
+        check("stiffness_collagen_exponent", p.stiffness_collagen_exponent, 0.0, 5.0, "[0, 5]")?;
         check("recoil_elastin_weight", p.recoil_elastin_weight, 0.0, 1.0, "[0, 1]")?;
-        check(
-            "suction_thickness_exponent",
-            p.suction_thickness_exponent,
-            0.0,
-            3.0,
-            "[0, 3]",
-        )?;
-        check_pos(
-            "suction_reference_thickness_um",
-            p.suction_reference_thickness_um,
-            20_000.0,
-            "(0, 20000] µm",
-        )?;
+        check("suction_thickness_exponent", p.suction_thickness_exponent, 0.0, 3.0, "[0, 3]")?;
+        check_pos("suction_reference_thickness_um", p.suction_reference_thickness_um, 20_000.0, "(0, 20000] µm")?;
         check_pos("cutometer_r0_ref_mm", p.cutometer_r0_ref_mm, 5.0, "(0, 5] mm")?;
         check_pos("cutometer_r2_at_20y", p.cutometer_r2_at_20y, 1.0, "(0, 1]")?;
-        check_pos(
-            "cutometer_r7_at_20y",
-            p.cutometer_r7_at_20y,
-            p.cutometer_r2_at_20y,
-            "(0, cutometer_r2_at_20y]",
-        )?;
-        check(
-            "cutometer_decline_per_y",
-            p.cutometer_decline_per_y,
-            0.0,
-            0.01,
-            "[0, 0.01] /y",
-        )?;
-        check(
-            "wrinkle_stiffness_exponent",
-            p.wrinkle_stiffness_exponent,
-            0.0,
-            3.0,
-            "[0, 3]",
-        )?;
-        check(
-            "wrinkle_thickness_exponent",
-            p.wrinkle_thickness_exponent,
-            0.0,
-            3.0,
-            "[0, 3]",
-        )?;
-        check(
-            "default_wrinkle_depth_um",
-            p.default_wrinkle_depth_um,
-            0.0,
-            5000.0,
-            "[0, 5000] µm",
-        )?;
-        check(
-            "default_roughness_ra_um",
-            p.default_roughness_ra_um,
-            0.0,
-            1000.0,
-            "[0, 1000] µm",
-        )?;
+        check_pos("cutometer_r7_at_20y", p.cutometer_r7_at_20y, p.cutometer_r2_at_20y, "(0, cutometer_r2_at_20y]")?;
+        check("cutometer_decline_per_y", p.cutometer_decline_per_y, 0.0, 0.01, "[0, 0.01] /y")?;
+        check("wrinkle_stiffness_exponent", p.wrinkle_stiffness_exponent, 0.0, 3.0, "[0, 3]")?;
+        check("wrinkle_thickness_exponent", p.wrinkle_thickness_exponent, 0.0, 3.0, "[0, 3]")?;
+        check("default_wrinkle_depth_um", p.default_wrinkle_depth_um, 0.0, 5000.0, "[0, 5000] µm")?;
+        check("default_roughness_ra_um", p.default_roughness_ra_um, 0.0, 1000.0, "[0, 1000] µm")?;
         check("scar_response_gain", p.scar_response_gain, 0.0, 100.0, "[0, 100]")?;
         for (i, &k) in p.scar_kind_response.iter().enumerate() {
             check(format!("scar_kind_response[{i}]"), k, 0.0, 10.0, "[0, 10]")?;
@@ -284,48 +216,17 @@ impl OutcomeParams {
         }
         check_pos("melanin_turnover_d", p.melanin_turnover_d, 1000.0, "(0, 1000] d")?;
         check("active_max_inhibition", p.active_max_inhibition, 0.0, 0.99, "[0, 0.99]")?;
-        check_pos(
-            "active_ec50_ug_per_cm2",
-            p.active_ec50_ug_per_cm2,
-            1.0e6,
-            "(0, 1e6] µg/cm²",
-        )?;
+        check_pos("active_ec50_ug_per_cm2", p.active_ec50_ug_per_cm2, 1.0e6, "(0, 1e6] µg/cm²")?;
         check("active_effect_d", p.active_effect_d, 0.0, 1000.0, "[0, 1000] d")?;
-        check_pos(
-            "masi_full_darkness_excess",
-            p.masi_full_darkness_excess,
-            10.0,
-            "(0, 10]",
-        )?;
+        check_pos("masi_full_darkness_excess", p.masi_full_darkness_excess, 10.0, "(0, 10]")?;
         check_pos("visible_excess_melanin", p.visible_excess_melanin, 10.0, "(0, 10]")?;
         check("lightness_exponent", p.lightness_exponent, 0.0, 3.0, "[0, 3]")?;
-        check_pos(
-            "tewl_baseline_g_m2_h",
-            p.tewl_baseline_g_m2_h,
-            1000.0,
-            "(0, 1000] g/m²/h",
-        )?;
+        check_pos("tewl_baseline_g_m2_h", p.tewl_baseline_g_m2_h, 1000.0, "(0, 1000] g/m²/h")?;
         check("tewl_open_gain", p.tewl_open_gain, 0.0, 1000.0, "[0, 1000]")?;
         check_pos("tewl_recovered_fraction", p.tewl_recovered_fraction, 1.0, "(0, 1]")?;
-        check_pos(
-            "erythema_visible_threshold",
-            p.erythema_visible_threshold,
-            100.0,
-            "(0, 100]",
-        )?;
-        check_pos(
-            "erythema_measurable_threshold",
-            p.erythema_measurable_threshold,
-            100.0,
-            "(0, 100]",
-        )?;
-        check(
-            "erythema_a_star_per_unit",
-            p.erythema_a_star_per_unit,
-            0.0,
-            100.0,
-            "[0, 100]",
-        )?;
+        check_pos("erythema_visible_threshold", p.erythema_visible_threshold, 100.0, "(0, 100]")?;
+        check_pos("erythema_measurable_threshold", p.erythema_measurable_threshold, 100.0, "(0, 100]")?;
+        check("erythema_a_star_per_unit", p.erythema_a_star_per_unit, 0.0, 100.0, "[0, 100]")?;
         Ok(())
     }
 }

@@ -35,15 +35,7 @@ pub const TRIPLE_COMBINATION_INHIBITION: f64 = 0.919;
 /// MASI area score of a visible-area fraction (0–1), the MASI bins interpolated linearly:
 /// 0 % → 0, 10 % → 1, 30 % → 2, 50 % → 3, 70 % → 4, 90 % → 5, 100 % → 6.
 pub fn masi_area_score(fraction: f64) -> f64 {
-    const PTS: [(f64, f64); 7] = [
-        (0.0, 0.0),
-        (0.1, 1.0),
-        (0.3, 2.0),
-        (0.5, 3.0),
-        (0.7, 4.0),
-        (0.9, 5.0),
-        (1.0, 6.0),
-    ];
+    const PTS: [(f64, f64); 7] = [(0.0, 0.0), (0.1, 1.0), (0.3, 2.0), (0.5, 3.0), (0.7, 4.0), (0.9, 5.0), (1.0, 6.0)];
     let x = fraction.clamp(0.0, 1.0);
     for w in PTS.windows(2) {
         let ((x0, y0), (x1, y1)) = (w[0], w[1]);
@@ -147,9 +139,7 @@ pub fn pigment_outcome(
     let n = t.len() - 1;
     let dep = depigmentation_factor(t, &course.session_days, delivery, p);
     let m0 = course.melanin_rel[0];
-    let e: Vec<f64> = (0..=n)
-        .map(|i| lesion.excess_melanin * course.melanin_rel[i] / m0 * dep[i])
-        .collect();
+    let e: Vec<f64> = (0..=n).map(|i| lesion.excess_melanin * course.melanin_rel[i] / m0 * dep[i]).collect();
     let a = lesion.area_fraction;
     let masi: Vec<f64> = e.iter().map(|&x| masi_like(x, a, p)).collect();
     let even: Vec<f64> = e.iter().map(|&x| evenness_index(x, a)).collect();
@@ -168,11 +158,7 @@ pub fn pigment_outcome(
         evenness: even[n],
         masi_baseline: masi[0],
         masi: masi[n],
-        masi_change_pct: if masi[0] > 0.0 {
-            100.0 * (masi[n] / masi[0] - 1.0)
-        } else {
-            0.0
-        },
+        masi_change_pct: if masi[0] > 0.0 { 100.0 * (masi[n] / masi[0] - 1.0) } else { 0.0 },
         masi_after_session,
         lesion_lightness_change_pct: 100.0 * (((1.0 + e1) / (1.0 + e0)).powf(-p.lightness_exponent) - 1.0),
         tissue_melanin_change_pct: 100.0 * (course.melanin_rel[n] / m0 - 1.0),

@@ -157,11 +157,7 @@ pub fn scar_outcome(scar: &AtrophicScar, course: &TissueCourse, p: &OutcomeParam
         width_um: scar.width_um,
         grade_change: i32::from(follow_up.grade) - i32::from(baseline.grade),
         response: Response::from_improvement_pct(follow_up.improvement_pct),
-        depth_um_series: course
-            .dermal_thickness_um
-            .iter()
-            .map(|h| scar_depth_um(scar, h - h0, p))
-            .collect(),
+        depth_um_series: course.dermal_thickness_um.iter().map(|h| scar_depth_um(scar, h - h0, p)).collect(),
         baseline,
         after_session,
         follow_up,
@@ -209,19 +205,12 @@ pub fn striae_outcome(s: &Striae, course: &TissueCourse, p: &OutcomeParams) -> S
         striae_deficit_pct(s, h0, gain, p)
     };
     let deficit = at(t_end);
-    let improvement = if s.dermal_deficit_pct > 0.0 {
-        100.0 * (1.0 - deficit / s.dermal_deficit_pct)
-    } else {
-        0.0
-    };
+    let improvement = if s.dermal_deficit_pct > 0.0 { 100.0 * (1.0 - deficit / s.dermal_deficit_pct) } else { 0.0 };
     StriaeOutcome {
         kind: s.kind,
         width_um: s.width_um,
         deficit_baseline_pct: s.dermal_deficit_pct,
-        deficit_after_session_pct: assessment_times(&course.session_days, t_end)
-            .into_iter()
-            .map(at)
-            .collect(),
+        deficit_after_session_pct: assessment_times(&course.session_days, t_end).into_iter().map(at).collect(),
         deficit_pct: deficit,
         improvement_pct: improvement,
         response: Response::from_improvement_pct(improvement),

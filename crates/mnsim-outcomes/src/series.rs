@@ -24,15 +24,7 @@ pub fn assessment_times(session_days: &[f64], t_end: f64) -> Vec<f64> {
     let mut gaps: Vec<f64> = session_days.windows(2).map(|w| w[1] - w[0]).collect();
     gaps.sort_by(f64::total_cmp);
     let typical = if gaps.is_empty() { 30.0 } else { gaps[gaps.len() / 2] };
-    (0..n)
-        .map(|s| {
-            if s + 1 < n {
-                session_days[s + 1]
-            } else {
-                (session_days[s] + typical).min(t_end)
-            }
-        })
-        .collect()
+    (0..n).map(|s| if s + 1 < n { session_days[s + 1] } else { (session_days[s] + typical).min(t_end) }).collect()
 }
 
 /// The window `[start, end]` of session `s`: from the session to the last sample before the
@@ -81,11 +73,7 @@ pub fn recovery_time(t_d: &[f64], y: &[f64], threshold: f64, a: f64, b: f64) -> 
     pts.extend(t_d.iter().copied().filter(|&t| t > a && t < b));
     pts.push(b);
     let vals: Vec<f64> = pts.iter().map(|&t| interp(t_d, y, t)).collect();
-    let (imax, &vmax) = vals
-        .iter()
-        .enumerate()
-        .max_by(|x, y| x.1.total_cmp(y.1))
-        .expect("window has points");
+    let (imax, &vmax) = vals.iter().enumerate().max_by(|x, y| x.1.total_cmp(y.1)).expect("window has points");
     if vmax <= threshold {
         return (0.0, false);
     }

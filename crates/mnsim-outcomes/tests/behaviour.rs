@@ -20,20 +20,9 @@ fn two_point(end: impl Fn(&mut TissueCourse)) -> TissueCourse {
 fn no_change_in_tissue_means_no_change_in_any_outcome() {
     let c = TissueCourse::unchanged(grid(&monthly(3), 150.0), monthly(3), 1000.0, 90.0);
     let mut inp = inputs(c, 40.0);
-    inp.scar = Some(AtrophicScar {
-        kind: ScarKind::Rolling,
-        depth_um: 300.0,
-        width_um: 4000.0,
-    });
-    inp.striae = Some(Striae {
-        kind: StriaeKind::Alba,
-        width_um: 3000.0,
-        dermal_deficit_pct: 30.0,
-    });
-    inp.pigment = Some(PigmentLesion {
-        excess_melanin: 0.5,
-        area_fraction: 0.4,
-    });
+    inp.scar = Some(AtrophicScar { kind: ScarKind::Rolling, depth_um: 300.0, width_um: 4000.0 });
+    inp.striae = Some(Striae { kind: StriaeKind::Alba, width_um: 3000.0, dermal_deficit_pct: 30.0 });
+    inp.pigment = Some(PigmentLesion { excess_melanin: 0.5, area_fraction: 0.4 });
     let o = compute_outcomes(&inp, &p()).unwrap();
     for (name, v, _) in o.summary() {
         let base = match name.as_str() {
@@ -59,20 +48,8 @@ fn no_change_in_tissue_means_no_change_in_any_outcome() {
     }
     // the estimated new-collagen fraction is only the turnover of old collagen: ≈ 0.8 % in 150 d
     assert!(o.matrix.new_collagen_fraction_pct < 2.0);
-    assert!(
-        o.scar
-            .as_ref()
-            .unwrap()
-            .after_session
-            .iter()
-            .all(|a| a.depth_um == 300.0)
-    );
-    assert!(
-        o.barrier
-            .sessions
-            .iter()
-            .all(|s| s.tewl_recovery_h == 0.0 && s.erythema_visible_d == 0.0)
-    );
+    assert!(o.scar.as_ref().unwrap().after_session.iter().all(|a| a.depth_um == 300.0));
+    assert!(o.barrier.sessions.iter().all(|s| s.tewl_recovery_h == 0.0 && s.erythema_visible_d == 0.0));
 }
 
 #[test]
@@ -127,16 +104,8 @@ fn elasticity_and_texture_by_hand() {
     assert_relative_eq!(e.r7_baseline, 0.52, epsilon = 1e-12);
     assert_relative_eq!(e.r7, 1.0 - 0.48 / 1.05, epsilon = 1e-12);
     // W = 150·1.189^(−1/3)
-    assert_relative_eq!(
-        o.texture.wrinkle_depth_um,
-        150.0 * 1.189f64.powf(-1.0 / 3.0),
-        epsilon = 1e-9
-    );
-    assert_relative_eq!(
-        o.texture.roughness_ra_um,
-        20.0 * 1.189f64.powf(-1.0 / 3.0),
-        epsilon = 1e-9
-    );
+    assert_relative_eq!(o.texture.wrinkle_depth_um, 150.0 * 1.189f64.powf(-1.0 / 3.0), epsilon = 1e-9);
+    assert_relative_eq!(o.texture.roughness_ra_um, 20.0 * 1.189f64.powf(-1.0 / 3.0), epsilon = 1e-9);
 }
 
 #[test]
@@ -151,10 +120,7 @@ fn more_collagen_means_thicker_firmer_more_elastic_smoother() {
             assert!(o.elasticity.r0_mm < prev.elasticity.r0_mm, "firmer = lower R0");
             assert!(o.elasticity.r2 > prev.elasticity.r2, "higher R2");
             assert!(o.elasticity.r7 > prev.elasticity.r7, "higher R7");
-            assert!(
-                o.texture.wrinkle_depth_um < prev.texture.wrinkle_depth_um,
-                "shallower lines"
-            );
+            assert!(o.texture.wrinkle_depth_um < prev.texture.wrinkle_depth_um, "shallower lines");
             assert!(o.texture.roughness_ra_um < prev.texture.roughness_ra_um);
         }
         last = Some(o);
@@ -173,28 +139,16 @@ fn more_elastin_alone_raises_r2_and_r7() {
 
 #[test]
 fn scar_by_hand_and_a_filled_scar_is_shallower_with_a_lower_grade() {
-    let scar = AtrophicScar {
-        kind: ScarKind::Rolling,
-        depth_um: 300.0,
-        width_um: 4000.0,
-    };
+    let scar = AtrophicScar { kind: ScarKind::Rolling, depth_um: 300.0, width_um: 4000.0 };
     // Δh = 50 µm, net gain (3·1 − 1) = 2 → 300 − 100 = 200 µm
     assert_relative_eq!(scar::scar_depth_um(&scar, 50.0, &p()), 200.0, epsilon = 1e-12);
     assert_eq!(scar::goodman_baron_grade(300.0, 4000.0, &p()), 3);
     assert_eq!(scar::goodman_baron_grade(100.0, 4000.0, &p()), 2);
     assert_eq!(scar::goodman_baron_grade(30.0, 4000.0, &p()), 1);
     assert_eq!(scar::goodman_baron_grade(600.0, 800.0, &p()), 4, "deep ice-pick");
-    assert_eq!(
-        scar::goodman_baron_grade(300.0, 600.0, &p()),
-        4,
-        "steep: not flattened by stretching"
-    );
+    assert_eq!(scar::goodman_baron_grade(300.0, 600.0, &p()), 4, "steep: not flattened by stretching");
     // ice-pick scars respond least: (3·0.4 − 1)·50 = 10 µm
-    let ice = AtrophicScar {
-        kind: ScarKind::IcePick,
-        depth_um: 300.0,
-        width_um: 1000.0,
-    };
+    let ice = AtrophicScar { kind: ScarKind::IcePick, depth_um: 300.0, width_um: 1000.0 };
     assert_relative_eq!(scar::scar_depth_um(&ice, 50.0, &p()), 290.0, epsilon = 1e-9);
 
     let mut prev = (f64::MAX, u8::MAX);
@@ -214,17 +168,10 @@ fn scar_by_hand_and_a_filled_scar_is_shallower_with_a_lower_grade() {
 fn scar_is_assessed_after_every_session_and_at_follow_up() {
     let c = course(&monthly(3), 150.0, STANDARD, 1000.0, 90.0);
     let mut inp = inputs(c, 30.0);
-    inp.scar = Some(AtrophicScar {
-        kind: ScarKind::Boxcar,
-        depth_um: 250.0,
-        width_um: 3000.0,
-    });
+    inp.scar = Some(AtrophicScar { kind: ScarKind::Boxcar, depth_um: 250.0, width_um: 3000.0 });
     let s = compute_outcomes(&inp, &p()).unwrap().scar.unwrap();
     assert_eq!(s.after_session.len(), 3);
-    assert_eq!(
-        s.after_session.iter().map(|a| a.t_d).collect::<Vec<_>>(),
-        vec![30.0, 60.0, 90.0]
-    );
+    assert_eq!(s.after_session.iter().map(|a| a.t_d).collect::<Vec<_>>(), vec![30.0, 60.0, 90.0]);
     for w in s.after_session.windows(2) {
         assert!(w[1].depth_um < w[0].depth_um, "deepens never, fills every session");
     }
@@ -234,21 +181,14 @@ fn scar_is_assessed_after_every_session_and_at_follow_up() {
 
 #[test]
 fn striae_by_hand_and_rubra_respond_better_than_alba() {
-    let s = Striae {
-        kind: StriaeKind::Rubra,
-        width_um: 3000.0,
-        dermal_deficit_pct: 30.0,
-    };
+    let s = Striae { kind: StriaeKind::Rubra, width_um: 3000.0, dermal_deficit_pct: 30.0 };
     // band 2000·0.7 + 3·1·100 = 1700; surround 2100 → 19.048 %
     assert_relative_eq!(
         scar::striae_deficit_pct(&s, 2000.0, 100.0, &p()),
         100.0 * (1.0 - 1700.0 / 2100.0),
         epsilon = 1e-9
     );
-    let alba = Striae {
-        kind: StriaeKind::Alba,
-        ..s
-    };
+    let alba = Striae { kind: StriaeKind::Alba, ..s };
     assert!(scar::striae_deficit_pct(&alba, 2000.0, 100.0, &p()) > scar::striae_deficit_pct(&s, 2000.0, 100.0, &p()));
     assert_eq!(Response::from_improvement_pct(80.0), Response::Excellent);
     assert_eq!(Response::from_improvement_pct(60.0), Response::Marked);
@@ -264,17 +204,10 @@ fn pigment_metrics_by_hand() {
     assert_relative_eq!(pigment::masi_area_score(0.05), 0.5, epsilon = 1e-12);
     assert_relative_eq!(pigment::masi_area_score(1.0), 6.0);
     // evenness: 1 − √0.24·0.5/1.2
-    assert_relative_eq!(
-        pigment::evenness_index(0.5, 0.4),
-        100.0 * (1.0 - 0.24f64.sqrt() * 0.5 / 1.2),
-        epsilon = 1e-12
-    );
+    assert_relative_eq!(pigment::evenness_index(0.5, 0.4), 100.0 * (1.0 - 0.24f64.sqrt() * 0.5 / 1.2), epsilon = 1e-12);
     assert_relative_eq!(pigment::evenness_index(0.0, 0.4), 100.0);
     // constant inhibition 0.5 for one turnover time: D = 0.5 + 0.5/e
-    let d = DeliverySummary {
-        home_depigmenting_inhibition: 0.5,
-        ..Default::default()
-    };
+    let d = DeliverySummary { home_depigmenting_inhibition: 0.5, ..Default::default() };
     let dep = pigment::depigmentation_factor(&[0.0, 40.0], &[], &d, &q);
     assert_relative_eq!(dep[1], 0.5 + 0.5 * (-1.0f64).exp(), epsilon = 1e-12);
 }
@@ -286,10 +219,7 @@ fn more_depigmenting_active_means_lower_melanin_index_and_masi() {
     let mut prev: Option<(f64, f64, f64)> = None;
     for amount in [0.0, 1.0, 5.0, 20.0, 100.0] {
         let mut inp = inputs(c.clone(), 40.0);
-        inp.pigment = Some(PigmentLesion {
-            excess_melanin: 0.5,
-            area_fraction: 0.4,
-        });
+        inp.pigment = Some(PigmentLesion { excess_melanin: 0.5, area_fraction: 0.4 });
         inp.delivery = DeliverySummary {
             depigmenting_active: Some("tranexamic_acid".into()),
             depigmenting_amount_ug_per_cm2: vec![amount; 6],
@@ -345,10 +275,7 @@ fn deeper_barrier_loss_and_more_inflammation_mean_longer_downtime() {
 
 #[test]
 fn invalid_inputs_are_typed_errors_naming_the_field() {
-    let good = inputs(
-        TissueCourse::unchanged(vec![0.0, 1.0, 2.0], vec![0.0], 1000.0, 90.0),
-        40.0,
-    );
+    let good = inputs(TissueCourse::unchanged(vec![0.0, 1.0, 2.0], vec![0.0], 1000.0, 90.0), 40.0);
     let err = |f: &dyn Fn(&mut OutcomeInputs)| {
         let mut i = good.clone();
         f(&mut i);
@@ -374,24 +301,14 @@ fn invalid_inputs_are_typed_errors_naming_the_field() {
     assert!(err(&|i| i.delivery.home_depigmenting_inhibition = 1.0).contains("home_depigmenting_inhibition = 1"));
     assert!(err(&|i| i.patient.fitzpatrick = 7).contains("fitzpatrick = 7"));
     assert!(
-        err(&|i| i.scar = Some(AtrophicScar {
-            kind: ScarKind::Boxcar,
-            depth_um: 0.0,
-            width_um: 1.0
-        }))
-        .contains("scar.depth_um = 0")
+        err(&|i| i.scar = Some(AtrophicScar { kind: ScarKind::Boxcar, depth_um: 0.0, width_um: 1.0 }))
+            .contains("scar.depth_um = 0")
     );
     assert!(
-        err(&|i| i.pigment = Some(PigmentLesion {
-            excess_melanin: 0.5,
-            area_fraction: 1.2
-        }))
-        .contains("pigment.area_fraction = 1.2")
+        err(&|i| i.pigment = Some(PigmentLesion { excess_melanin: 0.5, area_fraction: 1.2 }))
+            .contains("pigment.area_fraction = 1.2")
     );
-    let bad = OutcomeParams {
-        melanin_turnover_d: 0.0,
-        ..OutcomeParams::default()
-    };
+    let bad = OutcomeParams { melanin_turnover_d: 0.0, ..OutcomeParams::default() };
     let e = compute_outcomes(&good, &bad).unwrap_err();
     assert!(matches!(e, OutcomeError::OutOfRange { ref field, .. } if field == "melanin_turnover_d"));
 }
@@ -400,15 +317,8 @@ fn invalid_inputs_are_typed_errors_naming_the_field() {
 fn outcomes_round_trip_through_json_and_carry_one_sentence_per_benefit() {
     let c = course(&monthly(3), 150.0, STANDARD, 1000.0, 90.0);
     let mut inp = inputs(c, 35.0);
-    inp.scar = Some(AtrophicScar {
-        kind: ScarKind::Rolling,
-        depth_um: 300.0,
-        width_um: 4000.0,
-    });
-    inp.pigment = Some(PigmentLesion {
-        excess_melanin: 0.5,
-        area_fraction: 0.4,
-    });
+    inp.scar = Some(AtrophicScar { kind: ScarKind::Rolling, depth_um: 300.0, width_um: 4000.0 });
+    inp.pigment = Some(PigmentLesion { excess_melanin: 0.5, area_fraction: 0.4 });
     let text = serde_json::to_string(&inp).unwrap();
     let back: OutcomeInputs = serde_json::from_str(&text).unwrap();
     let o = compute_outcomes(&inp, &p()).unwrap();
@@ -431,12 +341,7 @@ fn outcomes_round_trip_through_json_and_carry_one_sentence_per_benefit() {
     ] {
         assert!(benefits.contains(&b), "{b:?} missing");
     }
-    let scar_text = &o
-        .meaning
-        .iter()
-        .find(|m| m.benefit == Benefit::ScarRevision)
-        .unwrap()
-        .text;
+    let scar_text = &o.meaning.iter().find(|m| m.benefit == Benefit::ScarRevision).unwrap().text;
     assert!(scar_text.contains("rolling scar goes from 300 to"), "{scar_text}");
     for m in &o.meaning {
         assert!(!m.text.contains("NaN") && !m.text.contains("inf"), "{}", m.text);

@@ -45,32 +45,17 @@ fn wr01_facial_elasticity_after_four_monthly_sessions() {
         o.elasticity.r7_baseline,
         o.elasticity.r7
     );
-    within(
-        "WR01 suction stiffness change %",
-        o.elasticity.suction_stiffness_change_pct,
-        14.1,
-        42.3,
-        "+28.2 %",
-    );
+    within("WR01 suction stiffness change %", o.elasticity.suction_stiffness_change_pct, 14.1, 42.3, "+28.2 %");
     // sensitivity (reported, not asserted): collagen exponent 1 instead of 2
-    let lin = OutcomeParams {
-        stiffness_collagen_exponent: 1.0,
-        ..p()
-    };
+    let lin = OutcomeParams { stiffness_collagen_exponent: 1.0, ..p() };
     let c = course(&monthly(4), 180.0, STANDARD, 1000.0, 90.0);
     let o1 = compute_outcomes(&inputs(c, 55.0), &lin).unwrap();
-    println!(
-        "  sensitivity: collagen exponent 1 → {:+.1} %",
-        o1.elasticity.suction_stiffness_change_pct
-    );
+    println!("  sensitivity: collagen exponent 1 → {:+.1} %", o1.elasticity.suction_stiffness_change_pct);
 }
 
 fn melasma_inputs(sessions: &[f64], end: f64, r: common::SessionResponse) -> OutcomeInputs {
     let mut i = inputs(course(sessions, end, r, 1000.0, 90.0), 40.0);
-    i.pigment = Some(PigmentLesion {
-        excess_melanin: 0.55,
-        area_fraction: 0.55,
-    });
+    i.pigment = Some(PigmentLesion { excess_melanin: 0.55, area_fraction: 0.55 });
     i
 }
 
@@ -83,13 +68,7 @@ fn triple_combination_calibration_reproduces_ma04() {
     i.delivery.home_depigmenting_inhibition = TRIPLE_COMBINATION_INHIBITION;
     let pg = compute_outcomes(&i, &p()).unwrap().pigment.unwrap();
     within("MA04 baseline MASI-like", pg.masi_baseline, 12.0, 14.5, "13.1");
-    within(
-        "MA04 MASI change % (calibrated)",
-        pg.masi_change_pct,
-        -76.0,
-        -74.0,
-        "-75 %",
-    );
+    within("MA04 MASI change % (calibrated)", pg.masi_change_pct, -76.0, -74.0, "-75 %");
 }
 
 /// MA01 / MA03 (validation, retrieved): 2 sessions of 1.5 mm needling 30 d apart plus daily
@@ -102,13 +81,7 @@ fn ma01_needling_plus_triple_combination() {
     i.delivery.home_depigmenting_inhibition = TRIPLE_COMBINATION_INHIBITION;
     let pg = compute_outcomes(&i, &p()).unwrap().pigment.unwrap();
     within("MA01 MASI change %", pg.masi_change_pct, -85.0, -55.0, "-70 %");
-    within(
-        "MA03 lesion L* change %",
-        pg.lesion_lightness_change_pct,
-        5.0,
-        25.0,
-        "+13 %",
-    );
+    within("MA03 lesion L* change %", pg.lesion_lightness_change_pct, 5.0, 25.0, "+13 %");
 }
 
 /// MA05 (validation, retrieved, weak): 6 needling sessions every 2 weeks with topical vitamin
@@ -122,10 +95,7 @@ fn ma01_needling_plus_triple_combination() {
 fn ma05_needling_plus_depigmenting_active_every_two_weeks() {
     let sessions = every(6, 14.0);
     let mut i = inputs(course(&sessions, 70.0, STANDARD, 1000.0, 90.0), 35.0);
-    i.pigment = Some(PigmentLesion {
-        excess_melanin: 0.45,
-        area_fraction: 0.45,
-    });
+    i.pigment = Some(PigmentLesion { excess_melanin: 0.45, area_fraction: 0.45 });
     i.delivery.depigmenting_amount_ug_per_cm2 = vec![10.0; 6];
     let pg = compute_outcomes(&i, &p()).unwrap().pigment.unwrap();
     println!("MA05 baseline MASI-like {:.2} (published 8.61)", pg.masi_baseline);
@@ -143,26 +113,13 @@ fn ma05_needling_plus_depigmenting_active_every_two_weeks() {
 #[test]
 fn ca02_acne_scar_depth_after_five_monthly_sessions() {
     let mut i = inputs(course(&monthly(5), 150.0, STANDARD, 1000.0, 90.0), 28.0);
-    i.scar = Some(AtrophicScar {
-        kind: ScarKind::Rolling,
-        depth_um: 300.0,
-        width_um: 4000.0,
-    });
+    i.scar = Some(AtrophicScar { kind: ScarKind::Rolling, depth_um: 300.0, width_um: 4000.0 });
     let s = compute_outcomes(&i, &p()).unwrap().scar.unwrap();
     println!(
         "depth after each session: {:?}",
-        s.after_session
-            .iter()
-            .map(|a| (a.depth_um.round(), a.grade))
-            .collect::<Vec<_>>()
+        s.after_session.iter().map(|a| (a.depth_um.round(), a.grade)).collect::<Vec<_>>()
     );
-    within(
-        "CA02 scar improvement %",
-        s.follow_up.improvement_pct,
-        22.0,
-        68.0,
-        "score -45 %",
-    );
+    within("CA02 scar improvement %", s.follow_up.improvement_pct, 22.0, 68.0, "score -45 %");
 }
 
 /// Tirmizi et al. 2021 (Cureus 13:e12578, retrieved): grade III → II after 3 sessions 4 weeks
@@ -173,11 +130,7 @@ fn ca02_acne_scar_depth_after_five_monthly_sessions() {
 fn tirmizi_grade_three_to_two_after_three_sessions() {
     let run = |depth: f64| {
         let mut i = inputs(course(&monthly(3), 90.0, STANDARD, 1000.0, 90.0), 31.0);
-        i.scar = Some(AtrophicScar {
-            kind: ScarKind::Rolling,
-            depth_um: depth,
-            width_um: 4000.0,
-        });
+        i.scar = Some(AtrophicScar { kind: ScarKind::Rolling, depth_um: depth, width_um: 4000.0 });
         compute_outcomes(&i, &p()).unwrap().scar.unwrap()
     };
     let m = run(200.0);
@@ -216,37 +169,22 @@ fn acne_cohort_fraction_improving_one_grade() {
         let resp = (0.4 * gauss(&mut rng) - 0.08).exp();
         let depth = 150.0 + 300.0 * rng.random::<f64>();
         let width = 2000.0 + 3000.0 * rng.random::<f64>();
-        let kind = if k % 2 == 0 {
-            ScarKind::Rolling
-        } else {
-            ScarKind::Boxcar
-        };
+        let kind = if k % 2 == 0 { ScarKind::Rolling } else { ScarKind::Boxcar };
         let c = course(&sessions, 180.0, scaled(STANDARD, resp), 1000.0, 90.0);
         let mut i = inputs(c, 28.0);
-        i.scar = Some(AtrophicScar {
-            kind,
-            depth_um: depth,
-            width_um: width,
-        });
+        i.scar = Some(AtrophicScar { kind, depth_um: depth, width_um: width });
         let s = compute_outcomes(&i, &p()).unwrap().scar.unwrap();
         if s.grade_change <= -1 {
             improved += 1;
         }
         let mut ice = i.clone();
-        ice.scar = Some(AtrophicScar {
-            kind: ScarKind::IcePick,
-            depth_um: depth,
-            width_um: 1000.0,
-        });
+        ice.scar = Some(AtrophicScar { kind: ScarKind::IcePick, depth_um: depth, width_um: 1000.0 });
         if compute_outcomes(&ice, &p()).unwrap().scar.unwrap().grade_change <= -1 {
             ice_improved += 1;
         }
     }
     let frac = 100.0 * improved as f64 / n as f64;
-    println!(
-        "ice-pick-predominant patients improving ≥ 1 grade: {:.1} %",
-        100.0 * ice_improved as f64 / n as f64
-    );
+    println!("ice-pick-predominant patients improving ≥ 1 grade: {:.1} %", 100.0 * ice_improved as f64 / n as f64);
     println!(
         "CA03/07/08 patients improved ≥ 1 grade %: model {frac:.1} (band set beforehand [60, 100]; published 70–94 %) KNOWN MISS"
     );
@@ -276,19 +214,11 @@ fn sd01_striae_response_distribution() {
     for k in 0..n {
         let resp = (0.4 * gauss(&mut rng) - 0.08).exp();
         let deficit = 15.0 + 25.0 * rng.random::<f64>();
-        let kind = if k % 2 == 0 {
-            StriaeKind::Rubra
-        } else {
-            StriaeKind::Alba
-        };
+        let kind = if k % 2 == 0 { StriaeKind::Rubra } else { StriaeKind::Alba };
         let c = course(&sessions, 70.0 + 90.0, scaled(STANDARD, resp), 2000.0, 80.0);
         let mut i = inputs(c, 28.0);
         i.patient.site = "abdomen".into();
-        i.striae = Some(Striae {
-            kind,
-            width_um: 4000.0,
-            dermal_deficit_pct: deficit,
-        });
+        i.striae = Some(Striae { kind, width_um: 4000.0, dermal_deficit_pct: deficit });
         let s = compute_outcomes(&i, &p()).unwrap().striae.unwrap();
         counts[s.response as usize] += 1;
         if kind == StriaeKind::Rubra {
@@ -336,11 +266,7 @@ fn rs13_days_of_visible_erythema() {
     let b = compute_outcomes(&inputs(c, 40.0), &p()).unwrap().barrier;
     within("RS13 visible erythema d", b.erythema_visible_d, 2.0, 3.0, "2–3 d");
     assert!(b.erythema_visible_d <= 7.0, "RS14: up to 7 d");
-    let light = common::SessionResponse {
-        inflammation_peak: 0.15,
-        barrier_loss: 0.1,
-        ..NONE
-    };
+    let light = common::SessionResponse { inflammation_peak: 0.15, barrier_loss: 0.1, ..NONE };
     let c = course(&[0.0], 10.0, light, 1000.0, 90.0);
     let b = compute_outcomes(&inputs(c, 40.0), &p()).unwrap().barrier;
     println!("light session: visible erythema {:.2} d", b.erythema_visible_d);

@@ -62,8 +62,7 @@ pub fn fill_device(d: &mut DeviceSpec) {
     };
     let base = *d.needle_base_diameter_um.get_or_insert(base);
     d.needle_tip_diameter_um.get_or_insert(NEEDLE_TIP_DIAMETER_UM.min(base));
-    d.needle_taper_length_um
-        .get_or_insert(TAPER_LENGTH_PER_BASE_DIAMETER * base);
+    d.needle_taper_length_um.get_or_insert(TAPER_LENGTH_PER_BASE_DIAMETER * base);
     match d.kind {
         DeviceKind::Roller => {
             d.drum_diameter_mm.get_or_insert(ROLLER_DRUM_DIAMETER_MM);

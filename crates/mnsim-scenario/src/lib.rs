@@ -37,24 +37,13 @@ pub fn default_scenario() -> ResolvedScenario {
 pub fn parse(text: &str, file: &str) -> Result<ResolvedScenario, ScenarioError> {
     if text.trim().is_empty() {
         return Err(ScenarioError::Parse {
-            at: Location {
-                file: file.to_string(),
-                line: None,
-            },
+            at: Location { file: file.to_string(), line: None },
             message: "the file is empty; start from `mnsim scenario --print-default`".into(),
         });
     }
     let sc: Scenario = toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-        ScenarioError::Parse {
-            at: Location {
-                file: file.to_string(),
-                line,
-            },
-            message: e.message().trim().to_string(),
-        }
+        let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        ScenarioError::Parse { at: Location { file: file.to_string(), line }, message: e.message().trim().to_string() }
     })?;
     resolve::resolve(sc, &resolve::Ctx { file, text })
 }
@@ -103,12 +92,8 @@ fn apply(table: &mut toml::Table, edit: &Edit) -> Result<(), String> {
         if value.is_none() && !t.contains_key(p) {
             return Ok(());
         }
-        let entry = t
-            .entry(p.to_string())
-            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-        t = entry
-            .as_table_mut()
-            .ok_or_else(|| format!("`{path}`: `{p}` is not a table"))?;
+        let entry = t.entry(p.to_string()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        t = entry.as_table_mut().ok_or_else(|| format!("`{path}`: `{p}` is not a table"))?;
     }
     match value {
         Some(v) => {
@@ -127,25 +112,15 @@ pub fn parse_with(text: &str, file: &str, edits: &[Edit]) -> Result<ResolvedScen
         return parse(text, file);
     }
     let mut table: toml::Table = toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
         ScenarioError::Parse {
-            at: Location {
-                file: file.to_string(),
-                line,
-            },
+            at: Location { file: file.to_string(), line },
             message: with_line(text, line, e.message()),
         }
     })?;
     for e in edits {
-        apply(&mut table, e).map_err(|m| ScenarioError::Parse {
-            at: Location {
-                file: file.to_string(),
-                line: None,
-            },
-            message: m,
-        })?;
+        apply(&mut table, e)
+            .map_err(|m| ScenarioError::Parse { at: Location { file: file.to_string(), line: None }, message: m })?;
     }
     let edited_paths: Vec<&str> = edits
         .iter()
@@ -155,38 +130,15 @@ pub fn parse_with(text: &str, file: &str, edits: &[Edit]) -> Result<ResolvedScen
         .collect();
     let label = format!("{file} (with {})", edited_paths.join(", "));
     let text2 = toml::to_string(&table).map_err(|e| ScenarioError::Parse {
-        at: Location {
-            file: label.clone(),
-            line: None,
-        },
+        at: Location { file: label.clone(), line: None },
         message: e.to_string(),
     })?;
     parse(&text2, &label).map_err(|e| match e {
         // line numbers refer to the re-serialised text, not the user's file: drop them
-        ScenarioError::Parse { at, message } => ScenarioError::Parse {
-            at: Location { line: None, ..at },
-            message,
-        },
-        ScenarioError::Invalid {
-            at: _,
-            field,
-            value,
-            allowed,
-        } => {
-            let line = if edited_paths.contains(&field.as_str()) {
-                None
-            } else {
-                line_of(text, &field)
-            };
-            ScenarioError::Invalid {
-                at: Location {
-                    file: label.clone(),
-                    line,
-                },
-                field,
-                value,
-                allowed,
-            }
+        ScenarioError::Parse { at, message } => ScenarioError::Parse { at: Location { line: None, ..at }, message },
+        ScenarioError::Invalid { at: _, field, value, allowed } => {
+            let line = if edited_paths.contains(&field.as_str()) { None } else { line_of(text, &field) };
+            ScenarioError::Invalid { at: Location { file: label.clone(), line }, field, value, allowed }
         }
         other => other,
     })
@@ -195,11 +147,7 @@ pub fn parse_with(text: &str, file: &str, edits: &[Edit]) -> Result<ResolvedScen
 /// A parser message followed by the offending line of `text` (`… — at: age_y = "thirty"`).
 pub fn with_line(text: &str, line: Option<usize>, message: &str) -> String {
     let msg = message.trim().to_string();
-    match line
-        .and_then(|l| text.lines().nth(l - 1))
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-    {
+    match line.and_then(|l| text.lines().nth(l - 1)).map(str::trim).filter(|l| !l.is_empty()) {
         Some(src) => format!("{msg} — at: {src}"),
         None => msg,
     }
@@ -209,15 +157,10 @@ pub fn with_line(text: &str, line: Option<usize>, message: &str) -> String {
 pub fn load(path: &Path) -> Result<ResolvedScenario, ScenarioError> {
     let file = path.display().to_string();
     if path.is_dir() {
-        return Err(ScenarioError::Read {
-            file,
-            reason: "is a directory, not a scenario file".into(),
-        });
+        return Err(ScenarioError::Read { file, reason: "is a directory, not a scenario file".into() });
     }
-    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::Read {
-        file: file.clone(),
-        reason: e.to_string(),
-    })?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| ScenarioError::Read { file: file.clone(), reason: e.to_string() })?;
     parse(&text, &file)
 }
 

@@ -39,10 +39,7 @@ pub(crate) struct Ctx<'a> {
 impl Ctx<'_> {
     pub(crate) fn invalid(&self, field: &str, value: impl ToString, allowed: impl Into<String>) -> ScenarioError {
         ScenarioError::Invalid {
-            at: Location {
-                file: self.file.to_string(),
-                line: line_of(self.text, field),
-            },
+            at: Location { file: self.file.to_string(), line: line_of(self.text, field) },
             field: field.to_string(),
             value: value.to_string(),
             allowed: allowed.into(),
@@ -105,25 +102,14 @@ pub fn line_of(text: &str, field: &str) -> Option<usize> {
 
 fn core_err(ctx: &Ctx, prefix: &str, e: CoreError) -> ScenarioError {
     match e {
-        CoreError::OutOfRange {
-            quantity,
-            value,
-            allowed,
-        } => {
-            let field = if quantity.contains('.') {
-                quantity.to_string()
-            } else {
-                format!("{prefix}.{quantity}")
-            };
+        CoreError::OutOfRange { quantity, value, allowed } => {
+            let field = if quantity.contains('.') { quantity.to_string() } else { format!("{prefix}.{quantity}") };
             ctx.invalid(&field, value, format!("must be in {allowed}"))
         }
         CoreError::UnknownSite(site, known) => {
             ctx.invalid("patient.site", site, format!("must be one of: {known}, or custom"))
         }
-        CoreError::NeedleTooLong {
-            needle_length_um,
-            tissue_um,
-        } => ctx.invalid(
+        CoreError::NeedleTooLong { needle_length_um, tissue_um } => ctx.invalid(
             "device.needle_length_um",
             needle_length_um,
             format!("must not exceed the skin + subcutis thickness at this site ({tissue_um:.0} µm)"),
@@ -137,10 +123,7 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
     // --- name -------------------------------------------------------------------------------
     if sc.name.is_empty()
         || sc.name.len() > 64
-        || !sc
-            .name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+        || !sc.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
     {
         return Err(ctx.invalid(
             "name",
@@ -207,13 +190,7 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
         if let Some(p) = &ind.pigment {
             p.validate().map_err(|e| outcome_err("indication.pigment", e))?;
         }
-        ctx.range(
-            "indication.home_depigmenting_inhibition",
-            ind.home_depigmenting_inhibition,
-            0.0,
-            0.99,
-            "",
-        )?;
+        ctx.range("indication.home_depigmenting_inhibition", ind.home_depigmenting_inhibition, 0.0, 0.99, "")?;
         if let Some(w) = ind.wrinkle_depth_um {
             ctx.range("indication.wrinkle_depth_um", w, 0.0, 5000.0, "µm")?;
         }
@@ -227,11 +204,7 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
     ctx.range("device.needle_length_um", d.needle_length_um, 50.0, 5000.0, "µm")?;
     let only = |field: &str, present: bool, kind: &str| -> Result<(), ScenarioError> {
         if present {
-            Err(ctx.invalid(
-                &format!("device.{field}"),
-                "(set)",
-                format!("applies only to kind = \"{kind}\""),
-            ))
+            Err(ctx.invalid(&format!("device.{field}"), "(set)", format!("applies only to kind = \"{kind}\"")))
         } else {
             Ok(())
         }
@@ -273,13 +246,8 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
         only("needle_pitch_um", true, "stamp\" or kind = \"pen")?;
     }
     fill_device(d);
-    let base = ctx.range(
-        "device.needle_base_diameter_um",
-        d.needle_base_diameter_um.unwrap_or_default(),
-        5.0,
-        1000.0,
-        "µm",
-    )?;
+    let base =
+        ctx.range("device.needle_base_diameter_um", d.needle_base_diameter_um.unwrap_or_default(), 5.0, 1000.0, "µm")?;
     let tip = d.needle_tip_diameter_um.unwrap_or_default();
     if !(tip.is_finite() && tip > 0.0 && tip <= base) {
         return Err(ctx.invalid(
@@ -288,19 +256,10 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
             format!("must be in (0, {base}] µm (at most the base diameter)"),
         ));
     }
-    let taper = ctx.range(
-        "device.needle_taper_length_um",
-        d.needle_taper_length_um.unwrap_or_default(),
-        0.0,
-        5000.0,
-        "µm",
-    )?;
-    let needle = Needle {
-        length_um: d.needle_length_um,
-        base_diameter_um: base,
-        tip_diameter_um: tip,
-        taper_length_um: taper,
-    };
+    let taper =
+        ctx.range("device.needle_taper_length_um", d.needle_taper_length_um.unwrap_or_default(), 0.0, 5000.0, "µm")?;
+    let needle =
+        Needle { length_um: d.needle_length_um, base_diameter_um: base, tip_diameter_um: tip, taper_length_um: taper };
     let geometry = match d.kind {
         DeviceKind::Roller => DeviceGeometry::Roller {
             drum_diameter_um: ctx.range(
@@ -310,20 +269,10 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
                 100.0,
                 "mm",
             )? * UM_PER_MM,
-            drum_width_um: ctx.range(
-                "device.drum_width_mm",
-                d.drum_width_mm.unwrap_or_default(),
-                1.0,
-                100.0,
-                "mm",
-            )? * UM_PER_MM,
+            drum_width_um: ctx.range("device.drum_width_mm", d.drum_width_mm.unwrap_or_default(), 1.0, 100.0, "mm")?
+                * UM_PER_MM,
             needle_rings: ctx.count("device.needle_rings", d.needle_rings.unwrap_or_default(), 1, 200)?,
-            needles_per_ring: ctx.count(
-                "device.needles_per_ring",
-                d.needles_per_ring.unwrap_or_default(),
-                1,
-                500,
-            )?,
+            needles_per_ring: ctx.count("device.needles_per_ring", d.needles_per_ring.unwrap_or_default(), 1, 500)?,
             needle_tilt_deg: ctx.range(
                 "device.needle_tilt_deg",
                 d.needle_tilt_deg.unwrap_or_default(),
@@ -367,13 +316,7 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
                 5_000.0,
                 "µm (at least the base diameter)",
             )?,
-            frequency_hz: ctx.range(
-                "device.frequency_hz",
-                d.frequency_hz.unwrap_or_default(),
-                1.0,
-                300.0,
-                "Hz",
-            )?,
+            frequency_hz: ctx.range("device.frequency_hz", d.frequency_hz.unwrap_or_default(), 1.0, 300.0, "Hz")?,
             glide_speed_um_per_s: ctx.range(
                 "device.glide_speed_mm_per_s",
                 d.glide_speed_mm_per_s.unwrap_or_default(),
@@ -396,10 +339,7 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
         return Err(core_err(
             ctx,
             "device",
-            CoreError::NeedleTooLong {
-                needle_length_um: needle.length_um,
-                tissue_um: skin.layers.total_um(),
-            },
+            CoreError::NeedleTooLong { needle_length_um: needle.length_um, tissue_um: skin.layers.total_um() },
         ));
     }
 
@@ -434,11 +374,7 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
         }
     };
     if days.is_empty() || days.len() > 20 {
-        return Err(ctx.invalid(
-            "protocol.session_days",
-            format!("{days:?}"),
-            "must list 1 to 20 sessions",
-        ));
+        return Err(ctx.invalid("protocol.session_days", format!("{days:?}"), "must list 1 to 20 sessions"));
     }
     let mut last = -1.0;
     for &dd in &days {
@@ -522,10 +458,7 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
     ctx.positive("simulation.reach_radius_um", s.reach_radius_um, 5000.0, "µm")?;
     ctx.count("simulation.ensemble_members", s.ensemble_members, 1, 200)?;
     ctx.range("simulation.parameter_cv", s.parameter_cv, 0.0, 1.0, "")?;
-    let patch = Patch {
-        width_um: w * UM_PER_MM,
-        height_um: h * UM_PER_MM,
-    };
+    let patch = Patch { width_um: w * UM_PER_MM, height_um: h * UM_PER_MM };
 
     sc.penetration.validate().map_err(|e| core_err(ctx, "penetration", e))?;
     // one follow-up for the whole run: simulation.follow_up_d
@@ -539,22 +472,12 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
     }
     sc.healing.follow_up_d = sc.simulation.follow_up_d;
     sc.healing.validate().map_err(|e| match e {
-        mnsim_healing::HealingError::OutOfRange { field, value, lo, hi } => ctx.invalid(
-            &format!("healing.{field}"),
-            value,
-            format!("must be a finite number in [{lo}, {hi}]"),
-        ),
+        mnsim_healing::HealingError::OutOfRange { field, value, lo, hi } => {
+            ctx.invalid(&format!("healing.{field}"), value, format!("must be a finite number in [{lo}, {hi}]"))
+        }
         other => ctx.invalid("healing", "?", other.to_string()),
     })?;
     let penetration = sc.penetration;
     let seed = sc.simulation.seed;
-    Ok(ResolvedScenario {
-        scenario: sc,
-        skin,
-        device,
-        protocol,
-        patch,
-        penetration,
-        seed,
-    })
+    Ok(ResolvedScenario { scenario: sc, skin, device, protocol, patch, penetration, seed })
 }

@@ -12,11 +12,7 @@ fn with(from: &str, to: &str) -> String {
 
 /// 1-based line of the first line of the default that starts with `key`.
 fn line(key: &str) -> usize {
-    default_toml()
-        .lines()
-        .position(|l| l.starts_with(key))
-        .expect("key in default")
-        + 1
+    default_toml().lines().position(|l| l.starts_with(key)).expect("key in default") + 1
 }
 
 fn invalid(text: &str) -> (String, String) {
@@ -42,10 +38,7 @@ fn zero_or_negative_needle_length() {
     for v in ["0", "-5"] {
         let (field, msg) = invalid(&with("needle_length_um = 1500", &format!("needle_length_um = {v}")));
         assert_eq!(field, "device.needle_length_um");
-        assert!(
-            msg.contains("case.toml:") && msg.contains(v) && msg.contains("[50, 5000]"),
-            "{msg}"
-        );
+        assert!(msg.contains("case.toml:") && msg.contains(v) && msg.contains("[50, 5000]"), "{msg}");
     }
 }
 
@@ -144,11 +137,7 @@ fn kind_specific_keys_belong_to_their_kind() {
 fn sessions_must_increase() {
     let (field, _) = invalid(&with("session_days = [0, 28, 56]", "session_days = [0, 28, 28]"));
     assert_eq!(field, "protocol.session_days");
-    let r = parse(
-        &with("session_days = [0, 28, 56]", "sessions = 4\ninterval_d = 14"),
-        "x.toml",
-    )
-    .unwrap();
+    let r = parse(&with("session_days = [0, 28, 56]", "sessions = 4\ninterval_d = 14"), "x.toml").unwrap();
     assert_eq!(r.protocol.sessions.len(), 4);
     assert_eq!(r.scenario.protocol.session_days, Some(vec![0.0, 14.0, 28.0, 42.0]));
 }
@@ -212,30 +201,16 @@ proptest! {
 #[test]
 fn edits_set_and_unset_keys_and_errors_name_the_edit() {
     use mnsim_scenario::{Edit, parse_with};
-    let r = parse_with(
-        default_toml(),
-        "d.toml",
-        &[Edit::parse_assignment("device.needle_length_um=1000").unwrap()],
-    )
-    .unwrap();
+    let r = parse_with(default_toml(), "d.toml", &[Edit::parse_assignment("device.needle_length_um=1000").unwrap()])
+        .unwrap();
     assert_eq!(r.device.needle.length_um, 1000.0);
     let r = parse_with(default_toml(), "d.toml", &[Edit::Unset("topical".into())]).unwrap();
     assert!(r.scenario.topical.is_none());
-    let e = parse_with(
-        default_toml(),
-        "d.toml",
-        &[Edit::parse_assignment("device.frequency_hz=0").unwrap()],
-    )
-    .unwrap_err();
+    let e =
+        parse_with(default_toml(), "d.toml", &[Edit::parse_assignment("device.frequency_hz=0").unwrap()]).unwrap_err();
     let msg = e.to_string();
-    assert!(
-        msg.contains("with device.frequency_hz") && msg.contains("[1, 300]"),
-        "{msg}"
-    );
+    assert!(msg.contains("with device.frequency_hz") && msg.contains("[1, 300]"), "{msg}");
     assert!(Edit::parse_assignment("nonsense").is_err());
-    assert_eq!(
-        mnsim_scenario::parse_value("roller"),
-        toml::Value::String("roller".into())
-    );
+    assert_eq!(mnsim_scenario::parse_value("roller"), toml::Value::String("roller".into()));
     assert_eq!(mnsim_scenario::parse_value("[0, 28]").as_array().unwrap().len(), 2);
 }

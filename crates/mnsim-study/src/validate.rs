@@ -136,21 +136,13 @@ pub struct LoadedCase {
 
 /// The built-in cases (`data/validation/*.toml`, compiled in).
 pub fn builtin_cases() -> Vec<LoadedCase> {
-    builtin::CASES
-        .iter()
-        .map(|(f, text)| LoadedCase {
-            file: f.to_string(),
-            case: parse_case(text, f),
-        })
-        .collect()
+    builtin::CASES.iter().map(|(f, text)| LoadedCase { file: f.to_string(), case: parse_case(text, f) }).collect()
 }
 
 /// Parse one case file's text.
 pub fn parse_case(text: &str, file: &str) -> Result<Case, CaseError> {
     toml::from_str::<Case>(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
         let at = match line {
             Some(l) => format!("{file}:{l}"),
             None => file.to_string(),
@@ -162,11 +154,8 @@ pub fn parse_case(text: &str, file: &str) -> Result<Case, CaseError> {
 /// Load every `*.toml` case in `dir` (sorted by name).
 pub fn load_dir(dir: &Path) -> Result<Vec<LoadedCase>, CaseError> {
     let rd = std::fs::read_dir(dir).map_err(|e| CaseError::Read(dir.display().to_string(), e.to_string()))?;
-    let mut paths: Vec<PathBuf> = rd
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
+    let mut paths: Vec<PathBuf> =
+        rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect();
     paths.sort();
     Ok(paths
         .into_iter()
@@ -194,24 +183,15 @@ pub fn case_scenario(case: &Case, file: &str) -> Result<ResolvedScenario, CaseEr
     let s = &case.scenario;
     let text = match (&s.base, &s.inline) {
         (Some(b), None) => base_text(b).map(str::to_string).ok_or_else(|| {
-            let known: Vec<&str> = builtin::SCENARIOS
-                .iter()
-                .map(|(f, _)| f.trim_end_matches(".toml"))
-                .collect();
+            let known: Vec<&str> = builtin::SCENARIOS.iter().map(|(f, _)| f.trim_end_matches(".toml")).collect();
             CaseError::Parse(
                 file.into(),
-                format!(
-                    "scenario.base = {b:?} is not a worked scenario; known: default, {}",
-                    known.join(", ")
-                ),
+                format!("scenario.base = {b:?} is not a worked scenario; known: default, {}", known.join(", ")),
             )
         })?,
         (None, Some(t)) => toml::to_string(t).map_err(|e| CaseError::Parse(file.into(), e.to_string()))?,
         _ => {
-            return Err(CaseError::Parse(
-                file.into(),
-                "give exactly one of scenario.base or scenario.inline".into(),
-            ));
+            return Err(CaseError::Parse(file.into(), "give exactly one of scenario.base or scenario.inline".into()));
         }
     };
     // a case compares the nominal model: no uncertainty ensemble unless the case asks for one
@@ -261,19 +241,13 @@ pub fn run_case(case: &Case, file: &str) -> Result<CaseResult, CaseError> {
     let f = r.figure(&case.compare.quantity).ok_or_else(|| {
         CaseError::Quantity(
             file.into(),
-            format!(
-                "compare.quantity = {:?} is not a figure of the model's results",
-                case.compare.quantity
-            ),
+            format!("compare.quantity = {:?} is not a figure of the model's results", case.compare.quantity),
         )
     })?;
     if f.unit != case.compare.unit {
         return Err(CaseError::Quantity(
             file.into(),
-            format!(
-                "compare.unit = {:?} but the model reports {} in {:?}",
-                case.compare.unit, f.name, f.unit
-            ),
+            format!("compare.unit = {:?} but the model reports {} in {:?}", case.compare.unit, f.name, f.unit),
         ));
     }
     let pass = f.value.is_finite()
@@ -312,10 +286,7 @@ pub fn run_all(cases: &[LoadedCase], on_done: &(dyn Fn() + Sync)) -> Vec<Outcome
         .map(|lc| {
             let result = lc.case.clone().and_then(|c| run_case(&c, &lc.file));
             on_done();
-            Outcome {
-                file: lc.file.clone(),
-                result,
-            }
+            Outcome { file: lc.file.clone(), result }
         })
         .collect()
 }

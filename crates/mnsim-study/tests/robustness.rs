@@ -9,19 +9,8 @@
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
-const SITES: &[&str] = &[
-    "forehead",
-    "cheek",
-    "periorbital",
-    "nose",
-    "perioral",
-    "chin",
-    "neck",
-    "abdomen",
-    "back",
-    "thigh",
-    "upper_arm",
-];
+const SITES: &[&str] =
+    &["forehead", "cheek", "periorbital", "nose", "perioral", "chin", "neck", "abdomen", "back", "thigh", "upper_arm"];
 const ACTIVES: &[&str] = &[
     "caffeine",
     "niacinamide",
@@ -57,7 +46,12 @@ fn draw(max_sessions: u32, max_follow_up_d: f64, max_patch_mm: f64) -> impl Stra
         (any::<bool>(), 0.0f64..max_follow_up_d, 0.5f64..max_patch_mm, any::<u64>()),
     )
         .prop_map(
-            |((device, needle_length_um, site, age_y, male), (sessions, interval_d), topical, (run_healing, follow_up_d, patch_mm, seed))| Draw {
+            |(
+                (device, needle_length_um, site, age_y, male),
+                (sessions, interval_d),
+                topical,
+                (run_healing, follow_up_d, patch_mm, seed),
+            )| Draw {
                 device,
                 needle_length_um,
                 site,
@@ -120,30 +114,21 @@ fn check(d: &Draw) -> Result<(), TestCaseError> {
             prop_assert!(f.value >= 0.0, "{} = {} {} is negative\n{}", f.name, f.value, f.unit, text);
         }
         let n = f.name.to_lowercase();
-        if (n.contains("collagen") || n.contains("elastin") || n.contains("thickness"))
-            && n.contains("change_pct")
-        {
+        if (n.contains("collagen") || n.contains("elastin") || n.contains("thickness")) && n.contains("change_pct") {
             prop_assert!(f.value > -100.0, "{} = {} % (tissue below zero)\n{}", f.name, f.value, text);
         }
     }
     if d.topical.is_some() {
-        let c = r
-            .figure("transport_max_conservation_error")
-            .expect("a run with a topical reports its conservation error");
+        let c =
+            r.figure("transport_max_conservation_error").expect("a run with a topical reports its conservation error");
         prop_assert!(c.value < 1e-9, "conservation error {} \n{}", c.value, text);
     }
     Ok(())
 }
 
 fn sweep(cases: u32, max_sessions: u32, max_follow_up_d: f64, max_patch_mm: f64) {
-    let mut runner = TestRunner::new(Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    });
-    runner
-        .run(&draw(max_sessions, max_follow_up_d, max_patch_mm), |d| check(&d))
-        .unwrap();
+    let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
+    runner.run(&draw(max_sessions, max_follow_up_d, max_patch_mm), |d| check(&d)).unwrap();
 }
 
 #[test]

@@ -13,9 +13,7 @@ fn main() {
 fn step_finite_2_threads(bencher: divan::Bencher, n: usize) {
     let mut s = bench_solver([n, n, 100], 2, false);
     s.step(60.0);
-    bencher
-        .counter(divan::counter::ItemsCount::new(n * n * 100))
-        .bench_local(|| s.step(60.0));
+    bencher.counter(divan::counter::ItemsCount::new(n * n * 100)).bench_local(|| s.step(60.0));
 }
 
 /// Same, infinite dose (one z pass).
@@ -23,9 +21,7 @@ fn step_finite_2_threads(bencher: divan::Bencher, n: usize) {
 fn step_infinite_2_threads(bencher: divan::Bencher, n: usize) {
     let mut s = bench_solver([n, n, 100], 2, true);
     s.step(60.0);
-    bencher
-        .counter(divan::counter::ItemsCount::new(n * n * 100))
-        .bench_local(|| s.step(60.0));
+    bencher.counter(divan::counter::ItemsCount::new(n * n * 100)).bench_local(|| s.step(60.0));
 }
 
 /// Thread scaling at 200×200×100.
@@ -33,7 +29,5 @@ fn step_infinite_2_threads(bencher: divan::Bencher, n: usize) {
 fn step_threads(bencher: divan::Bencher, threads: usize) {
     let mut s = bench_solver([200, 200, 100], threads, false);
     s.step(60.0);
-    bencher
-        .counter(divan::counter::ItemsCount::new(200usize * 200 * 100))
-        .bench_local(|| s.step(60.0));
+    bencher.counter(divan::counter::ItemsCount::new(200usize * 200 * 100)).bench_local(|| s.step(60.0));
 }

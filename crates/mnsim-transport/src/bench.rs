@@ -101,10 +101,7 @@ pub fn bench_solver(grid: [usize; 3], threads: usize, infinite_dose: bool) -> So
 
 /// STREAM triad a = b + s·c over `n` f64 with `threads` threads; best of 5, GB/s (24 B/element).
 pub fn stream_triad_gb_s(n: usize, threads: usize) -> f64 {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.max(1))
-        .build()
-        .unwrap();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build().unwrap();
     pool.install(|| {
         let mut a = vec![0.0f64; n];
         let b = vec![1.0f64; n];
@@ -114,14 +111,11 @@ pub fn stream_triad_gb_s(n: usize, threads: usize) -> f64 {
         for rep in 0..6 {
             let s = 3.0 + rep as f64;
             let t0 = Instant::now();
-            a.par_chunks_mut(chunk)
-                .zip(b.par_chunks(chunk))
-                .zip(c.par_chunks(chunk))
-                .for_each(|((a, b), c)| {
-                    for i in 0..a.len() {
-                        a[i] = b[i] + s * c[i];
-                    }
-                });
+            a.par_chunks_mut(chunk).zip(b.par_chunks(chunk)).zip(c.par_chunks(chunk)).for_each(|((a, b), c)| {
+                for i in 0..a.len() {
+                    a[i] = b[i] + s * c[i];
+                }
+            });
             let dt = t0.elapsed().as_secs_f64();
             std::hint::black_box(&a);
             if rep > 0 {
@@ -154,11 +148,7 @@ pub fn bench_transport_with(grid: [usize; 3], threads: usize, infinite_dose: boo
     let seconds = t0.elapsed().as_secs_f64();
     let voxels = s.len() as f64;
     let ups = voxels * steps as f64 / seconds;
-    let bpu = if infinite_dose {
-        BYTES_PER_UPDATE_INFINITE
-    } else {
-        BYTES_PER_UPDATE_FINITE
-    };
+    let bpu = if infinite_dose { BYTES_PER_UPDATE_INFINITE } else { BYTES_PER_UPDATE_FINITE };
     let bw = ups * bpu / 1e9;
     let bytes_per_voxel = s.bytes_per_voxel();
     drop(s);

@@ -151,9 +151,7 @@ fn normalise(name: &str) -> String {
 /// Look an active up by name or alias (case-insensitive).
 pub fn find(name: &str) -> Option<&'static Active> {
     let key = normalise(name);
-    CATALOGUE
-        .iter()
-        .find(|a| a.name == key || a.aliases.contains(&key.as_str()))
+    CATALOGUE.iter().find(|a| a.name == key || a.aliases.contains(&key.as_str()))
 }
 
 /// Canonical names, comma separated.

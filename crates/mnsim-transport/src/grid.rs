@@ -31,11 +31,7 @@ impl ZGrid {
     /// Uniform grid of `n` cells over `[0, depth_um]`, all in layer `layer`.
     pub fn uniform(depth_um: f64, n: usize, layer: u8) -> ZGrid {
         let dz = depth_um / n as f64;
-        ZGrid {
-            faces_um: (0..=n).map(|k| k as f64 * dz).collect(),
-            dz_um: vec![dz; n],
-            layer: vec![layer; n],
-        }
+        ZGrid { faces_um: (0..=n).map(|k| k as f64 * dz).collect(), dz_um: vec![dz; n], layer: vec![layer; n] }
     }
 
     /// Stack of uniform sub-grids: `(thickness_um, cells, layer)` from the surface down.
@@ -53,11 +49,7 @@ impl ZGrid {
                 layer.push(l);
             }
         }
-        ZGrid {
-            faces_um: faces,
-            dz_um: dz,
-            layer,
-        }
+        ZGrid { faces_um: faces, dz_um: dz, layer }
     }
 
     /// Graded grid for a layered skin down to `depth_um`:
@@ -134,11 +126,7 @@ impl ZGrid {
         }
         // recompute dz from faces (last face may have been snapped)
         let dz: Vec<f64> = faces.windows(2).map(|w| w[1] - w[0]).collect();
-        Ok(ZGrid {
-            faces_um: faces,
-            dz_um: dz,
-            layer: lay,
-        })
+        Ok(ZGrid { faces_um: faces, dz_um: dz, layer: lay })
     }
 }
 

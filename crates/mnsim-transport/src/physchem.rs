@@ -178,9 +178,7 @@ impl TransportParams {
         let b = chen_binding_term(p.unbound_fraction, p.unionised_fraction, k_sc);
         let k_ve = viable_partition(b);
         let d_ve = viable_diffusivity_um2_per_s(p.molecular_weight_da, b);
-        let r = p
-            .hydrodynamic_radius_nm
-            .unwrap_or_else(|| equivalent_sphere_radius_nm(p.molecular_weight_da));
+        let r = p.hydrodynamic_radius_nm.unwrap_or_else(|| equivalent_sphere_radius_nm(p.molecular_weight_da));
         let d_aq = stokes_einstein_um2_per_s(r);
         TransportParams {
             molecular_weight_da: p.molecular_weight_da,
@@ -244,11 +242,7 @@ mod tests {
         let t = TransportParams::from_physchem(&p, None);
         let kp_sc = t.laminate_kp_cm_per_h(&[(SC_REFERENCE_THICKNESS_UM, 0)]);
         assert!((kp_sc.log10() - lk).abs() < 1e-12);
-        assert!(
-            t.d_ve_um2_per_s > 50.0 && t.d_ve_um2_per_s < 200.0,
-            "{}",
-            t.d_ve_um2_per_s
-        );
+        assert!(t.d_ve_um2_per_s > 50.0 && t.d_ve_um2_per_s < 200.0, "{}", t.d_ve_um2_per_s);
     }
 
     #[test]

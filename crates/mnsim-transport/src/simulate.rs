@@ -154,51 +154,23 @@ impl TransportResult {
         let n = &self.needled;
         let mut s = vec![
             ("transport_dose".into(), self.dose_ug_per_cm2, "ug/cm2".into()),
-            (
-                "transport_delivered_needled".into(),
-                last(&n.delivered_ug_per_cm2),
-                "ug/cm2".into(),
-            ),
-            (
-                "transport_delivered_intact".into(),
-                last(&self.intact.delivered_ug_per_cm2),
-                "ug/cm2".into(),
-            ),
+            ("transport_delivered_needled".into(), last(&n.delivered_ug_per_cm2), "ug/cm2".into()),
+            ("transport_delivered_intact".into(), last(&self.intact.delivered_ug_per_cm2), "ug/cm2".into()),
             (
                 "transport_dermis_needled".into(),
                 last(&n.papillary_dermis_ug_per_cm2) + last(&n.reticular_dermis_ug_per_cm2),
                 "ug/cm2".into(),
             ),
-            (
-                "transport_epidermis_needled".into(),
-                last(&n.viable_epidermis_ug_per_cm2),
-                "ug/cm2".into(),
-            ),
-            (
-                "transport_cleared_needled".into(),
-                last(&n.cleared_ug_per_cm2),
-                "ug/cm2".into(),
-            ),
-            (
-                "transport_enhancement_ratio".into(),
-                last(&self.enhancement_ratio),
-                "1".into(),
-            ),
+            ("transport_epidermis_needled".into(), last(&n.viable_epidermis_ug_per_cm2), "ug/cm2".into()),
+            ("transport_cleared_needled".into(), last(&n.cleared_ug_per_cm2), "ug/cm2".into()),
+            ("transport_enhancement_ratio".into(), last(&self.enhancement_ratio), "1".into()),
             (
                 "transport_peak_flux_needled".into(),
                 n.flux_into_skin_ug_per_cm2_per_h.iter().cloned().fold(0.0, f64::max),
                 "ug/cm2/h".into(),
             ),
-            (
-                "transport_closure_half_life".into(),
-                self.closure_half_life_h,
-                "h".into(),
-            ),
-            (
-                "transport_max_conservation_error".into(),
-                self.max_conservation_rel_error,
-                "1".into(),
-            ),
+            ("transport_closure_half_life".into(), self.closure_half_life_h, "h".into()),
+            ("transport_max_conservation_error".into(), self.max_conservation_rel_error, "1".into()),
         ];
         if let Some(w) = &self.window
             && let Some(m) = w.window_min
@@ -390,14 +362,10 @@ impl Case<'_> {
                 ser.subcutis_ug_per_cm2.push(lay[4] * af);
                 ser.cleared_ug_per_cm2.push(a.cleared * af);
                 ser.receptor_ug_per_cm2.push(a.sunk * af);
-                ser.delivered_ug_per_cm2
-                    .push((lay[1..].iter().sum::<f64>() + a.cleared + a.sunk) * af);
+                ser.delivered_ug_per_cm2.push((lay[1..].iter().sum::<f64>() + a.cleared + a.sunk) * af);
                 ser.uptake_ug_per_cm2.push(a.uptake * af);
-                ser.flux_into_skin_ug_per_cm2_per_h
-                    .push(a.last_uptake / last_h * af * 3600.0);
-                let fd = k_dej
-                    .map(|k| if k > 0 { s.face_flux(k - 1) } else { 0.0 })
-                    .unwrap_or(0.0);
+                ser.flux_into_skin_ug_per_cm2_per_h.push(a.last_uptake / last_h * af * 3600.0);
+                let fd = k_dej.map(|k| if k > 0 { s.face_flux(k - 1) } else { 0.0 }).unwrap_or(0.0);
                 ser.flux_into_dermis_ug_per_cm2_per_h.push(fd * af * 3600.0);
                 let cons = if self.infinite {
                     (skin + a.cleared + a.sunk - a.uptake).abs() / a.uptake.max(floor)
@@ -408,10 +376,7 @@ impl Case<'_> {
                 out.max_cons = out.max_cons.max(cons);
                 let all = [veh, skin, a.cleared, a.sunk, a.uptake, a.last_uptake, fd];
                 if all.iter().any(|v| !v.is_finite()) {
-                    return Err(TransportError::NonFinite {
-                        t_s: t,
-                        what: "amounts",
-                    });
+                    return Err(TransportError::NonFinite { t_s: t, what: "amounts" });
                 }
             }
             if profiles.iter().any(|&o| (o - target_h).abs() < 1e-9) {
@@ -424,11 +389,8 @@ impl Case<'_> {
             }
             if slice_t.is_some_and(|st| (st - target_h).abs() < 1e-9) {
                 if let Some((_, j)) = self.focus {
-                    out.slice = Some(
-                        (0..s.nz)
-                            .map(|k| (0..s.nx).map(|i| s.c[(k * s.ny + j) * s.nx + i]).collect())
-                            .collect(),
-                    );
+                    out.slice =
+                        Some((0..s.nz).map(|k| (0..s.nx).map(|i| s.c[(k * s.ny + j) * s.nx + i]).collect()).collect());
                 }
             }
         }
@@ -467,11 +429,7 @@ pub fn rasterise_channels(
             let r = 0.5 * d;
             if r < dx {
                 let (ci, cj) = ((cx / dx).floor() as i64, (cy / dx).floor() as i64);
-                let (ci, cj) = if wrap {
-                    (ci.rem_euclid(nx as i64), cj.rem_euclid(ny as i64))
-                } else {
-                    (ci, cj)
-                };
+                let (ci, cj) = if wrap { (ci.rem_euclid(nx as i64), cj.rem_euclid(ny as i64)) } else { (ci, cj) };
                 if ci >= 0 && cj >= 0 && (ci as usize) < nx && (cj as usize) < ny {
                     let frac = (std::f64::consts::PI * r * r / (dx * dx)).min(1.0);
                     pairs.push(((k * plane + cj as usize * nx + ci as usize) as u32, frac as f32));
@@ -484,11 +442,7 @@ pub fn rasterise_channels(
             let j1 = ((cy + r) / dx).floor() as i64;
             for jj in j0..=j1 {
                 for ii in i0..=i1 {
-                    let (iw, jw) = if wrap {
-                        (ii.rem_euclid(nx as i64), jj.rem_euclid(ny as i64))
-                    } else {
-                        (ii, jj)
-                    };
+                    let (iw, jw) = if wrap { (ii.rem_euclid(nx as i64), jj.rem_euclid(ny as i64)) } else { (ii, jj) };
                     if iw < 0 || jw < 0 || iw as usize >= nx || jw as usize >= ny {
                         continue;
                     }
@@ -546,9 +500,7 @@ pub fn simulate(
 ) -> Result<TransportResult, TransportError> {
     topical.validate()?;
     settings.validate()?;
-    skin.layers
-        .validate()
-        .map_err(|e| TransportError::Skin(e.to_string()))?;
+    skin.layers.validate().map_err(|e| TransportError::Skin(e.to_string()))?;
     if !(patch.width_um > 0.0 && patch.height_um > 0.0) {
         return Err(TransportError::OutOfRange {
             field: "patch.width_um/height_um",
@@ -558,24 +510,12 @@ pub fn simulate(
     }
     let phys = topical.physchem()?;
     let params = TransportParams::from_physchem(&phys, settings.clearance_per_h.map(|c| c / 3600.0));
-    let ids: Vec<usize> = channels
-        .of_session(session)
-        .filter(|&i| channels.depth_um[i] > 0.0)
-        .collect();
+    let ids: Vec<usize> = channels.of_session(session).filter(|&i| channels.depth_um[i] > 0.0).collect();
     let deepest = ids.iter().map(|&i| channels.depth_um[i]).fold(0.0, f64::max);
     let l = &skin.layers;
-    let depth = settings
-        .domain_depth_um
-        .unwrap_or_else(|| l.cutis_um().max(deepest + 200.0))
-        .min(l.total_um());
-    let zg = ZGrid::graded(
-        l,
-        depth,
-        settings.sc_cells,
-        settings.epidermis_dz_um,
-        settings.max_dz_um,
-        settings.dz_growth,
-    )?;
+    let depth = settings.domain_depth_um.unwrap_or_else(|| l.cutis_um().max(deepest + 200.0)).min(l.total_um());
+    let zg =
+        ZGrid::graded(l, depth, settings.sc_cells, settings.epidermis_dz_um, settings.max_dz_um, settings.dz_growth)?;
     let dx = settings.lateral_resolution_um;
     let width = settings.domain_width_um.min(patch.width_um).min(patch.height_um);
     let n_lat = ((width / dx).round() as usize).max(1);
@@ -599,13 +539,9 @@ pub fn simulate(
         .collect();
     let (idx, phi0) = rasterise_channels(channels, &in_window, offset, n_lat, n_lat, dx, &zg, wrap);
     let plane = n_lat * n_lat;
-    let open_area_fraction = idx
-        .iter()
-        .zip(&phi0)
-        .filter(|(i, _)| (**i as usize) < plane)
-        .map(|(_, p)| *p as f64)
-        .sum::<f64>()
-        / plane as f64;
+    let open_area_fraction =
+        idx.iter().zip(&phi0).filter(|(i, _)| (**i as usize) < plane).map(|(_, p)| *p as f64).sum::<f64>()
+            / plane as f64;
     let nz = zg.nz();
     let ch_profile = |zg: &ZGrid| ChannelVoxels {
         idx: vec![],
@@ -626,17 +562,11 @@ pub fn simulate(
         .filter(|&(_, _, x, y)| x >= 0.0 && y >= 0.0 && x < width && y < width)
         .min_by(|a, b| a.1.partial_cmp(&b.1).unwrap())
         .map(|(_, _, x, y)| ((x / dx) as usize, (y / dx) as usize));
-    let t_needle = if ids.is_empty() {
-        0.0
-    } else {
-        ids.iter().map(|&i| channels.created_s[i]).sum::<f64>() / ids.len() as f64
-    };
+    let t_needle =
+        if ids.is_empty() { 0.0 } else { ids.iter().map(|&i| channels.created_s[i]).sum::<f64>() / ids.len() as f64 };
     let _ = t_needle;
-    let half_life_h = if topical.occluded {
-        settings.closure_half_life_occluded_h
-    } else {
-        settings.closure_half_life_open_h
-    };
+    let half_life_h =
+        if topical.occluded { settings.closure_half_life_occluded_h } else { settings.closure_half_life_open_h };
     let c0 = topical.concentration_mg_per_ml * 1000.0 / params.molecular_weight_da;
     let v0 = topical.vehicle_volume_ul_per_cm2 * UM_PER_UL_PER_CM2;
     let evap = if topical.occluded || topical.infinite_dose {
@@ -669,14 +599,7 @@ pub fn simulate(
     }
     let profiles = settings.profile_times_h.clone();
     let needled = base.run(&outputs, &profiles, Some(settings.slice_time_h))?;
-    let intact_case = Case {
-        nx: 1,
-        ny: 1,
-        channels: ch_profile(&zg),
-        focus: None,
-        threads: 1,
-        ..base
-    };
+    let intact_case = Case { nx: 1, ny: 1, channels: ch_profile(&zg), focus: None, threads: 1, ..base };
     let intact = intact_case.run(&outputs, &profiles, None)?;
     let af = amount_factor(params.molecular_weight_da);
     let dose = c0 * v0 * af;

@@ -291,16 +291,8 @@ impl Solver {
             rdk[kk * plane..(kk + 1) * plane].fill((1.0 / dk_tissue[kk]) as f32);
             cap[kk * plane..(kk + 1) * plane].fill(k[kk] as f32);
         }
-        let pool = if threads > 0 {
-            rayon::ThreadPoolBuilder::new().num_threads(threads).build().ok()
-        } else {
-            None
-        };
-        let t = if threads > 0 {
-            threads
-        } else {
-            rayon::current_num_threads()
-        };
+        let pool = if threads > 0 { rayon::ThreadPoolBuilder::new().num_threads(threads).build().ok() } else { None };
+        let t = if threads > 0 { threads } else { rayon::current_num_threads() };
         let xy_blocks = nz.clamp(1, 2 * t);
         let z_blocks = ny.clamp(1, 2 * t);
 
@@ -478,9 +470,7 @@ impl Solver {
     /// Laterally averaged concentration per depth cell, mol·m⁻³.
     pub fn depth_profile(&self) -> Vec<f64> {
         let plane = self.nx * self.ny;
-        (0..self.nz)
-            .map(|k| self.c[k * plane..(k + 1) * plane].iter().sum::<f64>() / plane as f64)
-            .collect()
+        (0..self.nz).map(|k| self.c[k * plane..(k + 1) * plane].iter().sum::<f64>() / plane as f64).collect()
     }
 
     /// Flux across the face below depth cell `k` (between k and k+1), patch mean, per unit
@@ -577,11 +567,8 @@ impl Solver {
         let (gx, gy) = (&self.gx, &self.gy);
         let cap = &self.cap;
         let avx = self.avx512;
-        self.c
-            .par_chunks_mut(per_block * plane)
-            .zip(self.xy_scratch.par_chunks_mut(scratch_len))
-            .enumerate()
-            .for_each(|(b, (cblk, scratch))| {
+        self.c.par_chunks_mut(per_block * plane).zip(self.xy_scratch.par_chunks_mut(scratch_len)).enumerate().for_each(
+            |(b, (cblk, scratch))| {
                 let k0 = b * per_block;
                 for (kk, cpl) in cblk.chunks_mut(plane).enumerate() {
                     let off = (k0 + kk) * plane;
@@ -590,7 +577,8 @@ impl Solver {
                     let periodic = lateral == LateralBoundary::Periodic;
                     plane_xy_dispatch(avx, cpl, g, cp, nx, ny, rx, ry, periodic, scratch);
                 }
-            });
+            },
+        );
     }
 
     fn sweep_z(&mut self, dt: f64) {
@@ -691,14 +679,8 @@ fn fwd_row(
     s_rhs: f64,
 ) {
     let n = c_cur.len();
-    let (d_prev, e_prev, e_cur, wprev, cap, g) = (
-        &d_prev[..n],
-        &e_prev[..n],
-        &mut e_cur[..n],
-        &mut wprev[..n],
-        &cap[..n],
-        &g[..n],
-    );
+    let (d_prev, e_prev, e_cur, wprev, cap, g) =
+        (&d_prev[..n], &e_prev[..n], &mut e_cur[..n], &mut wprev[..n], &cap[..n], &g[..n]);
     for i in 0..n {
         let w = scale * g[i] as f64;
         let wl = wprev[i];
@@ -752,11 +734,8 @@ fn lines_lateral(
         let c_cur = &mut c_rest[..n_cols];
         let (e_before, e_rest) = e.split_at_mut(o);
         let e_cur = &mut e_rest[..n_cols];
-        let (d_prev, e_prev): (&[f64], &[f64]) = if j > 0 {
-            (&c_before[o - n_cols..], &e_before[o - n_cols..])
-        } else {
-            (&*zeros, &*zeros)
-        };
+        let (d_prev, e_prev): (&[f64], &[f64]) =
+            if j > 0 { (&c_before[o - n_cols..], &e_before[o - n_cols..]) } else { (&*zeros, &*zeros) };
         let scale = if j + 1 < n_rows { r } else { 0.0 };
         let (cp, gp) = (&cap[o..o + n_cols], &g[o..o + n_cols]);
         fwd_row(c_cur, d_prev, e_prev, e_cur, wprev, cp, gp, scale, 1.0, 1.0);
@@ -923,22 +902,14 @@ impl ZCtx<'_> {
         let dt = self.dt;
         let r0 = &self.rdk[j * nx..j * nx + nx];
         for i in 0..nx {
-            wtop[i] = if self.coupled {
-                dt / (self.rv + 0.5 * self.dz[0] * r0[i] as f64)
-            } else {
-                0.0
-            };
+            wtop[i] = if self.coupled { dt / (self.rv + 0.5 * self.dz[0] * r0[i] as f64) } else { 0.0 };
         }
         // bottom cell: B' = B (its g_z is the sink, not a coupling), R' = Δz·c
         let k = nz - 1;
         let o = k * plane + j * nx;
         {
             let (cr, capr, gbl) = (&c[o..o + nx], &self.cap[o..o + nx], &self.gz[o..o + nx]);
-            let gab: &[f32] = if k > 0 {
-                &self.gz[o - plane..o - plane + nx]
-            } else {
-                gbl
-            };
+            let gab: &[f32] = if k > 0 { &self.gz[o - plane..o - plane + nx] } else { gbl };
             let sc = self.dz[k] * (1.0 + dt * self.lambda[k]);
             for i in 0..nx {
                 let wab = if k > 0 { dt * gab[i] as f64 } else { wtop[i] };
@@ -1003,11 +974,7 @@ impl ZCtx<'_> {
         };
         let r0 = &self.rdk[j * nx..j * nx + nx];
         for i in 0..nx {
-            wtop[i] = if self.coupled {
-                dt / (self.rv + 0.5 * self.dz[0] * r0[i] as f64)
-            } else {
-                0.0
-            };
+            wtop[i] = if self.coupled { dt / (self.rv + 0.5 * self.dz[0] * r0[i] as f64) } else { 0.0 };
         }
         wprev.copy_from_slice(wtop);
         let mut prev: &mut [f64] = uvrow;

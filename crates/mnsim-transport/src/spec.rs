@@ -74,35 +74,14 @@ impl Default for TopicalSpec {
 impl TopicalSpec {
     /// A catalogue active with default dose settings.
     pub fn named(name: &str) -> TopicalSpec {
-        TopicalSpec {
-            name: name.into(),
-            ..Default::default()
-        }
+        TopicalSpec { name: name.into(), ..Default::default() }
     }
 
     /// Check every field; errors name the field, value and allowed range.
     pub fn validate(&self) -> Result<(), TransportError> {
-        check(
-            "concentration_mg_per_ml",
-            self.concentration_mg_per_ml,
-            1e-9,
-            1000.0,
-            "(0, 1000]",
-        )?;
-        check(
-            "vehicle_volume_ul_per_cm2",
-            self.vehicle_volume_ul_per_cm2,
-            1e-6,
-            1000.0,
-            "(0, 1000]",
-        )?;
-        check(
-            "applied_after_needling_min",
-            self.applied_after_needling_min,
-            0.0,
-            20160.0,
-            "[0, 20160]",
-        )?;
+        check("concentration_mg_per_ml", self.concentration_mg_per_ml, 1e-9, 1000.0, "(0, 1000]")?;
+        check("vehicle_volume_ul_per_cm2", self.vehicle_volume_ul_per_cm2, 1e-6, 1000.0, "(0, 1000]")?;
+        check("applied_after_needling_min", self.applied_after_needling_min, 0.0, 20160.0, "[0, 20160]")?;
         if let Some(mw) = self.molecular_weight_da {
             check("molecular_weight_da", mw, 10.0, 1e7, "[10, 1e7]")?;
         }
@@ -138,19 +117,14 @@ impl TopicalSpec {
                     unbound_fraction: 1.0,
                     unionised_fraction: 1.0,
                 }),
-                _ => Err(TransportError::UnknownActive {
-                    name: self.name.clone(),
-                    known: catalogue::names(),
-                }),
+                _ => Err(TransportError::UnknownActive { name: self.name.clone(), known: catalogue::names() }),
             }
         }
     }
 
     /// Canonical name (catalogue name if found, else as given).
     pub fn canonical_name(&self) -> String {
-        catalogue::find(&self.name)
-            .map(|a| a.name.to_string())
-            .unwrap_or_else(|| self.name.clone())
+        catalogue::find(&self.name).map(|a| a.name.to_string()).unwrap_or_else(|| self.name.clone())
     }
 }
 
@@ -251,13 +225,7 @@ impl Default for TransportSettings {
 impl TransportSettings {
     /// Check every field; errors name the field, value and allowed range.
     pub fn validate(&self) -> Result<(), TransportError> {
-        check(
-            "lateral_resolution_um",
-            self.lateral_resolution_um,
-            1.0,
-            200.0,
-            "[1, 200]",
-        )?;
+        check("lateral_resolution_um", self.lateral_resolution_um, 1.0, 200.0, "[1, 200]")?;
         check("domain_width_um", self.domain_width_um, 20.0, 20000.0, "[20, 20000]")?;
         check("sc_cells", self.sc_cells as f64, 2.0, 100.0, "[2, 100]")?;
         check("epidermis_dz_um", self.epidermis_dz_um, 0.5, 50.0, "[0.5, 50]")?;
@@ -269,58 +237,26 @@ impl TransportSettings {
         check("duration_h", self.duration_h, 1e-3, 720.0, "(0, 720]")?;
         let mut prev = 0.0;
         for &t in &self.output_times_h {
-            check(
-                "output_times_h",
-                t,
-                1e-6,
-                self.duration_h,
-                "(0, duration_h], increasing",
-            )?;
+            check("output_times_h", t, 1e-6, self.duration_h, "(0, duration_h], increasing")?;
             if t <= prev {
-                return Err(TransportError::Settings(format!(
-                    "output_times_h must increase; {t} follows {prev}"
-                )));
+                return Err(TransportError::Settings(format!("output_times_h must increase; {t} follows {prev}")));
             }
             prev = t;
         }
         for &t in &self.profile_times_h {
             check("profile_times_h", t, 1e-6, self.duration_h, "(0, duration_h]")?;
         }
-        check(
-            "slice_time_h",
-            self.slice_time_h,
-            1e-6,
-            self.duration_h,
-            "(0, duration_h]",
-        )?;
+        check("slice_time_h", self.slice_time_h, 1e-6, self.duration_h, "(0, duration_h]")?;
         check("dt_initial_s", self.dt_initial_s, 1e-4, 600.0, "[1e-4, 600]")?;
         check("dt_max_s", self.dt_max_s, 0.1, 36000.0, "[0.1, 36000]")?;
         check("dt_growth", self.dt_growth, 1.0, 3.0, "[1, 3]")?;
         check("tolerance", self.tolerance, 1e-6, 0.5, "[1e-6, 0.5]")?;
-        check(
-            "closure_half_life_open_h",
-            self.closure_half_life_open_h,
-            1e-3,
-            1000.0,
-            "[0.001, 1000]",
-        )?;
-        check(
-            "closure_half_life_occluded_h",
-            self.closure_half_life_occluded_h,
-            1e-3,
-            1000.0,
-            "[0.001, 1000]",
-        )?;
+        check("closure_half_life_open_h", self.closure_half_life_open_h, 1e-3, 1000.0, "[0.001, 1000]")?;
+        check("closure_half_life_occluded_h", self.closure_half_life_occluded_h, 1e-3, 1000.0, "[0.001, 1000]")?;
         if let Some(c) = self.clearance_per_h {
             check("clearance_per_h", c, 0.0, 1000.0, "[0, 1000]")?;
         }
-        check(
-            "evaporation_ul_per_cm2_per_h",
-            self.evaporation_ul_per_cm2_per_h,
-            0.0,
-            100.0,
-            "[0, 100]",
-        )?;
+        check("evaporation_ul_per_cm2_per_h", self.evaporation_ul_per_cm2_per_h, 0.0, 100.0, "[0, 100]")?;
         check("nonvolatile_fraction", self.nonvolatile_fraction, 1e-3, 1.0, "(0, 1]")?;
         check("threads", self.threads as f64, 0.0, 1024.0, "[0, 1024]")?;
         check("max_memory_gib", self.max_memory_gib, 1e-3, 1024.0, "(0, 1024]")?;

@@ -8,16 +8,9 @@ use mnsim_transport::{TopicalSpec, TransportSettings, simulate};
 #[test]
 fn default_scenario_conserves_mass_at_every_output_time() {
     let skin = common::cheek();
-    let patch = Patch {
-        width_um: 3000.0,
-        height_um: 3000.0,
-    };
+    let patch = Patch { width_um: 3000.0, height_um: 3000.0 };
     let ch = common::lattice(patch, 250.0, 600.0);
-    let set = TransportSettings {
-        domain_width_um: 500.0,
-        compute_window: false,
-        ..Default::default()
-    };
+    let set = TransportSettings { domain_width_um: 500.0, compute_window: false, ..Default::default() };
     let r = simulate(&skin, &ch, patch, &TopicalSpec::default(), &set, 0).unwrap();
     for (s, name) in [(&r.needled, "needled"), (&r.intact, "intact")] {
         for (t, e) in r.times_h.iter().zip(&s.conservation_rel_error) {
@@ -44,10 +37,7 @@ impl Len for mnsim_transport::simulate::Series {
 #[test]
 fn thousands_of_channels_conserve_mass_periodic_and_sink() {
     let skin = common::cheek();
-    let patch = Patch {
-        width_um: 2400.0,
-        height_um: 2400.0,
-    };
+    let patch = Patch { width_um: 2400.0, height_um: 2400.0 };
     let ch = common::lattice(patch, 50.0, 500.0); // 48 × 48 = 2304 channels
     assert!(ch.len() > 2000);
     let set = TransportSettings {
@@ -62,11 +52,7 @@ fn thousands_of_channels_conserve_mass_periodic_and_sink() {
         bottom_boundary: BottomBoundary::Sink,
         ..Default::default()
     };
-    let top = TopicalSpec {
-        name: "tranexamic_acid".into(),
-        occluded: true,
-        ..Default::default()
-    };
+    let top = TopicalSpec { name: "tranexamic_acid".into(), occluded: true, ..Default::default() };
     let r = simulate(&skin, &ch, patch, &top, &set, 0).unwrap();
     assert!(r.channels_in_window > 2000, "{}", r.channels_in_window);
     for (t, e) in r.times_h.iter().zip(&r.needled.conservation_rel_error) {

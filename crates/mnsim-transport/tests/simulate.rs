@@ -5,10 +5,7 @@ use mnsim_transport::{TopicalSpec, TransportSettings, simulate};
 #[test]
 fn explore_default() {
     let skin = common::cheek();
-    let patch = Patch {
-        width_um: 3000.0,
-        height_um: 3000.0,
-    };
+    let patch = Patch { width_um: 3000.0, height_um: 3000.0 };
     let ch = common::lattice(patch, 250.0, 600.0);
     let mut set = TransportSettings::default();
     set.domain_width_um = 500.0;

@@ -26,18 +26,11 @@ fn split(line: &str) -> Vec<String> {
 fn intact_kp_for_every_compound_of_the_dataset() {
     let mut rows = 0;
     let (mut se_model, mut se_pg) = (0.0, 0.0);
-    println!(
-        "{:<34} {:>8} {:>6} {:>9} {:>9} {:>9}",
-        "compound", "MW", "logP", "measured", "model", "PottsGuy"
-    );
+    println!("{:<34} {:>8} {:>6} {:>9} {:>9} {:>9}", "compound", "MW", "logP", "measured", "model", "PottsGuy");
     for line in DATASET.lines().skip(1) {
         let f = split(line);
-        let (name, mw, lp, meas): (&str, f64, f64, f64) = (
-            &f[0],
-            f[1].parse().unwrap(),
-            f[2].parse().unwrap(),
-            f[3].parse().unwrap(),
-        );
+        let (name, mw, lp, meas): (&str, f64, f64, f64) =
+            (&f[0], f[1].parse().unwrap(), f[2].parse().unwrap(), f[3].parse().unwrap());
         let p = TransportParams::from_physchem(
             &Physchem {
                 molecular_weight_da: mw,

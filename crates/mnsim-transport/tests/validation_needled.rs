@@ -56,10 +56,7 @@ fn kalluri_channels(patch: Patch) -> mnsim_core::ChannelSet {
 
 fn receptor_flux_ratio(top: &TopicalSpec) -> f64 {
     let skin = porcine_ear();
-    let patch = Patch {
-        width_um: 3000.0,
-        height_um: 3000.0,
-    };
+    let patch = Patch { width_um: 3000.0, height_um: 3000.0 };
     let ch = kalluri_channels(patch);
     let r = simulate(&skin, &ch, patch, top, &franz(), 0).unwrap();
     let f = |s: &mnsim_transport::simulate::Series| {
@@ -114,17 +111,9 @@ fn macromolecules_gain_orders_of_magnitude() {
     // TR-EN-07 (McAllister 2003, qualitative): solid MN raise permeability to macromolecules by
     // orders of magnitude. Model: EGF and 50 kDa HA, delivered past the SC in 24 h, in vitro.
     for name in ["egf", "hyaluronic_acid_50kda"] {
-        let top = TopicalSpec {
-            name: name.into(),
-            infinite_dose: true,
-            occluded: true,
-            ..Default::default()
-        };
+        let top = TopicalSpec { name: name.into(), infinite_dose: true, occluded: true, ..Default::default() };
         let skin = porcine_ear();
-        let patch = Patch {
-            width_um: 3000.0,
-            height_um: 3000.0,
-        };
+        let patch = Patch { width_um: 3000.0, height_um: 3000.0 };
         let r = simulate(&skin, &kalluri_channels(patch), patch, &top, &franz(), 0).unwrap();
         let er = *r.enhancement_ratio.last().unwrap();
         println!("TR-EN-07 {name}: model ER(24 h) {er:.3e} (published: orders of magnitude)");

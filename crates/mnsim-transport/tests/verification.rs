@@ -5,14 +5,7 @@
 use mnsim_transport::solver::{BottomBoundary, LateralBoundary, Solver, SolverSpec, Vehicle};
 
 fn vehicle_infinite(c: f64) -> Vehicle {
-    Vehicle {
-        coupled: true,
-        infinite: true,
-        partition: 1.0,
-        volume_um: 1.0,
-        amount: 0.0,
-        infinite_concentration: c,
-    }
+    Vehicle { coupled: true, infinite: true, partition: 1.0, volume_um: 1.0, amount: 0.0, infinite_concentration: c }
 }
 
 /// 1-D laminate: (thickness µm, cells, D µm²/s, K) per layer.
@@ -85,11 +78,7 @@ fn two_layer_laminate_matches_series_resistance() {
     let (h1, d1, k1) = (15.0, 0.01, 5.0);
     let (h2, d2, k2) = (85.0, 100.0, 0.7);
     let c0 = 1.0;
-    let mut s = laminate(
-        &[(h1, 30, d1, k1), (h2, 40, d2, k2)],
-        BottomBoundary::Sink,
-        vehicle_infinite(c0),
-    );
+    let mut s = laminate(&[(h1, 30, d1, k1), (h2, 40, d2, k2)], BottomBoundary::Sink, vehicle_infinite(c0));
     // time to steady state dominated by layer 1: several h1²/D1
     let t_end = 4.0 * h1 * h1 / d1;
     let n = 4000;
@@ -108,10 +97,7 @@ fn two_layer_laminate_matches_series_resistance() {
 fn crank_roots(alpha: f64, n: usize) -> Vec<f64> {
     (1..=n)
         .map(|m| {
-            let (mut lo, mut hi) = (
-                (m as f64 - 0.5) * std::f64::consts::PI + 1e-12,
-                m as f64 * std::f64::consts::PI,
-            );
+            let (mut lo, mut hi) = ((m as f64 - 0.5) * std::f64::consts::PI + 1e-12, m as f64 * std::f64::consts::PI);
             let f = |q: f64| q.sin() + alpha * q * q.cos();
             for _ in 0..200 {
                 let mid = 0.5 * (lo + hi);
@@ -288,8 +274,5 @@ fn manufactured_solution_orders_in_space_and_time() {
         );
         t_orders.push(o);
     }
-    assert!(
-        t_orders.iter().all(|&o| o > 0.85 && o < 1.2),
-        "time orders {t_orders:?}"
-    );
+    assert!(t_orders.iter().all(|&o| o > 0.85 && o < 1.2), "time orders {t_orders:?}");
 }

@@ -5,10 +5,7 @@ use mnsim_healing::{HealingResult, HealingSettings, protocol, simulate};
 pub const W: f64 = 3000.0;
 
 pub fn patch() -> Patch {
-    Patch {
-        width_um: W,
-        height_um: W,
-    }
+    Patch { width_um: W, height_um: W }
 }
 
 pub fn cheek(age: f64) -> Skin {
@@ -16,24 +13,8 @@ pub fn cheek(age: f64) -> Skin {
 }
 
 /// A course on the 3 × 3 mm cheek patch.
-pub fn course(
-    sessions: u32,
-    per: usize,
-    depth: f64,
-    interval_d: f64,
-    follow_up_d: f64,
-) -> HealingResult {
-    course_with(
-        cheek(40.0),
-        sessions,
-        per,
-        depth,
-        interval_d,
-        HealingSettings {
-            follow_up_d,
-            ..Default::default()
-        },
-    )
+pub fn course(sessions: u32, per: usize, depth: f64, interval_d: f64, follow_up_d: f64) -> HealingResult {
+    course_with(cheek(40.0), sessions, per, depth, interval_d, HealingSettings { follow_up_d, ..Default::default() })
 }
 
 pub fn course_with(
@@ -45,14 +26,7 @@ pub fn course_with(
     s: HealingSettings,
 ) -> HealingResult {
     let ch = channels(sessions, per, depth, interval_d);
-    simulate(
-        &skin,
-        &ch,
-        patch(),
-        &protocol::session_times_s(sessions, interval_d),
-        &s,
-    )
-    .unwrap()
+    simulate(&skin, &ch, patch(), &protocol::session_times_s(sessions, interval_d), &s).unwrap()
 }
 
 pub fn channels(sessions: u32, per: usize, depth: f64, interval_d: f64) -> ChannelSet {
