@@ -235,43 +235,104 @@ fn run_stages(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Resul
             &format!("punctures whose deepest point lies in the {}", l.name().replace('_', " ")),
         ));
     }
-    let transport = match &scenario.scenario.topical {
-        Some(topical) => {
-            progress.stage("transport", 1);
-            let t = mnsim_transport::simulate(
-                &scenario.skin,
-                &channels,
-                scenario.patch,
-                topical,
-                &scenario.scenario.transport,
-                0,
-            )?;
-            progress.advance(1);
-            for (name, value, unit) in t.summary() {
-                let description = format!("topical {} after session 1 (docs/model/transport.md)", t.active);
-                figures.push(Figure { name, value, unit, description });
-            }
-            // the permeability coefficient an in-vitro diffusion cell would measure on an
-            // epidermal membrane of this active (reference SC, heat-separated epidermis)
-            use mnsim_transport::membrane::{EPIDERMAL_MEMBRANE_VE_UM, steady_kp_cm_per_h};
-            use mnsim_transport::physchem::SC_REFERENCE_THICKNESS_UM;
-            let kp =
-                steady_kp_cm_per_h(&t.params, &[(SC_REFERENCE_THICKNESS_UM, 0), (EPIDERMAL_MEMBRANE_VE_UM, 1)], 40);
-            figures.push(fig(
-                "transport_intact_log10_kp_cm_per_h",
-                kp.max(1e-300).log10(),
-                "log10(cm/h)",
-                "intact epidermal-membrane permeability coefficient of the topical (steady state)",
-            ));
-            Some(t)
+    // Transport and the healing courses (nominal and ensemble members) do not depend on each
+    // other: run them side by side; the outcomes, which need both, follow.
+    let run_healing = scenario.scenario.simulation.run_healing;
+    let members = if run_healing { scenario.scenario.simulation.ensemble_members.max(1) as usize } else { 0 };
+    progress.stage(
+        match (scenario.scenario.topical.is_some(), run_healing) {
+            (true, true) => "transport + healing",
+            (true, false) => "transport",
+            (false, true) => "healing",
+            (false, false) => "done",
+        },
+        1,
+    );
+    let (transport, courses) = rayon::join(
+        || scenario.scenario.topical.as_ref().map(|t| run_transport(scenario, &channels, t)).transpose(),
+        || -> Result<Vec<(ResolvedScenario, HealingResult)>, SimError> {
+            (0..members)
+                .into_par_iter()
+                .map(|k| {
+                    let s = perturbed(scenario, k as u64);
+                    let h = if k == 0 {
+                        mnsim_healing::simulate(
+                            &s.skin,
+                            &channels,
+                            s.patch,
+                            &s.protocol.session_times_s(),
+                            &s.scenario.healing,
+                        )?
+                    } else {
+                        let p = punctures::generate(&s.device, &s.protocol, s.patch, s.seed);
+                        let pen = penetration::penetrate(&p, &s.device, &s.skin, &s.penetration, s.seed);
+                        let ch = penetration::channels(&p, &pen, &s.device, &s.penetration, s.patch);
+                        mnsim_healing::simulate(
+                            &s.skin,
+                            &ch,
+                            s.patch,
+                            &s.protocol.session_times_s(),
+                            &s.scenario.healing,
+                        )?
+                    };
+                    Ok((s, h))
+                })
+                .collect()
+        },
+    );
+    let transport = transport?;
+    let mut courses = courses?;
+    progress.advance(1);
+    if let Some(t) = &transport {
+        for (name, value, unit) in t.summary() {
+            let description = format!("topical {} after session 1 (docs/model/transport.md)", t.active);
+            figures.push(Figure { name, value, unit, description });
         }
-        None => None,
-    };
-    let (healing, outcomes, ensemble) = if scenario.scenario.simulation.run_healing {
-        let (h, o, e) = healing_and_outcomes(scenario, &channels, transport.as_ref(), &mut figures, progress)?;
-        (Some(h), Some(o), e)
-    } else {
+        // the permeability coefficient an in-vitro diffusion cell would measure on an
+        // epidermal membrane of this active (reference SC, heat-separated epidermis)
+        use mnsim_transport::membrane::{EPIDERMAL_MEMBRANE_VE_UM, steady_kp_cm_per_h};
+        use mnsim_transport::physchem::SC_REFERENCE_THICKNESS_UM;
+        let kp = steady_kp_cm_per_h(&t.params, &[(SC_REFERENCE_THICKNESS_UM, 0), (EPIDERMAL_MEMBRANE_VE_UM, 1)], 40);
+        figures.push(fig(
+            "transport_intact_log10_kp_cm_per_h",
+            kp.max(1e-300).log10(),
+            "log10(cm/h)",
+            "intact epidermal-membrane permeability coefficient of the topical (steady state)",
+        ));
+    }
+    let (healing, outcomes, ensemble) = if courses.is_empty() {
         (None, None, Vec::new())
+    } else {
+        progress.stage("outcomes", 1);
+        let all: Vec<mnsim_outcomes::Outcomes> = courses
+            .iter()
+            .map(|(s, h)| {
+                mnsim_outcomes::compute_outcomes(&outcome_inputs(s, h, transport.as_ref()), &s.scenario.outcomes)
+            })
+            .collect::<Result<_, _>>()?;
+        let ensemble = mnsim_outcomes::summarise_outcomes(&all, ENSEMBLE_LO_Q, ENSEMBLE_HI_Q)?;
+        let (_, healing) = courses.swap_remove(0);
+        let outcomes = all.into_iter().next().expect("member 0 exists");
+        for (name, value, unit) in healing.summary() {
+            let description = healing_description(&name);
+            let unit = match unit.as_str() {
+                "um" => "µm".to_string(),
+                "g/m2/h" => "g/m²/h".to_string(),
+                _ => unit,
+            };
+            figures.push(Figure { name, value, unit, description });
+        }
+        for (name, value, unit) in outcomes.summary() {
+            let unit = if unit == "um" { "µm".to_string() } else { unit };
+            figures.push(Figure {
+                name: format!("outcomes.{name}"),
+                value,
+                unit,
+                description: "outcome metric (docs/model/outcomes.md)".into(),
+            });
+        }
+        progress.advance(1);
+        (Some(healing), Some(outcomes), ensemble)
     };
     Ok(RunResult {
         punctures,
@@ -288,56 +349,13 @@ fn run_stages(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Resul
     })
 }
 
-/// The healing course, its outcomes, and the uncertainty ensemble of the outcomes.
-fn healing_and_outcomes(
+/// The transport run for the channels of session 1.
+fn run_transport(
     scenario: &ResolvedScenario,
     channels: &ChannelSet,
-    transport: Option<&mnsim_transport::TransportResult>,
-    figures: &mut Vec<Figure>,
-    progress: &mut dyn Progress,
-) -> Result<(HealingResult, mnsim_outcomes::Outcomes, Vec<mnsim_outcomes::Interval>), SimError> {
-    progress.stage("healing", 1);
-    let healing = mnsim_healing::simulate(
-        &scenario.skin,
-        channels,
-        scenario.patch,
-        &scenario.protocol.session_times_s(),
-        &scenario.scenario.healing,
-    )?;
-    progress.advance(1);
-    for (name, value, unit) in healing.summary() {
-        let description = healing_description(&name);
-        let unit = match unit.as_str() {
-            "um" => "µm".to_string(),
-            "g/m2/h" => "g/m²/h".to_string(),
-            _ => unit,
-        };
-        figures.push(Figure { name, value, unit, description });
-    }
-    progress.stage("outcomes", 1);
-    let outcomes =
-        mnsim_outcomes::compute_outcomes(&outcome_inputs(scenario, &healing, transport), &scenario.scenario.outcomes)?;
-    progress.advance(1);
-    for (name, value, unit) in outcomes.summary() {
-        let unit = if unit == "um" { "µm".to_string() } else { unit };
-        figures.push(Figure {
-            name: format!("outcomes.{name}"),
-            value,
-            unit,
-            description: "outcome metric (docs/model/outcomes.md)".into(),
-        });
-    }
-    let members = scenario.scenario.simulation.ensemble_members.max(1) as usize;
-    progress.stage("ensemble", members as u64);
-    let mut all = vec![outcomes.clone()];
-    let others: Vec<Result<mnsim_outcomes::Outcomes, SimError>> =
-        (1..members).into_par_iter().map(|k| ensemble_member(scenario, k as u64, transport)).collect();
-    for o in others {
-        all.push(o?);
-    }
-    progress.advance(members as u64);
-    let ensemble = mnsim_outcomes::summarise_outcomes(&all, ENSEMBLE_LO_Q, ENSEMBLE_HI_Q)?;
-    Ok((healing, outcomes, ensemble))
+    topical: &mnsim_transport::TopicalSpec,
+) -> Result<mnsim_transport::TransportResult, SimError> {
+    Ok(mnsim_transport::simulate(&scenario.skin, channels, scenario.patch, topical, &scenario.scenario.transport, 0)?)
 }
 
 /// Actives treated as depigmenting by the outcome metrics: tranexamic acid (Saleh et al. 2019),
@@ -394,20 +412,6 @@ pub fn perturbed(scenario: &ResolvedScenario, member: u64) -> ResolvedScenario {
     s.seed = scenario.seed.wrapping_add(member);
     s.scenario.simulation.seed = s.seed;
     s
-}
-
-fn ensemble_member(
-    scenario: &ResolvedScenario,
-    member: u64,
-    transport: Option<&mnsim_transport::TransportResult>,
-) -> Result<mnsim_outcomes::Outcomes, SimError> {
-    let s = perturbed(scenario, member);
-    let p = punctures::generate(&s.device, &s.protocol, s.patch, s.seed);
-    let pen = penetration::penetrate(&p, &s.device, &s.skin, &s.penetration, s.seed);
-    let ch = penetration::channels(&p, &pen, &s.device, &s.penetration, s.patch);
-    let h = mnsim_healing::simulate(&s.skin, &ch, s.patch, &s.protocol.session_times_s(), &s.scenario.healing)?;
-    // transport is not re-run per member: its delivery enters the outcomes unchanged
-    Ok(mnsim_outcomes::compute_outcomes(&outcome_inputs(&s, &h, transport), &s.scenario.outcomes)?)
 }
 
 /// The outcome metrics' view of a run: the healing model's patch-averaged courses, rescaled to
