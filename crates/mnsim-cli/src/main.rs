@@ -256,6 +256,9 @@ fn run(path: Option<&Path>, out: Option<PathBuf>, force: bool, json: bool, quiet
     } else {
         println!("mnsim {} — {} (seed {})", meta.mnsim_version, scenario.scenario.name, scenario.seed);
         print_summary(&result);
+        for w in &result.warnings {
+            println!("warning: {w}");
+        }
         println!("wrote {} (open report.html) in {:.2} s", dir.display(), meta.wall_time_s);
     }
     Ok(())

@@ -47,6 +47,10 @@ fn default_run_writes_a_complete_stamped_folder() {
     let results: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
     assert_eq!(results["outcomes"]["collagen_change_pct"]["unit"], "%");
+    // the dense default pen course is outside the healing calibration, and the run says so
+    let warnings = results["warnings"].as_array().unwrap();
+    assert!(warnings.iter().any(|w| w.as_str().unwrap().contains("of the dermis")), "{warnings:?}");
+    assert!(stdout.contains("warning: a session wounds"));
     assert!(results["outcomes"]["collagen_change_pct"]["ensemble_p05"].is_number());
     let healing = std::fs::read_to_string(out.join("healing.csv")).unwrap();
     assert!(healing.starts_with("time_d,region,quantity,value,unit"));

@@ -175,6 +175,7 @@ pub fn results_json(scenario: &ResolvedScenario, result: &RunResult, meta: &RunM
         "scenario": scenario.scenario.name,
         "seed": scenario.seed,
         "ensemble_members": scenario.scenario.simulation.ensemble_members,
+        "warnings": result.warnings,
         "figures": figures,
         "outcomes": outcomes,
         "meaning": meaning,

@@ -401,7 +401,7 @@ body{{font-family:sans-serif;max-width:1120px;margin:1.5em auto;color:#222;line-
 h1{{margin-bottom:0.2em}}section{{margin:1.6em 0;border-top:1px solid #ddd}}\
 table{{border-collapse:collapse;font-size:14px}}td,th{{border-bottom:1px solid #eee;padding:3px 8px;text-align:left}}\
 td.num{{text-align:right;font-variant-numeric:tabular-nums}}.fig{{margin:0.6em 0}}.meaning p{{margin:0.4em 0}}\
-.muted{{color:#666;font-size:13px}}</style></head><body>",
+.muted{{color:#666;font-size:13px}}.warning{{background:#fff3cd;border:1px solid #e0c060;padding:6px 10px}}</style></head><body>",
         esc(&s.scenario.name)
     );
     let _ = write!(
@@ -414,6 +414,9 @@ td.num{{text-align:right;font-variant-numeric:tabular-nums}}.fig{{margin:0.6em 0
         esc(&meta.started_utc),
         meta.wall_time_s
     );
+    for w in &r.warnings {
+        let _ = write!(h, "<p class=\"warning\"><b>Warning:</b> {}</p>", esc(w));
+    }
     let _ = write!(h, "<section id=\"scenario\"><h2>Scenario</h2><p>{}</p>", esc(&scenario_in_words(s)));
     if !s.scenario.description.is_empty() {
         let _ = write!(h, "<p class=\"muted\">{}</p>", esc(&s.scenario.description));

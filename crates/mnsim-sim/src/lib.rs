@@ -78,7 +78,17 @@ pub struct RunResult {
     pub figures: Vec<Figure>,
     /// Wall time of each stage, s (punctures, transport, healing, outcomes, ensemble).
     pub stage_wall_s: Vec<(String, f64)>,
+    /// Where this run leaves the range the model was calibrated on, in words.
+    pub warnings: Vec<String>,
 }
+
+/// Injured share of the dermis in the session the healing magnitudes were calibrated on
+/// (45 channels 1.0 mm deep, 100 µm wide, on 9 mm² of cheek: ≈ 500 holes/cm², the "standard
+/// session" of docs/model/healing.md), %. Computed with the healing model's own injury rule.
+pub const CALIBRATED_INJURED_DERMIS_PCT: f64 = 4.45;
+/// A session injuring more than this multiple of [`CALIBRATED_INJURED_DERMIS_PCT`] is flagged
+/// as outside the calibrated range. Assumed: twice the calibration session.
+pub const INJURY_WARNING_FACTOR: f64 = 2.0;
 
 impl RunResult {
     /// Look a figure up by name.
@@ -334,6 +344,25 @@ fn run_stages(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Resul
         progress.advance(1);
         (Some(healing), Some(outcomes), ensemble)
     };
+    let mut warnings = Vec::new();
+    if let Some(h) = &healing {
+        for sf in &h.sessions {
+            figures.push(fig(
+                &format!("injured_dermis_pct_session_{}", sf.session + 1),
+                sf.injured_dermis_pct,
+                "%",
+                "share of the dermis counted as wounded by this session's channels",
+            ));
+        }
+        let worst = h.sessions.iter().map(|sf| sf.injured_dermis_pct).fold(0.0, f64::max);
+        if worst > INJURY_WARNING_FACTOR * CALIBRATED_INJURED_DERMIS_PCT {
+            warnings.push(format!(
+                "a session wounds {worst:.1} % of the dermis, more than {INJURY_WARNING_FACTOR}× the {CALIBRATED_INJURED_DERMIS_PCT} % \
+                 of the session the healing magnitudes were calibrated on: collagen, thickness, scar and elastin changes \
+                 are extrapolated and likely overstated (docs/MODEL.md § 10)"
+            ));
+        }
+    }
     Ok(RunResult {
         punctures,
         penetration: pen,
@@ -346,6 +375,7 @@ fn run_stages(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Resul
         ensemble,
         figures,
         stage_wall_s: Vec::new(),
+        warnings,
     })
 }
 
