@@ -42,7 +42,11 @@ pub fn scenario_in_words(s: &ResolvedScenario) -> String {
     let topical = match &sc.topical {
         Some(t) => format!(
             " {} at {} mg/mL ({} µL/cm², {}) is applied {} min after needling.",
-            t.name.replace('_', " "),
+            {
+                let n = t.name.replace('_', " ");
+                let mut c = n.chars();
+                c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or(n)
+            },
             t.concentration_mg_per_ml,
             t.vehicle_volume_ul_per_cm2,
             if t.occluded { "occluded" } else { "open" },
