@@ -54,9 +54,15 @@ fn default_report_opens_in_headless_chromium_with_every_section() {
     }
     let svgs = dom_text.matches("<svg").count();
     assert!(svgs >= 8, "expected every figure inline, found {svgs} svg elements");
-    for title in
-        ["Puncture map", "Delivery of", "Dermal matrix", "Inflammation", "Outcomes at the end", "New collagen at day"]
-    {
+    for title in [
+        "Puncture map",
+        "Delivery of",
+        "Concentration vs depth",
+        "Dermal matrix",
+        "Inflammation",
+        "Outcomes at the end",
+        "New collagen at day",
+    ] {
         assert!(dom_text.contains(title), "figure '{title}' missing");
     }
     let stderr = String::from_utf8_lossy(&dom.stderr);

@@ -117,6 +117,36 @@ pub fn figures(s: &ResolvedScenario, r: &RunResult) -> Result<Vec<(&'static str,
                 true,
             )?,
         ));
+        if !t.profiles.is_empty() {
+            let mut lines = Vec::new();
+            for (k, p) in t.profiles.iter().enumerate().take(3) {
+                lines.push(Line {
+                    label: format!("needled, window mean, {:.0} h", p.time_h),
+                    x: &p.depth_um,
+                    y: p.needled_mean_ug_per_ml.clone(),
+                    colour: PALETTE[2 * k % PALETTE.len()],
+                });
+                lines.push(Line {
+                    label: format!("intact, {:.0} h (absent: below the axis)", p.time_h),
+                    x: &p.depth_um,
+                    y: p.intact_ug_per_ml.clone(),
+                    colour: PALETTE[(2 * k + 1) % PALETTE.len()],
+                });
+            }
+            out.push((
+                "depth_profiles.svg",
+                plots::line_chart_svg(
+                    "Concentration vs depth, needled and intact skin",
+                    "depth below the surface (µm)",
+                    "concentration (µg/mL, log scale, 8 decades)",
+                    &lines,
+                    &[],
+                    "",
+                    (760, 380),
+                    true,
+                )?,
+            ));
+        }
         if let Some(sl) = &t.slice {
             let x0 = sl.x_um.first().copied().unwrap_or(0.0);
             let x1 = sl.x_um.last().copied().unwrap_or(1.0);
@@ -474,7 +504,8 @@ td.num{{text-align:right;font-variant-numeric:tabular-nums}}.fig{{margin:0.6em 0
         (Some(t), Some(d)) => {
             let _ = write!(
                 h,
-                "<div class=\"fig\">{d}</div><div class=\"fig\">{}</div><p class=\"muted\">Channels close with a half-life of {:.2} h; {} channels in the simulated window; mass balance error {:.1e}.</p>",
+                "<div class=\"fig\">{d}</div><div class=\"fig\">{}</div><div class=\"fig\">{}</div><p class=\"muted\">Channels close with a half-life of {:.2} h; {} channels in the simulated window; mass balance error {:.1e}.</p>",
+                svg("depth_profiles.svg").unwrap_or(""),
                 svg("channel_slice.svg").unwrap_or(""),
                 t.closure_half_life_h,
                 t.channels_in_window,
