@@ -39,10 +39,16 @@ pub struct Row {
 impl Row {
     /// The published value to plot: the point value, else the middle of the range.
     pub fn published_point(&self) -> Option<f64> {
-        self.published.or(match (self.low, self.high) {
-            (Some(l), Some(h)) => Some(0.5 * (l + h)),
-            _ => None,
-        })
+        self.published
+            .or(match (self.low, self.high) {
+                (Some(l), Some(h)) => Some(0.5 * (l + h)),
+                _ => None,
+            })
+            .or(match (self.band_low, self.band_high) {
+                (Some(l), Some(h)) => Some(0.5 * (l + h)),
+                _ => None,
+            })
+            .filter(|p| *p != 0.0)
     }
 }
 
@@ -99,8 +105,8 @@ fn esc(s: &str) -> String {
 pub fn area_svg(area: &str, rows: &[&Row]) -> Result<String, String> {
     let mut svg = String::new();
     {
-        let root =
-            SVGBackend::with_string(&mut svg, (560, 60 + 34 * rows.len().max(1) as u32 + 60)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (560, (60 + 34 * rows.len().max(1) as u32 + 60).max(230)))
+            .into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let rel = |v: f64, p: f64| if p != 0.0 { v / p } else { v };
         let mut lo: f64 = 0.5;
@@ -137,44 +143,23 @@ pub fn area_svg(area: &str, rows: &[&Row]) -> Result<String, String> {
             .map_err(|e| e.to_string())?;
         chart
             .draw_series(std::iter::once(PathElement::new(vec![(1.0, -0.5), (1.0, n - 0.5)], BLACK.stroke_width(1))))
-            .map_err(|e| e.to_string())?
-            .label("identity (model = published)")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], BLACK));
-        let mut drew_band = false;
-        let mut drew_pub = false;
+            .map_err(|e| e.to_string())?;
         for (k, r) in rows.iter().enumerate() {
             let y = k as f64;
             let Some(p) = r.published_point() else { continue };
             let bl = r.band_low.map(|v| rel(v, p)).unwrap_or(lo - pad);
             let bh = r.band_high.map(|v| rel(v, p)).unwrap_or(hi + pad);
-            let band = chart
+            chart
                 .draw_series(std::iter::once(PathElement::new(
                     vec![(bl, y), (bh, y)],
                     RGBColor(120, 120, 120).stroke_width(3),
                 )))
                 .map_err(|e| e.to_string())?;
-            if !drew_band {
-                band.label("pass band").legend(|(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 14, y)], RGBColor(120, 120, 120).stroke_width(3))
-                });
-                drew_band = true;
-            }
             let c = if r.pass { RGBColor(0x1a, 0x9e, 0x49) } else { RGBColor(0xd7, 0x30, 0x27) };
-            let pt = chart
+            chart
                 .draw_series(std::iter::once(Circle::new((rel(r.model, p), y), 6, c.filled())))
                 .map_err(|e| e.to_string())?;
-            if !drew_pub {
-                pt.label("model (green pass, red miss)")
-                    .legend(|(x, y)| Circle::new((x + 7, y), 5, RGBColor(0x1a, 0x9e, 0x49).filled()));
-                drew_pub = true;
-            }
         }
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
     }
     Ok(svg)
@@ -202,7 +187,8 @@ pub fn html(rows: &[Row], errors: &[(String, String)], header: &str) -> Result<S
 body{{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}}table{{border-collapse:collapse;font-size:13px}}\
 td,th{{border-bottom:1px solid #ddd;padding:3px 6px;text-align:left}}.pass{{color:#1a9e49;font-weight:bold}}.miss{{color:#d73027;font-weight:bold}}\
 .fig{{display:inline-block;vertical-align:top;margin:6px}}</style></head><body><h1>mnsim validation</h1><p>{}</p>\
-<h2>Validation pass rate: {vp} / {vn}</h2><p>Calibration cases (used to set parameters, agreement by construction): {cp} / {cn}.</p>",
+<h2>Validation pass rate: {vp} / {vn}</h2><p>Calibration cases (used to set parameters, agreement by construction): {cp} / {cn}.</p>\
+<p>In each figure: a dot is the model (green: pass, red: miss), the grey bar the pass band, the vertical line the identity (model = published); values are divided by the published value (or the band's middle where only a range is published).</p>",
         esc(header)
     );
     for a in &areas {
