@@ -280,7 +280,7 @@ fn validate(
     json: bool,
     quiet: bool,
 ) -> Result<()> {
-    use mnsim_study::validate::{self, Role};
+    use mnsim_study::validate;
     let started_utc = mnsim_report::now_utc();
     let out = out.unwrap_or_else(|| PathBuf::from("runs").join(format!("validate-{}", stamp(&started_utc))));
     mnsim_report::check_target(&out, force)?;
@@ -316,24 +316,7 @@ fn validate(
     let mut errors = Vec::new();
     for o in &outcomes {
         match &o.result {
-            Ok(r) => rows.push(mnsim_report::validation::Row {
-                id: r.id.clone(),
-                title: r.title.clone(),
-                area: r.area.clone(),
-                role: match r.role {
-                    Role::Calibration => "calibration".into(),
-                    Role::Validation => "validation".into(),
-                },
-                model: r.model,
-                published: r.published,
-                low: r.low,
-                high: r.high,
-                band_low: r.band_low,
-                band_high: r.band_high,
-                unit: r.unit.clone(),
-                pass: r.pass,
-                source: r.source.clone(),
-            }),
+            Ok(r) => rows.push(r.clone()),
             Err(e) => errors.push((o.file.clone(), e.to_string())),
         }
     }

@@ -26,6 +26,16 @@ pub enum Role {
     Validation,
 }
 
+impl Role {
+    /// The role's name in case files and tables (`calibration`, `validation`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Calibration => "calibration",
+            Role::Validation => "validation",
+        }
+    }
+}
+
 /// The conditions of a case.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -202,36 +212,9 @@ pub fn case_scenario(case: &Case, file: &str) -> Result<ResolvedScenario, CaseEr
         .map_err(|e| CaseError::Scenario(file.into(), e.to_string()))
 }
 
-/// A case's result.
-#[derive(Debug, Clone, Serialize)]
-pub struct CaseResult {
-    /// Case id.
-    pub id: String,
-    /// Title.
-    pub title: String,
-    /// Area.
-    pub area: String,
-    /// Role.
-    pub role: Role,
-    /// Model value.
-    pub model: f64,
-    /// Published value (the band's midpoint where the source gives only a range).
-    pub published: Option<f64>,
-    /// Published spread, low end.
-    pub low: Option<f64>,
-    /// Published spread, high end.
-    pub high: Option<f64>,
-    /// Pass band, low end.
-    pub band_low: Option<f64>,
-    /// Pass band, high end.
-    pub band_high: Option<f64>,
-    /// Unit.
-    pub unit: String,
-    /// Verdict.
-    pub pass: bool,
-    /// Source.
-    pub source: String,
-}
+/// A case's result: the row of the validation table (the report's type, so the table, the CSV
+/// and the page read it directly).
+pub use mnsim_report::validation::Row as CaseResult;
 
 /// Run one case.
 pub fn run_case(case: &Case, file: &str) -> Result<CaseResult, CaseError> {
@@ -257,7 +240,7 @@ pub fn run_case(case: &Case, file: &str) -> Result<CaseResult, CaseError> {
         id: case.id.clone(),
         title: case.title.clone(),
         area: case.area.clone(),
-        role: case.role,
+        role: case.role.name().to_string(),
         model: f.value,
         published: case.compare.published,
         low: case.compare.low,
@@ -295,10 +278,7 @@ pub fn run_all(cases: &[LoadedCase], on_done: &(dyn Fn() + Sync)) -> Vec<Outcome
 pub fn counts(outcomes: &[Outcome]) -> ((usize, usize), (usize, usize)) {
     let mut c = ((0, 0), (0, 0));
     for r in outcomes.iter().filter_map(|o| o.result.as_ref().ok()) {
-        let slot = match r.role {
-            Role::Calibration => &mut c.0,
-            Role::Validation => &mut c.1,
-        };
+        let slot = if r.role == Role::Calibration.name() { &mut c.0 } else { &mut c.1 };
         slot.1 += 1;
         slot.0 += r.pass as usize;
     }
