@@ -5,6 +5,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use mnsim_report::RunMeta;
+use mnsim_report::page::fmt_value;
 use mnsim_scenario::ResolvedScenario;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -262,10 +263,6 @@ fn run(path: Option<&Path>, out: Option<PathBuf>, force: bool, json: bool, quiet
         println!("wrote {} (open report.html) in {:.2} s", dir.display(), meta.wall_time_s);
     }
     Ok(())
-}
-
-fn fmt_value(v: f64) -> String {
-    if v == 0.0 || (v.abs() >= 0.01 && v.abs() < 1e6) { format!("{v:.3}") } else { format!("{v:.3e}") }
 }
 
 fn stamp(utc: &str) -> String {

@@ -1,7 +1,7 @@
 //! Side-by-side comparison of run folders: a terminal table, a tidy CSV and one HTML page.
 
 use crate::ReportError;
-use crate::page::esc;
+use crate::page::{esc, fmt_value as fmt};
 use crate::plots::{self, Bar};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -107,10 +107,6 @@ impl Comparison {
             })
             .collect()
     }
-}
-
-fn fmt(v: f64) -> String {
-    if v == 0.0 || (v.abs() >= 0.01 && v.abs() < 1e6) { format!("{v:.3}") } else { format!("{v:.3e}") }
 }
 
 /// Terminal table: one row per headline quantity, one column per run.

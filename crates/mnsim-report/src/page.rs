@@ -484,8 +484,8 @@ td.num{{text-align:right;font-variant-numeric:tabular-nums}}.fig{{margin:0.6em 0
                 h,
                 "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
                 esc(label),
-                fmt(v),
-                iv.map(|i| format!("{} – {}", fmt(i.lo), fmt(i.hi))).unwrap_or_default(),
+                fmt_value(v),
+                iv.map(|i| format!("{} – {}", fmt_value(i.lo), fmt_value(i.hi))).unwrap_or_default(),
                 esc(&unit)
             );
         }
@@ -553,6 +553,7 @@ td.num{{text-align:right;font-variant-numeric:tabular-nums}}.fig{{margin:0.6em 0
     h
 }
 
-fn fmt(v: f64) -> String {
+/// A number for tables: 3 decimals in [0.01, 10⁶), scientific notation outside.
+pub fn fmt_value(v: f64) -> String {
     if v == 0.0 || (v.abs() >= 0.01 && v.abs() < 1e6) { format!("{v:.3}") } else { format!("{v:.3e}") }
 }

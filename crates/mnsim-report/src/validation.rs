@@ -1,6 +1,7 @@
 //! The validation report: a CSV table and a self-contained HTML page with, per area, model vs
 //! published as points with error bars against the identity line.
 
+use crate::page::esc;
 use plotters::prelude::*;
 use serde::Serialize;
 use std::fmt::Write;
@@ -94,10 +95,6 @@ pub fn csv(rows: &[Row]) -> Vec<u8> {
         .expect("in-memory CSV");
     }
     w.into_inner().expect("in-memory CSV")
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Model vs published for one area, as SVG: values are shown relative to the published value

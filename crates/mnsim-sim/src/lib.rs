@@ -325,15 +325,11 @@ fn run_stages(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Resul
         let outcomes = all.into_iter().next().expect("member 0 exists");
         for (name, value, unit) in healing.summary() {
             let description = healing_description(&name);
-            let unit = match unit.as_str() {
-                "um" => "µm".to_string(),
-                "g/m2/h" => "g/m²/h".to_string(),
-                _ => unit,
-            };
+            let unit = unit_symbol(unit);
             figures.push(Figure { name, value, unit, description });
         }
         for (name, value, unit) in outcomes.summary() {
-            let unit = if unit == "um" { "µm".to_string() } else { unit };
+            let unit = unit_symbol(unit);
             figures.push(Figure {
                 name: format!("outcomes.{name}"),
                 value,
@@ -510,6 +506,16 @@ pub fn outcome_inputs(
         scar: ind.scar,
         striae: ind.striae,
         pigment: ind.pigment,
+    }
+}
+
+/// The unit symbols of results.json: the healing and outcome crates write ASCII (`um`,
+/// `g/m2/h`), the results use µm and superscripts.
+fn unit_symbol(unit: String) -> String {
+    match unit.as_str() {
+        "um" => "µm".to_string(),
+        "g/m2/h" => "g/m²/h".to_string(),
+        _ => unit,
     }
 }
 
