@@ -507,57 +507,39 @@ fn run_variants(path: Option<&Path>, out: Option<PathBuf>, force: bool, quiet: b
     let base_name = variants.first().map(|v| v.1.scenario.name.clone()).unwrap_or_default();
     let out = out.unwrap_or_else(|| PathBuf::from("runs").join(format!("{base_name}-vary-{}", stamp(&started_utc))));
     mnsim_report::check_target(&out, force)?;
-    let staging = out.with_file_name(format!(
-        ".{}.partial-{}",
-        out.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default(),
-        std::process::id()
-    ));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging)?;
+    // every variant's files and the comparison are gathered, then written as one folder
+    // (whole or not at all)
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut summaries = Vec::new();
+    for (label, sc) in &variants {
+        let sub = sanitize(label);
+        let t0 = Instant::now();
+        let mut progress = BarProgress { bar: Bar::new(quiet), started: t0 };
+        let result = mnsim_sim::run(sc, &mut progress).with_context(|| format!("variant {label}"))?;
+        if let Some(b) = &progress.bar.bar {
+            b.finish_and_clear();
+        }
+        let meta = RunMeta {
+            mnsim_version: env!("CARGO_PKG_VERSION").to_string(),
+            git_revision: env!("MNSIM_GIT_REV").to_string(),
+            started_utc: mnsim_report::now_utc(),
+            wall_time_s: t0.elapsed().as_secs_f64(),
+            command: std::env::args().collect(),
+        };
+        summaries.push(mnsim_report::compare::summary(sub.clone(), &mnsim_report::results_json(sc, &result, &meta)));
+        for (name, bytes) in mnsim_report::run_files(sc, &result, &meta)? {
+            files.push((format!("{sub}/{name}"), bytes));
+        }
+        println!("{label}: done in {:.2} s", meta.wall_time_s);
     }
-    let result = (|| -> Result<Vec<PathBuf>> {
-        let mut dirs = Vec::new();
-        for (label, sc) in &variants {
-            let dir = staging.join(sanitize(label));
-            let t0 = Instant::now();
-            let mut progress = BarProgress { bar: Bar::new(quiet), started: t0 };
-            let result = mnsim_sim::run(sc, &mut progress).with_context(|| format!("variant {label}"))?;
-            if let Some(b) = &progress.bar.bar {
-                b.finish_and_clear();
-            }
-            let meta = RunMeta {
-                mnsim_version: env!("CARGO_PKG_VERSION").to_string(),
-                git_revision: env!("MNSIM_GIT_REV").to_string(),
-                started_utc: mnsim_report::now_utc(),
-                wall_time_s: t0.elapsed().as_secs_f64(),
-                command: std::env::args().collect(),
-            };
-            mnsim_report::write_run(&dir, false, sc, &result, &meta)?;
-            println!("{label}: done in {:.2} s", meta.wall_time_s);
-            dirs.push(dir);
-        }
-        let cmp = mnsim_report::compare::load_runs(&dirs)?;
-        let (csv, html) =
-            mnsim_report::compare::render(&cmp).map_err(|e| anyhow::anyhow!("drawing compare.html: {e}"))?;
-        std::fs::write(staging.join("compare.csv"), csv)?;
-        std::fs::write(staging.join("compare.html"), html)?;
-        print!("{}", mnsim_report::compare::table(&cmp));
-        Ok(dirs)
-    })();
-    match result {
-        Ok(_) => {
-            if out.exists() {
-                std::fs::remove_dir_all(&out)?;
-            }
-            std::fs::rename(&staging, &out)?;
-            println!("wrote {} (compare.html and one folder per variant)", out.display());
-            Ok(())
-        }
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            Err(e)
-        }
-    }
+    let cmp = mnsim_report::compare::Comparison { runs: summaries };
+    let (csv, html) = mnsim_report::compare::render(&cmp).map_err(|e| anyhow::anyhow!("drawing compare.html: {e}"))?;
+    files.push(("compare.csv".into(), csv));
+    files.push(("compare.html".into(), html.into_bytes()));
+    let dir = mnsim_report::write_folder(&out, force, &files)?;
+    print!("{}", mnsim_report::compare::table(&cmp));
+    println!("wrote {} (compare.html and one folder per variant)", dir.display());
+    Ok(())
 }
 
 fn sanitize(s: &str) -> String {

@@ -9,8 +9,6 @@ use std::path::{Path, PathBuf};
 /// One run as read back from its folder.
 #[derive(Debug, Clone)]
 pub struct RunSummary {
-    /// Folder.
-    pub dir: PathBuf,
     /// Label (folder name).
     pub label: String,
     /// Scenario name.
@@ -60,36 +58,36 @@ fn read_json(p: &Path) -> Result<serde_json::Value, ReportError> {
 pub fn load_runs(dirs: &[PathBuf]) -> Result<Comparison, ReportError> {
     let mut runs = Vec::new();
     for d in dirs {
-        let r = read_json(&d.join("results.json"))?;
-        let mut values = Vec::new();
-        if let Some(f) = r["figures"].as_object() {
-            for (name, v) in f {
-                if let Some(x) = v["value"].as_f64() {
-                    values.push((name.clone(), x, v["unit"].as_str().unwrap_or("").to_string(), None, None));
-                }
-            }
-        }
-        if let Some(o) = r["outcomes"].as_object() {
-            for (name, v) in o {
-                if let Some(x) = v["value"].as_f64() {
-                    values.push((
-                        format!("outcomes.{name}"),
-                        x,
-                        v["unit"].as_str().unwrap_or("").to_string(),
-                        v["ensemble_p05"].as_f64(),
-                        v["ensemble_p95"].as_f64(),
-                    ));
-                }
-            }
-        }
-        runs.push(RunSummary {
-            dir: d.clone(),
-            label: d.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| d.display().to_string()),
-            scenario: r["scenario"].as_str().unwrap_or("").to_string(),
-            values,
-        });
+        let label = d.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| d.display().to_string());
+        runs.push(summary(label, &read_json(&d.join("results.json"))?));
     }
     Ok(Comparison { runs })
+}
+
+/// A run's summary from its `results.json` document.
+pub fn summary(label: String, r: &serde_json::Value) -> RunSummary {
+    let mut values = Vec::new();
+    if let Some(f) = r["figures"].as_object() {
+        for (name, v) in f {
+            if let Some(x) = v["value"].as_f64() {
+                values.push((name.clone(), x, v["unit"].as_str().unwrap_or("").to_string(), None, None));
+            }
+        }
+    }
+    if let Some(o) = r["outcomes"].as_object() {
+        for (name, v) in o {
+            if let Some(x) = v["value"].as_f64() {
+                values.push((
+                    format!("outcomes.{name}"),
+                    x,
+                    v["unit"].as_str().unwrap_or("").to_string(),
+                    v["ensemble_p05"].as_f64(),
+                    v["ensemble_p95"].as_f64(),
+                ));
+            }
+        }
+    }
+    RunSummary { label, scenario: r["scenario"].as_str().unwrap_or("").to_string(), values }
 }
 
 impl Comparison {

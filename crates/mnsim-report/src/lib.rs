@@ -105,7 +105,8 @@ pub fn write_run(
 
 /// Write `files` (name, bytes) as the folder `dir`, whole or not at all: they go into a hidden
 /// staging folder beside `dir`, which is renamed into place at the end.
-pub fn write_folder(dir: &Path, force: bool, files: &[(&str, Vec<u8>)]) -> Result<PathBuf, ReportError> {
+/// Names may hold sub-folders (`variant-a/report.html`).
+pub fn write_folder<N: AsRef<str>>(dir: &Path, force: bool, files: &[(N, Vec<u8>)]) -> Result<PathBuf, ReportError> {
     check_target(dir, force)?;
     let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs::create_dir_all(parent).map_err(io(parent))?;
@@ -116,7 +117,13 @@ pub fn write_folder(dir: &Path, force: bool, files: &[(&str, Vec<u8>)]) -> Resul
     }
     fs::create_dir_all(&staging).map_err(io(&staging))?;
     for (name, bytes) in files {
-        let p = staging.join(name);
+        let p = staging.join(name.as_ref());
+        if let Some(sub) = p.parent()
+            && let Err(e) = fs::create_dir_all(sub)
+        {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(ReportError::Io { path: sub.to_path_buf(), source: e });
+        }
         if let Err(e) = fs::write(&p, bytes) {
             let _ = fs::remove_dir_all(&staging);
             return Err(ReportError::Io { path: p, source: e });
@@ -187,7 +194,8 @@ fn finite(v: f64) -> serde_json::Value {
     if v.is_finite() { serde_json::json!(v) } else { serde_json::Value::Null }
 }
 
-fn run_files(
+/// The files of a run folder (name, bytes), as [`write_run`] writes them.
+pub fn run_files(
     scenario: &ResolvedScenario,
     result: &RunResult,
     meta: &RunMeta,
