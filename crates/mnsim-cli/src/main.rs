@@ -255,7 +255,7 @@ fn run(path: Option<&Path>, out: Option<PathBuf>, force: bool, json: bool, quiet
         doc["run_dir"] = serde_json::json!(dir.display().to_string());
         println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
-        println!("mnsim {} — {} (seed {})", meta.mnsim_version, scenario.scenario.name, scenario.seed);
+        println!("mnsim {} — {} (seed {})", meta.mnsim_version, scenario.scenario.name, scenario.seed());
         print_summary(&result);
         for w in &result.warnings {
             println!("warning: {w}");

@@ -18,7 +18,7 @@
 //! depth varies log-normally about d with coefficient of variation `depth_cv` (Kalluri 2011:
 //! 152.5 ± 9.6 µm). Calibration, sources and validation are in `docs/MODEL.md` § Penetration.
 
-use crate::channels::{ChannelSet, Patch};
+use crate::channels::ChannelSet;
 use crate::device::Device;
 use crate::error::{CoreError, check_range};
 use crate::punctures::Punctures;
@@ -202,13 +202,7 @@ pub fn summarise(pen: &Penetration, skin: &Skin, channels: &ChannelSet, needle_l
 }
 
 /// The channels left by the punctures (geometry for transport and healing).
-pub fn channels(
-    punctures: &Punctures,
-    pen: &Penetration,
-    device: &Device,
-    p: &PenetrationParams,
-    _patch: Patch,
-) -> ChannelSet {
+pub fn channels(punctures: &Punctures, pen: &Penetration, device: &Device, p: &PenetrationParams) -> ChannelSet {
     let n = device.needle;
     let surface_diameter_um = pen
         .depth_um

@@ -444,7 +444,7 @@ td.num{{text-align:right;font-variant-numeric:tabular-nums}}.fig{{margin:0.6em 0
         esc(&s.scenario.name),
         esc(&meta.mnsim_version),
         esc(&meta.git_revision),
-        s.seed,
+        s.seed(),
         esc(&meta.started_utc),
         meta.wall_time_s
     );

@@ -24,10 +24,18 @@ pub struct ResolvedScenario {
     pub protocol: Protocol,
     /// The simulated patch.
     pub patch: Patch,
-    /// Penetration parameters.
-    pub penetration: PenetrationParams,
-    /// Seed of every random draw.
-    pub seed: u64,
+}
+
+impl ResolvedScenario {
+    /// Seed of every random draw (`simulation.seed`).
+    pub fn seed(&self) -> u64 {
+        self.scenario.simulation.seed
+    }
+
+    /// Penetration parameters (`[penetration]`).
+    pub fn penetration(&self) -> &PenetrationParams {
+        &self.scenario.penetration
+    }
 }
 
 /// Collects the context needed to point at a field.
@@ -477,7 +485,5 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
         }
         other => ctx.invalid("healing", "?", other.to_string()),
     })?;
-    let penetration = sc.penetration;
-    let seed = sc.simulation.seed;
-    Ok(ResolvedScenario { scenario: sc, skin, device, protocol, patch, penetration, seed })
+    Ok(ResolvedScenario { scenario: sc, skin, device, protocol, patch })
 }

@@ -155,11 +155,11 @@ impl Progress for Timed<'_> {
 fn run_stages(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Result<RunResult, SimError> {
     let n_sessions = scenario.protocol.sessions.len() as u32;
     progress.stage("punctures", 3);
-    let punctures = punctures::generate(&scenario.device, &scenario.protocol, scenario.patch, scenario.seed);
+    let punctures = punctures::generate(&scenario.device, &scenario.protocol, scenario.patch, scenario.seed());
     progress.advance(1);
     let pen =
-        penetration::penetrate(&punctures, &scenario.device, &scenario.skin, &scenario.penetration, scenario.seed);
-    let channels = penetration::channels(&punctures, &pen, &scenario.device, &scenario.penetration, scenario.patch);
+        penetration::penetrate(&punctures, &scenario.device, &scenario.skin, scenario.penetration(), scenario.seed());
+    let channels = penetration::channels(&punctures, &pen, &scenario.device, scenario.penetration());
     progress.advance(2);
     let coverage = punctures::coverage(
         &punctures,
@@ -274,9 +274,9 @@ fn run_stages(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Resul
                             &s.scenario.healing,
                         )?
                     } else {
-                        let p = punctures::generate(&s.device, &s.protocol, s.patch, s.seed);
-                        let pen = penetration::penetrate(&p, &s.device, &s.skin, &s.penetration, s.seed);
-                        let ch = penetration::channels(&p, &pen, &s.device, &s.penetration, s.patch);
+                        let p = punctures::generate(&s.device, &s.protocol, s.patch, s.seed());
+                        let pen = penetration::penetrate(&p, &s.device, &s.skin, s.penetration(), s.seed());
+                        let ch = penetration::channels(&p, &pen, &s.device, s.penetration());
                         mnsim_healing::simulate(
                             &s.skin,
                             &ch,
@@ -427,16 +427,15 @@ pub fn perturbed(scenario: &ResolvedScenario, member: u64) -> ResolvedScenario {
     }
     let cv = scenario.scenario.simulation.parameter_cv;
     let sigma = (1.0 + cv * cv).ln().sqrt();
-    let mut rng = stream(scenario.seed.wrapping_add(member), Stream::Ensemble);
+    let mut rng = stream(scenario.seed().wrapping_add(member), Stream::Ensemble);
     let mut factor = || (sigma * gaussian(&mut rng) - 0.5 * sigma * sigma).exp();
     let r = &mut s.scenario.healing.rates;
     r.col_synth_per_d *= factor();
     r.elastin_synth_per_d *= factor();
     r.col3_to_col1_per_d *= factor();
-    s.penetration.drag_loss_quasistatic = (s.penetration.drag_loss_quasistatic * factor()).min(0.99);
-    s.scenario.penetration = s.penetration;
-    s.seed = scenario.seed.wrapping_add(member);
-    s.scenario.simulation.seed = s.seed;
+    let pen = &mut s.scenario.penetration;
+    pen.drag_loss_quasistatic = (pen.drag_loss_quasistatic * factor()).min(0.99);
+    s.scenario.simulation.seed = scenario.seed().wrapping_add(member);
     s
 }
 
