@@ -71,8 +71,16 @@ fn existing_folder_is_kept_without_force_and_replaced_with_it() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
     assert!(out.join("precious.txt").exists());
-    mnsim().args(["run", "--quiet", "--force", "--out"]).arg(&out).assert().success();
-    assert!(!out.join("precious.txt").exists() && out.join("manifest.json").exists());
+    // --force replaces only an mnsim output folder: a user's folder is refused, and kept
+    let o = mnsim().args(["run", "--quiet", "--force", "--out"]).arg(&out).output().unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no mnsim manifest.json"));
+    assert!(out.join("precious.txt").exists());
+    let run = tmp.path().join("run2");
+    mnsim().args(["run", "--quiet", "--out"]).arg(&run).assert().success();
+    std::fs::write(run.join("stale.txt"), "old").unwrap();
+    mnsim().args(["run", "--quiet", "--force", "--out"]).arg(&run).assert().success();
+    assert!(!run.join("stale.txt").exists() && run.join("manifest.json").exists());
 }
 
 #[test]

@@ -54,12 +54,36 @@ fn read_json(p: &Path) -> Result<serde_json::Value, ReportError> {
     })
 }
 
-/// Read `results.json` of each run folder.
+/// Check that `doc` is an mnsim `results.json`: an object with an `mnsim_version` string and a
+/// `figures` object whose entries each hold a numeric `value`.
+fn check_results(p: &Path, doc: &serde_json::Value) -> Result<(), ReportError> {
+    let bad = |why: String| ReportError::Io {
+        path: p.to_path_buf(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, format!("not an mnsim results.json: {why}")),
+    };
+    let obj = doc.as_object().ok_or_else(|| bad("the document is not a JSON object".into()))?;
+    if !obj.get("mnsim_version").is_some_and(|v| v.is_string()) {
+        return Err(bad("no `mnsim_version` string".into()));
+    }
+    let figures = obj.get("figures").and_then(|f| f.as_object()).ok_or_else(|| bad("no `figures` object".into()))?;
+    if figures.is_empty() {
+        return Err(bad("`figures` is empty".into()));
+    }
+    if let Some((name, _)) = figures.iter().find(|(_, v)| !v["value"].is_number()) {
+        return Err(bad(format!("figure `{name}` has no numeric `value`")));
+    }
+    Ok(())
+}
+
+/// Read `results.json` of each run folder (each checked to be one).
 pub fn load_runs(dirs: &[PathBuf]) -> Result<Comparison, ReportError> {
     let mut runs = Vec::new();
     for d in dirs {
         let label = d.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| d.display().to_string());
-        runs.push(summary(label, &read_json(&d.join("results.json"))?));
+        let p = d.join("results.json");
+        let doc = read_json(&p)?;
+        check_results(&p, &doc)?;
+        runs.push(summary(label, &doc));
     }
     Ok(Comparison { runs })
 }

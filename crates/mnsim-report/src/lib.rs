@@ -2,10 +2,12 @@
 //!
 //! Writes a run folder: `manifest.json` (version, git revision, seed, resolved scenario, wall
 //! time), `results.json` (figures by name with units), tidy CSV tables with units in column
-//! names, and SVG figures. The folder appears whole or not at all: everything is written to a
-//! hidden staging folder beside the target and renamed into place at the end.
+//! names, and SVG figures. The folder appears whole or not at all, and is taken before the work
+//! starts: see [`output`] for the protocol (what `--force` may replace, the lock, the staging
+//! folder, the atomic swap, clean-up on failure and on signals).
 
 pub mod compare;
+pub mod output;
 pub mod page;
 pub mod plots;
 pub mod validation;
@@ -13,7 +15,6 @@ pub mod validation;
 use mnsim_scenario::ResolvedScenario;
 use mnsim_sim::RunResult;
 use serde::Serialize;
-use std::fs;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
@@ -35,6 +36,32 @@ pub enum ReportError {
     /// A figure could not be drawn.
     #[error("drawing {0}: {1}")]
     Plot(&'static str, String),
+    /// The target may not be written (unsafe path, a file, a non-mnsim folder with `--force`).
+    #[error("{path}: refusing to write there: {why}")]
+    Refused {
+        /// The target as given.
+        path: PathBuf,
+        /// Why.
+        why: String,
+    },
+    /// Another command is writing the same target.
+    #[error("{path}: being written by {owner} (lock {lock}); wait for it or choose another --out")]
+    Busy {
+        /// The target as given.
+        path: PathBuf,
+        /// Who holds it.
+        owner: String,
+        /// The lock file.
+        lock: PathBuf,
+    },
+    /// A figure that should be a finite number is not.
+    #[error("figure `{name}` is {value}, not a finite number: refusing to write it (a model defect, please report it)")]
+    NonFinite {
+        /// Figure name.
+        name: String,
+        /// Its value.
+        value: f64,
+    },
 }
 
 /// Facts about the run stamped into the manifest.
@@ -52,19 +79,7 @@ pub struct RunMeta {
     pub command: Vec<String>,
 }
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ReportError + '_ {
-    move |source| ReportError::Io { path: path.to_path_buf(), source }
-}
-
-/// True if `dir` exists and holds anything.
-pub fn is_nonempty_dir(dir: &Path) -> bool {
-    dir.exists() && fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true)
-}
-
-/// Check that `dir` may be written (absent, empty, or `force`).
-pub fn check_target(dir: &Path, force: bool) -> Result<(), ReportError> {
-    if !force && is_nonempty_dir(dir) { Err(ReportError::Exists(dir.to_path_buf())) } else { Ok(()) }
-}
+pub use output::{OutputDir, check_target};
 
 /// The manifest written into every run folder.
 #[derive(Serialize)]
@@ -91,56 +106,62 @@ struct Manifest<'a> {
 pub const FILES: [&str; 7] =
     ["manifest.json", "results.json", "report.html", "punctures.csv", "layers.csv", "puncture_map.svg", "README.txt"];
 
-/// Write the files of a run (atomically; see the crate docs). Returns the folder written.
+/// Write the files of a run into a taken output folder (whole or not at all). Returns the folder.
 pub fn write_run(
-    dir: &Path,
-    force: bool,
+    out: OutputDir,
     scenario: &ResolvedScenario,
     result: &RunResult,
     meta: &RunMeta,
 ) -> Result<PathBuf, ReportError> {
-    check_target(dir, force)?;
-    write_folder(dir, force, &run_files(scenario, result, meta)?)
+    out.commit(&run_files(scenario, result, meta)?)
 }
 
-/// Write `files` (name, bytes) as the folder `dir`, whole or not at all: they go into a hidden
-/// staging folder beside `dir`, which is renamed into place at the end.
-/// Names may hold sub-folders (`variant-a/report.html`).
+/// Take `dir` and write `files` (name, bytes) as it, whole or not at all ([`OutputDir`]).
+/// Names may hold sub-folders (`variant-a/report.html`). For work that takes time, take the
+/// folder with [`OutputDir::reserve`] before the work and commit it after.
 pub fn write_folder<N: AsRef<str>>(dir: &Path, force: bool, files: &[(N, Vec<u8>)]) -> Result<PathBuf, ReportError> {
-    check_target(dir, force)?;
-    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).map_err(io(parent))?;
-    let leaf = dir.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "run".into());
-    let staging = parent.join(format!(".{leaf}.partial-{}", std::process::id()));
-    if staging.exists() {
-        fs::remove_dir_all(&staging).map_err(io(&staging))?;
-    }
-    fs::create_dir_all(&staging).map_err(io(&staging))?;
-    for (name, bytes) in files {
-        let p = staging.join(name.as_ref());
-        if let Some(sub) = p.parent()
-            && let Err(e) = fs::create_dir_all(sub)
-        {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(ReportError::Io { path: sub.to_path_buf(), source: e });
-        }
-        if let Err(e) = fs::write(&p, bytes) {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(ReportError::Io { path: p, source: e });
-        }
-    }
-    if dir.exists() {
-        fs::remove_dir_all(dir).map_err(io(dir))?;
-    }
-    fs::rename(&staging, dir).map_err(|e| {
-        let _ = fs::remove_dir_all(&staging);
-        ReportError::Io { path: dir.to_path_buf(), source: e }
-    })?;
-    Ok(dir.to_path_buf())
+    OutputDir::reserve(dir, force)?.commit(files)
 }
 
-/// The results document: figures by name, each with value, unit and description.
-pub fn results_json(scenario: &ResolvedScenario, result: &RunResult, meta: &RunMeta) -> serde_json::Value {
+/// The `manifest.json` of an output folder that is not a single run (validation, comparison,
+/// variants): what wrote it, when, and with which command. It also marks the folder as mnsim's,
+/// so `--force` may later replace it.
+pub fn folder_manifest(kind: &str, meta: &RunMeta, extra: serde_json::Value) -> (String, Vec<u8>) {
+    let doc = serde_json::json!({
+        "mnsim_version": meta.mnsim_version,
+        "git_revision": meta.git_revision,
+        "kind": kind,
+        "started_utc": meta.started_utc,
+        "wall_time_s": meta.wall_time_s,
+        "command": meta.command,
+        "details": extra,
+    });
+    ("manifest.json".to_string(), serde_json::to_vec_pretty(&doc).expect("a JSON value serialises"))
+}
+
+/// Every figure and ensemble interval of `result` is a finite number, or the error naming the
+/// first that is not (JSON has no NaN; a null would hide a model defect).
+pub fn check_finite(result: &RunResult) -> Result<(), ReportError> {
+    let figures = result.figures.iter().map(|f| (f.name.clone(), f.value));
+    let ensemble = result.ensemble.iter().flat_map(|i| {
+        [("median", i.median), ("p05", i.lo), ("p95", i.hi)]
+            .map(|(q, v)| (format!("outcomes.{}.ensemble_{q}", i.name), v))
+    });
+    match figures.chain(ensemble).find(|(_, v)| !v.is_finite()) {
+        Some((name, value)) => Err(ReportError::NonFinite { name, value }),
+        None => Ok(()),
+    }
+}
+
+/// The results document: figures by name, each with value, unit and description. Fails with
+/// [`ReportError::NonFinite`] rather than writing a non-finite figure.
+pub fn results_json(
+    scenario: &ResolvedScenario,
+    result: &RunResult,
+    meta: &RunMeta,
+) -> Result<serde_json::Value, ReportError> {
+    check_finite(result)?;
+    let finite = |v: f64| serde_json::json!(v);
     let mut figures = serde_json::Map::new();
     let mut outcomes = serde_json::Map::new();
     for f in &result.figures {
@@ -176,7 +197,7 @@ pub fn results_json(scenario: &ResolvedScenario, result: &RunResult, meta: &RunM
                 .collect()
         })
         .unwrap_or_default();
-    serde_json::json!({
+    Ok(serde_json::json!({
         "mnsim_version": meta.mnsim_version,
         "git_revision": meta.git_revision,
         "scenario": scenario.scenario.name,
@@ -186,12 +207,7 @@ pub fn results_json(scenario: &ResolvedScenario, result: &RunResult, meta: &RunM
         "figures": figures,
         "outcomes": outcomes,
         "meaning": meaning,
-    })
-}
-
-/// JSON has no NaN: a non-finite value (never expected) is written as null.
-fn finite(v: f64) -> serde_json::Value {
-    if v.is_finite() { serde_json::json!(v) } else { serde_json::Value::Null }
+    }))
 }
 
 /// The files of a run folder (name, bytes), as [`write_run`] writes them.
@@ -204,7 +220,7 @@ pub fn run_files(
     let mut files: Vec<(&'static str, Vec<u8>)> = vec![
         (
             "results.json",
-            serde_json::to_string_pretty(&results_json(scenario, result, meta))
+            serde_json::to_string_pretty(&results_json(scenario, result, meta)?)
                 .expect("results serialise")
                 .into_bytes(),
         ),
@@ -332,6 +348,7 @@ pub fn now_utc() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     fn meta() -> RunMeta {
         RunMeta {
@@ -349,7 +366,7 @@ mod tests {
         let r = mnsim_sim::run(&s, &mut mnsim_sim::NoProgress).unwrap();
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("run1");
-        write_run(&dir, false, &s, &r, &meta()).unwrap();
+        write_run(OutputDir::reserve(&dir, false).unwrap(), &s, &r, &meta()).unwrap();
         for f in FILES {
             assert!(dir.join(f).is_file(), "{f} missing");
         }
@@ -358,15 +375,30 @@ mod tests {
         let results: serde_json::Value =
             serde_json::from_str(&fs::read_to_string(dir.join("results.json")).unwrap()).unwrap();
         assert_eq!(results["figures"]["mean_depth_um"]["unit"], "µm");
-        assert!(matches!(write_run(&dir, false, &s, &r, &meta()), Err(ReportError::Exists(_))));
-        write_run(&dir, true, &s, &r, &meta()).unwrap();
-        // no staging folder left behind
+        assert!(output::is_mnsim_folder(&dir));
+        assert!(matches!(OutputDir::reserve(&dir, false), Err(ReportError::Exists(_))));
+        write_run(OutputDir::reserve(&dir, true).unwrap(), &s, &r, &meta()).unwrap();
+        // no staging folder or lock left behind
         let leftovers: Vec<_> = fs::read_dir(tmp.path())
             .unwrap()
             .filter_map(|e| e.ok())
-            .filter(|e| e.file_name().to_string_lossy().contains("partial"))
+            .filter(|e| e.file_name().to_string_lossy().starts_with(".mnsim"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn a_non_finite_figure_is_an_error_not_a_null() {
+        let s = mnsim_scenario::default_scenario();
+        let mut r = mnsim_sim::run(&s, &mut mnsim_sim::NoProgress).unwrap();
+        assert!(results_json(&s, &r, &meta()).is_ok());
+        r.figures[3].value = f64::NAN;
+        let name = r.figures[3].name.clone();
+        match results_json(&s, &r, &meta()) {
+            Err(ReportError::NonFinite { name: n, .. }) => assert_eq!(n, name),
+            other => panic!("expected NonFinite, got {other:?}"),
+        }
+        assert!(run_files(&s, &r, &meta()).is_err());
     }
 
     #[test]

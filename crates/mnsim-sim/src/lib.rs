@@ -14,6 +14,9 @@
 //! assert!(result.figure("holes_per_cm2_per_session").unwrap().value > 0.0);
 //! ```
 
+pub mod budget;
+
+pub use budget::{Budget, BudgetError, WorkEstimate};
 use mnsim_core::ChannelSet;
 use mnsim_core::penetration::{self, Penetration, PenetrationSummary};
 use mnsim_core::punctures::{self, CoverageSummary, Punctures};
@@ -36,6 +39,9 @@ pub enum SimError {
     /// The outcome metrics rejected the tissue course (a bug upstream, reported not hidden).
     #[error("outcomes: {0}")]
     Outcomes(#[from] mnsim_outcomes::OutcomeError),
+    /// The scenario does not fit the run's memory budget (checked before any work).
+    #[error("{0}")]
+    Budget(#[from] BudgetError),
 }
 
 /// One named summary figure with its unit.
@@ -117,8 +123,19 @@ fn fig(name: &str, value: f64, unit: &str, description: &str) -> Figure {
     Figure { name: name.into(), value, unit: unit.into(), description: description.into() }
 }
 
-/// Run every stage that exists for `scenario`.
+/// Run every stage that exists for `scenario`, within the default [`Budget`].
 pub fn run(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Result<RunResult, SimError> {
+    run_within(scenario, &Budget::default(), progress)
+}
+
+/// Run every stage that exists for `scenario`, after checking its [`budget::estimate`] against
+/// `budget` (a scenario over budget is refused before any work).
+pub fn run_within(
+    scenario: &ResolvedScenario,
+    budget: &Budget,
+    progress: &mut dyn Progress,
+) -> Result<RunResult, SimError> {
+    budget.check(scenario, &budget::estimate(scenario))?;
     let mut timed = Timed { inner: progress, current: None, laps: Vec::new() };
     let mut r = run_stages(scenario, &mut timed)?;
     timed.close();

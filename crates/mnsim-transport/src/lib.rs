@@ -51,6 +51,7 @@ pub mod grid;
 pub mod membrane;
 pub mod physchem;
 pub mod simulate;
+pub mod size;
 pub mod solver;
 pub mod spec;
 

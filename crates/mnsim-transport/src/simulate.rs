@@ -512,19 +512,12 @@ pub fn simulate(
     let params = TransportParams::from_physchem(&phys, settings.clearance_per_h.map(|c| c / 3600.0));
     let ids: Vec<usize> = channels.of_session(session).filter(|&i| channels.depth_um[i] > 0.0).collect();
     let deepest = ids.iter().map(|&i| channels.depth_um[i]).fold(0.0, f64::max);
-    let l = &skin.layers;
-    let depth = settings.domain_depth_um.unwrap_or_else(|| l.cutis_um().max(deepest + 200.0)).min(l.total_um());
-    let zg =
-        ZGrid::graded(l, depth, settings.sc_cells, settings.epidermis_dz_um, settings.max_dz_um, settings.dz_growth)?;
-    let dx = settings.lateral_resolution_um;
-    let width = settings.domain_width_um.min(patch.width_um).min(patch.height_um);
-    let n_lat = ((width / dx).round() as usize).max(1);
-    let width = n_lat as f64 * dx;
-    let voxels = n_lat * n_lat * zg.nz();
-    let bytes = voxels * 30 + 64 * n_lat * n_lat;
-    let limit = (settings.max_memory_gib * 1024f64.powi(3)) as usize;
-    if bytes > limit {
-        return Err(TransportError::TooLarge { voxels, bytes, limit });
+    let size = crate::size::grid_size(skin, patch, deepest, settings)?;
+    let (zg, n_lat, dx, width, voxels, depth) =
+        (size.zgrid, size.n_lateral, size.dx_um, size.width_um, size.voxels, size.depth_um);
+    let limit = crate::size::memory_limit_bytes(settings);
+    if size.bytes > limit {
+        return Err(TransportError::TooLarge { voxels, bytes: size.bytes, limit });
     }
     let offset = (0.5 * (patch.width_um - width), 0.5 * (patch.height_um - width));
     let wrap = settings.lateral_boundary == LateralBoundary::Periodic;

@@ -1,0 +1,71 @@
+//! `mnsim bench transport|healing`: benchmarks that print their figures.
+
+use crate::BenchWhat;
+use anyhow::{Context, Result};
+
+pub fn bench(what: BenchWhat, budget: &mnsim_sim::Budget) -> Result<()> {
+    match what {
+        BenchWhat::Transport { grid, threads, json } => {
+            let dims: Vec<usize> = grid
+                .split(['x', 'X'])
+                .map(|d| d.trim().parse::<usize>())
+                .collect::<Result<_, _>>()
+                .with_context(|| format!("--grid {grid}: expected NXxNYxNZ, e.g. 200x200x100"))?;
+            anyhow::ensure!(
+                dims.len() == 3 && dims.iter().all(|&d| (4..=4000).contains(&d)),
+                "--grid {grid}: three sizes in [4, 4000] expected"
+            );
+            anyhow::ensure!((1..=256).contains(&threads), "--threads {threads}: expected 1 to 256");
+            check_bench_memory(&grid, [dims[0], dims[1], dims[2]], budget)?;
+            let r = mnsim_transport::bench::bench_transport([dims[0], dims[1], dims[2]], threads);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+            } else {
+                println!("transport step on {}x{}x{} voxels, {} threads", r.grid[0], r.grid[1], r.grid[2], r.threads);
+                println!("  voxel-updates per second   {:>12.3e}", r.voxel_updates_per_s);
+                println!("  bytes per voxel-update     {:>12.1}", r.bytes_per_update);
+                println!("  effective bandwidth        {:>12.2} GB/s", r.bandwidth_gb_s);
+                println!("  machine bandwidth (triad)  {:>12.2} GB/s", r.machine_bandwidth_gb_s);
+                println!("  fraction of that limit     {:>12.2}", r.fraction_of_bandwidth_limit);
+                println!("  memory per voxel           {:>12.1} B", r.bytes_per_voxel);
+                println!("  vs BioFVM 31 M/s           {:>12.2}x", r.speedup_vs_biofvm);
+            }
+        }
+        BenchWhat::Healing { threads, json } => {
+            anyhow::ensure!((1..=256).contains(&threads), "--threads {threads}: expected 1 to 256");
+            let r = mnsim_healing::bench(threads)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+            } else {
+                println!("healing course of the bench scenario, {} threads", r.threads);
+                println!("  wall time                  {:>12.3} s", r.wall_s);
+                println!("  tissue cells               {:>12}", r.cells);
+                println!("  simulated days             {:>12.1}", r.simulated_d);
+                println!("  cost per cell per day      {:>12.2} µs", r.cost_per_cell_day_us);
+                println!("  cell solves / skips        {:>8} / {}", r.cell_solves, r.cell_skips);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Bytes the STREAM triad measured beside the transport benchmark holds: three f64 arrays of
+/// 2²⁴ elements (`mnsim_transport::bench::bench_transport`).
+const TRIAD_BYTES: f64 = 3.0 * 8.0 * (1u64 << 24) as f64;
+
+/// Refuse a benchmark grid whose memory exceeds the budget, before allocating it.
+fn check_bench_memory(grid: &str, dims: [usize; 3], budget: &mnsim_sim::Budget) -> Result<()> {
+    let voxels = dims.iter().map(|&d| d as f64).product::<f64>();
+    let plane = (dims[0] * dims[1]) as f64;
+    let need_gib = (voxels * mnsim_transport::size::BYTES_PER_VOXEL as f64
+        + TRIAD_BYTES
+        + plane * mnsim_transport::size::BYTES_PER_COLUMN as f64)
+        / mnsim_sim::budget::BYTES_PER_GIB;
+    anyhow::ensure!(
+        need_gib <= budget.max_memory_gib,
+        "--grid {grid}: {voxels:.3e} voxels need an estimated {need_gib:.2} GiB, over the budget of {} GiB \
+         (raise it with --max-memory-gib or MNSIM_MAX_MEMORY_GIB)",
+        budget.max_memory_gib
+    );
+    Ok(())
+}
