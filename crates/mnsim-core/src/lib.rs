@@ -16,6 +16,7 @@
 //! ```
 
 pub mod channels;
+pub mod closure;
 pub mod device;
 pub mod error;
 pub mod penetration;
@@ -26,5 +27,6 @@ pub mod skin;
 pub mod units;
 
 pub use channels::{ChannelSet, Patch};
+pub use closure::Species;
 pub use error::CoreError;
 pub use skin::{Layer, LayerStack, Sex, Skin};

@@ -144,6 +144,9 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
     let p = &sc.patient;
     ctx.range("patient.age_y", p.age_y, 12.0, 100.0, "years")?;
     ctx.count("patient.fitzpatrick", p.fitzpatrick as u32, 1, 6)?;
+    if let Some(l) = p.skin_lightness_l {
+        ctx.range("patient.skin_lightness_l", l, 0.0, 100.0, "(CIE L*)")?;
+    }
     let skin = match (&p.layers, p.site.as_str()) {
         (Some(layers), site) => {
             for (name, v) in [

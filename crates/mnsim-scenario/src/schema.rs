@@ -65,6 +65,15 @@ pub struct Patient {
     /// Fitzpatrick skin type, 1–6.
     #[serde(default = "default_fitzpatrick")]
     pub fitzpatrick: u8,
+    /// Colorimetric skin lightness L* (CIE, 0–100) where measured; otherwise taken from the
+    /// Fitzpatrick type (`mnsim_core::closure::LIGHTNESS_BY_FITZPATRICK`). Sets how long the
+    /// channels stay open (darker skin closes more slowly, Ogunjimi et al. 2020).
+    #[serde(default)]
+    pub skin_lightness_l: Option<f64>,
+    /// Species of the skin: `human` (default), `pig` or `rat`. Animal studies must say so: rat
+    /// channels close in hours where human ones take days under occlusion.
+    #[serde(default)]
+    pub species: mnsim_core::Species,
     /// Custom layer thicknesses (µm) replacing the site table; required when `site = "custom"`,
     /// allowed with a named site to override it (no age or sex adjustment is then applied).
     #[serde(default)]
@@ -232,6 +241,11 @@ pub struct ProtocolSpec {
     /// Pause between passes, s.
     #[serde(default = "default_pause")]
     pub pause_between_passes_s: f64,
+    /// The treated skin is covered after needling (occlusive film, patch, hydrogel), which keeps
+    /// the channels open for days instead of hours (docs/MODEL.md § 6.1). A topical with
+    /// `occluded = true` occludes too.
+    #[serde(default)]
+    pub occluded_after_needling: bool,
 }
 
 fn default_directions() -> Vec<f64> {

@@ -15,6 +15,7 @@
 //! ```
 
 pub mod budget;
+pub mod closure;
 
 pub use budget::{Budget, BudgetError, WorkEstimate};
 use mnsim_core::ChannelSet;
@@ -119,7 +120,7 @@ impl Progress for NoProgress {
     fn advance(&mut self, _: u64) {}
 }
 
-fn fig(name: &str, value: f64, unit: &str, description: &str) -> Figure {
+pub(crate) fn fig(name: &str, value: f64, unit: &str, description: &str) -> Figure {
     Figure { name: name.into(), value, unit: unit.into(), description: description.into() }
 }
 
@@ -254,6 +255,8 @@ fn run_stages(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Resul
         fig("dermis_thickness_um", skin.layers.dermis_um(), "µm", "papillary + reticular dermis"),
         fig("cutis_thickness_um", skin.layers.cutis_um(), "µm", "epidermis + dermis"),
     ];
+    let (_closure, closure_figures) = closure::figures(&closure::conditions(scenario, &channels));
+    figures.extend(closure_figures);
     for l in mnsim_core::Layer::ALL {
         figures.push(fig(
             &format!("deepest_in_{}_fraction", l.name()),
