@@ -19,7 +19,7 @@ pub fn conditions(scenario: &ResolvedScenario, channels: &ChannelSet) -> Closure
         .collect();
     let patch_cm2 = scenario.patch.area_um2() / UM2_PER_CM2;
     let (reference_surface_diameter_um, reference_pores_per_cm2) =
-        mnsim_core::closure::reference_channels(scenario.penetration());
+        mnsim_core::closure::reference_channels(p.species, scenario.penetration());
     ClosureConditions {
         reference_surface_diameter_um,
         reference_pores_per_cm2,
