@@ -297,20 +297,30 @@ mod tests {
     use approx::assert_relative_eq;
 
     #[test]
-    fn site_table_parses_and_has_the_eleven_required_sites() {
+    fn site_table_parses_and_has_every_documented_site() {
         let names = site_names();
         for s in [
             "forehead",
+            "glabella",
+            "temple",
             "cheek",
             "periorbital",
             "nose",
             "perioral",
             "chin",
+            "jawline",
             "neck",
+            "scalp",
+            "decolletage",
             "abdomen",
             "back",
+            "shoulder",
+            "buttock",
             "thigh",
             "upper_arm",
+            "dorsal_forearm",
+            "volar_forearm",
+            "dorsal_hand",
         ] {
             assert!(names.contains(&s), "missing site {s}");
         }
@@ -318,6 +328,25 @@ mod tests {
             assert!(!r.source_dermis.is_empty() && !r.source_epidermis.is_empty());
             assert!(r.papillary_fraction > 0.0 && r.papillary_fraction < 0.5);
         }
+    }
+
+    #[test]
+    fn added_sites_carry_their_retrieved_numbers() {
+        // Meng 2022 glabella (women): 900 µm below a 190 µm echo; Sandby-Møller shoulder SC;
+        // Raman back of hand SC; Oltulu female dorsal-hand dermis
+        let g = Skin::at_site("glabella", REFERENCE_AGE_Y, Sex::Female).unwrap();
+        assert_relative_eq!(g.layers.dermis_um(), 900.0 + (190.0 - 89.1), epsilon = 1e-9);
+        assert_relative_eq!(
+            Skin::at_site("shoulder", REFERENCE_AGE_Y, Sex::Female).unwrap().layers.stratum_corneum_um,
+            11.0
+        );
+        let hand = Skin::at_site("dorsal_hand", REFERENCE_AGE_Y, Sex::Female).unwrap();
+        assert_relative_eq!(hand.layers.stratum_corneum_um, 29.3);
+        assert_relative_eq!(hand.layers.dermis_um(), 2115.0, epsilon = 1e-9);
+        // the scalp's epidermis is Selcuk's thinnest female facial epidermis (65.91 µm)
+        assert!(
+            (Skin::at_site("scalp", REFERENCE_AGE_Y, Sex::Female).unwrap().layers.epidermis_um() - 65.9).abs() < 0.5
+        );
     }
 
     #[test]

@@ -54,9 +54,10 @@ pub struct Scenario {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Patient {
-    /// Named body site from the site table (`cheek`, `forehead`, `periorbital`, `nose`,
-    /// `perioral`, `chin`, `neck`, `abdomen`, `back`, `thigh`, `upper_arm`), or `custom` with
-    /// `layers`.
+    /// Named body site from the site table (`forehead`, `glabella`, `temple`, `cheek`,
+    /// `periorbital`, `nose`, `perioral`, `chin`, `jawline`, `neck`, `scalp`, `decolletage`,
+    /// `abdomen`, `back`, `shoulder`, `buttock`, `thigh`, `upper_arm`, `dorsal_forearm`,
+    /// `volar_forearm`, `dorsal_hand`), or `custom` with `layers`.
     pub site: String,
     /// Age, years, in [12, 100].
     pub age_y: f64,
