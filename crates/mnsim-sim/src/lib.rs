@@ -318,6 +318,7 @@ fn run_stages(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Resul
             let description = format!("topical {} after session 1 (docs/model/transport.md)", t.active);
             figures.push(Figure { name, value, unit, description });
         }
+        bound_enhancement_by_detection(&mut figures);
         // the permeability coefficient an in-vitro diffusion cell would measure on an
         // epidermal membrane of this active (reference SC, heat-separated epidermis)
         use mnsim_transport::membrane::{EPIDERMAL_MEMBRANE_VE_UM, steady_kp_cm_per_h};
@@ -393,6 +394,37 @@ fn run_stages(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Resul
         stage_wall_s: Vec::new(),
         warnings,
     })
+}
+
+/// Smallest amount delivered past the stratum corneum that a permeation study detects, µg/cm².
+/// Assumed: the order of an HPLC-UV limit of quantification in a Franz receptor (≈ 0.01 µg/mL in
+/// ≈ 1 mL per cm² of membrane); LC-MS/MS reaches lower.
+pub const DETECTION_LIMIT_UG_PER_CM2: f64 = 0.01;
+
+/// An enhancement ratio over an intact delivery that no study could measure is not a number to
+/// report: when the intact amount is below [`DETECTION_LIMIT_UG_PER_CM2`], the ratio becomes the
+/// lower bound needled ÷ limit and `transport_intact_below_detection` is 1 (else 0).
+fn bound_enhancement_by_detection(figures: &mut Vec<Figure>) {
+    let value = |figures: &[Figure], n: &str| figures.iter().find(|f| f.name == n).map(|f| f.value);
+    let (Some(intact), Some(needled)) = (
+        value(figures, "transport_delivered_intact_ug_per_cm2"),
+        value(figures, "transport_delivered_needled_ug_per_cm2"),
+    ) else {
+        return;
+    };
+    let below = intact < DETECTION_LIMIT_UG_PER_CM2;
+    if below && let Some(er) = figures.iter_mut().find(|f| f.name == "transport_enhancement_ratio") {
+        er.value = needled / DETECTION_LIMIT_UG_PER_CM2;
+        er.description = format!(
+            "at least this: intact delivery is below the {DETECTION_LIMIT_UG_PER_CM2} µg/cm² detection limit, so the ratio is needled ÷ limit (docs/MODEL.md § 10)"
+        );
+    }
+    figures.push(fig(
+        "transport_intact_below_detection",
+        if below { 1.0 } else { 0.0 },
+        "1",
+        "1 if the intact-skin delivery is below the detection limit (the enhancement ratio is then a lower bound)",
+    ));
 }
 
 /// The transport run for the channels of session 1.
@@ -569,6 +601,23 @@ fn healing_description(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_undetectable_intact_delivery_bounds_the_enhancement_ratio() {
+        let figs = |intact: f64| {
+            let mut f = vec![
+                fig("transport_delivered_intact_ug_per_cm2", intact, "µg/cm²", ""),
+                fig("transport_delivered_needled_ug_per_cm2", 5.0, "µg/cm²", ""),
+                fig("transport_enhancement_ratio", 5.0 / intact, "1", ""),
+            ];
+            bound_enhancement_by_detection(&mut f);
+            (f[2].value, f[3].value)
+        };
+        // 1e-12 µg/cm² intact would give 5e12; the report says "at least 500" instead
+        assert_eq!(figs(1e-12), (5.0 / DETECTION_LIMIT_UG_PER_CM2, 1.0));
+        // a measurable intact delivery keeps its ratio
+        assert_eq!(figs(0.5), (10.0, 0.0));
+    }
     use super::*;
 
     #[test]
