@@ -269,50 +269,49 @@ fn run_stages(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Resul
     // other: run them side by side; the outcomes, which need both, follow.
     let run_healing = scenario.scenario.simulation.run_healing;
     let members = if run_healing { scenario.scenario.simulation.ensemble_members.max(1) as usize } else { 0 };
+    let has_topical = scenario.scenario.topical.is_some();
+    // progress in units of finished runs: the transport run and each healing course
+    let units = members as u64 + u64::from(has_topical);
     progress.stage(
-        match (scenario.scenario.topical.is_some(), run_healing) {
-            (true, true) => "transport + healing",
+        match (has_topical, run_healing) {
+            (true, true) => "transport + healing courses",
             (true, false) => "transport",
-            (false, true) => "healing",
+            (false, true) => "healing courses",
             (false, false) => "done",
         },
-        1,
+        units.max(1),
     );
-    let (transport, courses) = rayon::join(
-        || scenario.scenario.topical.as_ref().map(|t| run_transport(scenario, &channels, t)).transpose(),
-        || -> Result<Vec<(ResolvedScenario, HealingResult)>, SimError> {
-            (0..members)
-                .into_par_iter()
-                .map(|k| {
-                    let s = perturbed(scenario, k as u64);
-                    let h = if k == 0 {
-                        mnsim_healing::simulate(
-                            &s.skin,
-                            &channels,
-                            s.patch,
-                            &s.protocol.session_times_s(),
-                            &s.scenario.healing,
-                        )?
-                    } else {
-                        let p = punctures::generate(&s.device, &s.protocol, s.patch, s.seed());
-                        let pen = penetration::penetrate(&p, &s.device, &s.skin, s.penetration(), s.seed());
-                        let ch = penetration::channels(&p, &pen, &s.device, s.penetration());
-                        mnsim_healing::simulate(
-                            &s.skin,
-                            &ch,
-                            s.patch,
-                            &s.protocol.session_times_s(),
-                            &s.scenario.healing,
-                        )?
-                    };
-                    Ok((s, h))
-                })
-                .collect()
-        },
-    );
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let finished = std::sync::atomic::AtomicBool::new(false);
+    let (transport, courses) = std::thread::scope(|scope| {
+        let work = scope.spawn(|| {
+            let r = rayon::join(
+                || {
+                    let t =
+                        scenario.scenario.topical.as_ref().map(|t| run_transport(scenario, &channels, t)).transpose();
+                    done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    t
+                },
+                || healing_courses(scenario, &channels, members, &done),
+            );
+            finished.store(true, std::sync::atomic::Ordering::Release);
+            r
+        });
+        // report finished runs while they complete (the work itself never touches `progress`)
+        let mut shown = 0;
+        while !finished.load(std::sync::atomic::Ordering::Acquire) {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            let now = done.load(std::sync::atomic::Ordering::Relaxed);
+            if now != shown {
+                shown = now;
+                progress.advance(now);
+            }
+        }
+        work.join().expect("the simulation thread does not panic")
+    });
     let transport = transport?;
     let mut courses = courses?;
-    progress.advance(1);
+    progress.advance(units.max(1));
     if let Some(t) = &transport {
         for (name, value, unit) in t.summary() {
             let description = format!("topical {} after session 1 (docs/model/transport.md)", t.active);
@@ -425,6 +424,34 @@ fn bound_enhancement_by_detection(figures: &mut Vec<Figure>) {
         "1",
         "1 if the intact-skin delivery is below the detection limit (the enhancement ratio is then a lower bound)",
     ));
+}
+
+/// The nominal healing course (member 0, on the run's own channels) and the ensemble members
+/// (their own punctures and perturbed rates), in parallel; `done` counts finished courses.
+fn healing_courses(
+    scenario: &ResolvedScenario,
+    channels: &ChannelSet,
+    members: usize,
+    done: &std::sync::atomic::AtomicU64,
+) -> Result<Vec<(ResolvedScenario, HealingResult)>, SimError> {
+    (0..members)
+        .into_par_iter()
+        .map(|k| {
+            let s = perturbed(scenario, k as u64);
+            let course = |ch: &ChannelSet| {
+                mnsim_healing::simulate(&s.skin, ch, s.patch, &s.protocol.session_times_s(), &s.scenario.healing)
+            };
+            let h = if k == 0 {
+                course(channels)?
+            } else {
+                let p = punctures::generate(&s.device, &s.protocol, s.patch, s.seed());
+                let pen = penetration::penetrate(&p, &s.device, &s.skin, s.penetration(), s.seed());
+                course(&penetration::channels(&p, &pen, &s.device, s.penetration()))?
+            };
+            done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Ok((s, h))
+        })
+        .collect()
 }
 
 /// The transport run for the channels of session 1.
