@@ -300,6 +300,10 @@ fn scenarios_over_the_memory_budget_are_refused_by_check_and_run() {
 fn silent_acceptances_are_errors() {
     let tmp = tempfile::tempdir().unwrap();
     let f = fast_scenario(tmp.path());
+    // a missing run folder: the cause is said once, not repeated down the error chain
+    let o = mnsim().arg("compare").arg(tmp.path().join("missing")).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.matches("(os error 2)").count(), 1, "{err}");
     // validate --cases on a folder without case files
     let empty = tmp.path().join("empty");
     std::fs::create_dir(&empty).unwrap();

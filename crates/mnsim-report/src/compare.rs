@@ -47,10 +47,10 @@ pub const HEADLINE: [(&str, &str); 18] = [
 ];
 
 fn read_json(p: &Path) -> Result<serde_json::Value, ReportError> {
-    let text = std::fs::read_to_string(p).map_err(|e| ReportError::Io { path: p.to_path_buf(), source: e })?;
+    let text = std::fs::read_to_string(p).map_err(|e| ReportError::Io { path: p.to_path_buf(), cause: e })?;
     serde_json::from_str(&text).map_err(|e| ReportError::Io {
         path: p.to_path_buf(),
-        source: std::io::Error::new(std::io::ErrorKind::InvalidData, format!("not an mnsim results.json: {e}")),
+        cause: std::io::Error::new(std::io::ErrorKind::InvalidData, format!("not an mnsim results.json: {e}")),
     })
 }
 
@@ -59,7 +59,7 @@ fn read_json(p: &Path) -> Result<serde_json::Value, ReportError> {
 fn check_results(p: &Path, doc: &serde_json::Value) -> Result<(), ReportError> {
     let bad = |why: String| ReportError::Io {
         path: p.to_path_buf(),
-        source: std::io::Error::new(std::io::ErrorKind::InvalidData, format!("not an mnsim results.json: {why}")),
+        cause: std::io::Error::new(std::io::ErrorKind::InvalidData, format!("not an mnsim results.json: {why}")),
     };
     let obj = doc.as_object().ok_or_else(|| bad("the document is not a JSON object".into()))?;
     if !obj.get("mnsim_version").is_some_and(|v| v.is_string()) {

@@ -25,13 +25,14 @@ pub enum ReportError {
     /// The target folder exists and is not empty.
     #[error("{0}: output folder exists and is not empty (use --force to replace it)")]
     Exists(PathBuf),
-    /// A file could not be written.
-    #[error("{path}: {source}")]
+    /// A file could not be read or written. (The cause is shown in the message and is not a
+    /// `source`, so a report of the whole error chain does not repeat it.)
+    #[error("{path}: {cause}")]
     Io {
         /// The path.
         path: PathBuf,
         /// The cause.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// A figure could not be drawn.
     #[error("drawing {0}: {1}")]

@@ -56,7 +56,7 @@ pub struct OutputDir {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ReportError + '_ {
-    move |source| ReportError::Io { path: path.to_path_buf(), source }
+    move |cause| ReportError::Io { path: path.to_path_buf(), cause }
 }
 
 fn refuse(path: &Path, why: impl Into<String>) -> ReportError {
@@ -214,7 +214,10 @@ fn take_lock(lock: &Path, target: &Path) -> Result<(), ReportError> {
                     return Err(ReportError::Busy { path: target.to_path_buf(), owner: who, lock: lock.to_path_buf() });
                 }
             },
-            Err(e) => return Err(ReportError::Io { path: lock.to_path_buf(), source: e }),
+            Err(e) => {
+                let folder = lock.parent().unwrap_or(Path::new("."));
+                return Err(refuse(target, format!("cannot create files in {}: {e}", folder.display())));
+            }
         }
     }
     Err(ReportError::Busy {
@@ -242,7 +245,7 @@ fn create_parents(dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
             && e.kind() != std::io::ErrorKind::AlreadyExists
         {
             remove_created(&created);
-            return Err(ReportError::Io { path: m, source: e });
+            return Err(ReportError::Io { path: m, cause: e });
         }
         created.push(m);
     }
@@ -281,7 +284,7 @@ impl OutputDir {
         if let Err(e) = fs::create_dir(&staging) {
             let _ = fs::remove_file(&lock);
             remove_created(&created_parents);
-            return Err(ReportError::Io { path: parent, source: e });
+            return Err(ReportError::Io { path: parent, cause: e });
         }
         LIVE.lock().unwrap_or_else(|p| p.into_inner()).push((staging.clone(), lock.clone(), created_parents.clone()));
         Ok(OutputDir { given: dir.to_path_buf(), target, staging, lock, created_parents, force, done: false })
@@ -329,7 +332,7 @@ impl OutputDir {
         fs::rename(&self.target, &aside).map_err(io(&self.target))?;
         if let Err(e) = fs::rename(&self.staging, &self.target) {
             let _ = fs::rename(&aside, &self.target);
-            return Err(ReportError::Io { path: self.target.clone(), source: e });
+            return Err(ReportError::Io { path: self.target.clone(), cause: e });
         }
         let _ = fs::remove_dir_all(&aside);
         Ok(())
