@@ -63,3 +63,51 @@ pub fn figures(c: &ClosureConditions) -> (ClosureTimes, Vec<Figure>) {
     ];
     (t, figs)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mnsim_scenario::Edit;
+
+    fn edited(edits: &[(&str, toml::Value)]) -> Result<ResolvedScenario, mnsim_scenario::ScenarioError> {
+        let edits: Vec<Edit> = edits.iter().map(|(k, v)| Edit::Set(k.to_string(), v.clone())).collect();
+        mnsim_scenario::parse_with(mnsim_scenario::default_toml(), "closure.toml", &edits)
+    }
+
+    fn channels_of(s: &ResolvedScenario) -> ChannelSet {
+        let p = mnsim_core::punctures::generate(&s.device, &s.protocol, s.patch, s.seed());
+        let pen = mnsim_core::penetration::penetrate(&p, &s.device, &s.skin, s.penetration(), s.seed());
+        mnsim_core::penetration::channels(&p, &pen, &s.device, s.penetration())
+    }
+
+    #[test]
+    fn conditions_come_from_the_scenario() {
+        let s = mnsim_scenario::default_scenario();
+        let c = conditions(&s, &channels_of(&s));
+        assert_eq!(c.species, mnsim_core::Species::Human);
+        assert_eq!(c.lightness_l, lightness_of_fitzpatrick(s.scenario.patient.fitzpatrick));
+        assert_eq!(c.age_y, s.scenario.patient.age_y);
+        assert!(!c.occluded, "the default topical is left open");
+        // the first session's opened channels per cm² (the default pen makes thousands)
+        assert!(c.pores_per_cm2 > 1000.0 && c.surface_diameter_um > 0.0, "{c:?}");
+        let occluded = edited(&[
+            ("protocol.occluded_after_needling", toml::Value::Boolean(true)),
+            ("patient.skin_lightness_l", toml::Value::Float(42.0)),
+            ("patient.species", toml::Value::String("pig".into())),
+        ])
+        .unwrap();
+        let c2 = conditions(&occluded, &channels_of(&occluded));
+        assert!(c2.occluded && c2.lightness_l == 42.0 && c2.species == mnsim_core::Species::Pig);
+        let (t1, _) = figures(&c);
+        let (t2, _) = figures(&c2);
+        assert!(t2.impedance_lifetime_h > 5.0 * t1.impedance_lifetime_h, "{t1:?} {t2:?}");
+    }
+
+    #[test]
+    fn lightness_out_of_range_and_unknown_species_name_the_field() {
+        let e = edited(&[("patient.skin_lightness_l", toml::Value::Float(130.0))]).unwrap_err().to_string();
+        assert!(e.contains("patient.skin_lightness_l") && e.contains("130"), "{e}");
+        let e = edited(&[("patient.species", toml::Value::String("mouse".into()))]).unwrap_err().to_string();
+        assert!(e.contains("species"), "{e}");
+    }
+}
