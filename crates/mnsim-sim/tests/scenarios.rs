@@ -14,6 +14,18 @@ fn run(file: &str) -> mnsim_sim::RunResult {
     mnsim_sim::run(&s, &mut mnsim_sim::NoProgress).unwrap()
 }
 
+/// The built-in default scenario (1.5 mm pen, cheek, 3 sessions) at another pen depth setting.
+fn default_at(needle_length_um: f64) -> mnsim_sim::RunResult {
+    let edits = [
+        Edit::Set("simulation.ensemble_members".into(), toml::Value::Integer(1)),
+        Edit::Unset("topical".into()),
+        Edit::Unset("device.stroke_um".into()),
+        Edit::Set("device.needle_length_um".into(), toml::Value::Float(needle_length_um)),
+    ];
+    let s = parse_with(mnsim_scenario::default_toml(), "default", &edits).unwrap();
+    mnsim_sim::run(&s, &mut mnsim_sim::NoProgress).unwrap()
+}
+
 fn value(r: &mnsim_sim::RunResult, name: &str) -> f64 {
     let f = r.figure(name).unwrap_or_else(|| panic!("no figure {name}"));
     assert!(f.value.is_finite());
@@ -79,10 +91,36 @@ fn striae_improve() {
 /// Laxity (1.0 mm pen, neck, 4 sessions 4 weeks apart): Aesthet Surg J 2021 (PMID 33656167,
 /// WR01): facial and neck elasticity +28.2 % 3 months after 4 monthly sessions (BTC-2000
 /// suction device), band ± 50 % → [14.1, 42.3] % (as case WR01), compared with the model's
-/// suction stiffness change.
+/// suction stiffness change. The scenario follows up for 180 d after the last session, the
+/// study for 90 d; the band is the study's.
 #[test]
 fn laxity_firms_up_in_the_reported_range() {
     let r = run("laxity-neck");
     within("neck suction stiffness change %", value(&r, "outcomes.suction_stiffness_change_pct"), 14.1, 42.3);
     assert!(value(&r, "outcomes.dermis_change_pct") > 0.0);
+}
+
+/// Issue 10, item 8, end to end through the puncture pipeline: the reported net collagen
+/// (`collagen_change_pct`) of the default course rises with the pen depth setting while the
+/// channels stay in the dermis (0.5 < 1.0 < 1.5 mm; measured 13.9 / 28.3 / 29.5 %).
+#[test]
+fn deeper_pen_settings_give_more_reported_collagen_within_the_dermis() {
+    let g: Vec<f64> = [500.0, 1000.0, 1500.0].iter().map(|&l| value(&default_at(l), "collagen_change_pct")).collect();
+    eprintln!("collagen change % at 0.5/1.0/1.5 mm: {g:?}");
+    assert!(g[0] < g[1] && g[1] < g[2], "{g:?}");
+}
+
+/// What biology says past the dermis: a deeper setting adds no dermis to injure, so the dermal
+/// collagen response plateaus and does not fall. KNOWN MISS (docs/VALIDATION.md, known misses
+/// outside the case table): end to end the reported net collagen falls from 29.5 % at 1.5 mm to
+/// 27.7 % at 2.0 mm, while the deposited matrix (`new_collagen_um`) still rises (818 → 842 µm);
+/// at the default grid (issue 10, item 7) the difference is within the grid error, so it may
+/// be a resolution effect; not traced here.
+#[test]
+#[ignore = "known miss: reported net collagen falls from a 1.5 to a 2.0 mm pen setting (29.5 -> 27.7 %)"]
+fn reported_collagen_does_not_fall_past_the_dermis() {
+    let c15 = value(&default_at(1500.0), "collagen_change_pct");
+    let c20 = value(&default_at(2000.0), "collagen_change_pct");
+    eprintln!("collagen change % at 1.5 / 2.0 mm: {c15:.2} / {c20:.2}");
+    assert!(c20 >= c15, "{c15} -> {c20}");
 }
