@@ -306,11 +306,7 @@ The do-nothing model (null column) would also pass {} of the passing cases.</p>\
 /// The pass band in words (`a–b`, open ends as ±∞).
 pub fn band_statement(r: &Row) -> String {
     let f = crate::page::fmt_value;
-    format!(
-        "{}–{}",
-        r.band_low.map(f).unwrap_or_else(|| "−∞".into()),
-        r.band_high.map(f).unwrap_or_else(|| "∞".into())
-    )
+    format!("{}–{}", r.band_low.map(f).unwrap_or_else(|| "−∞".into()), r.band_high.map(f).unwrap_or_else(|| "∞".into()))
 }
 
 fn table_html(h: &mut String, rows: &[Row]) {

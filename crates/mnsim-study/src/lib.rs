@@ -33,7 +33,10 @@ mod tests {
         };
         if std::env::var("MNSIM_UPDATE_KEPT").is_ok_and(|v| v == "1") {
             let reason = std::env::var("MNSIM_KEPT_REASON").unwrap_or_default();
-            assert!(reason.trim().len() >= 10, "MNSIM_UPDATE_KEPT=1 needs MNSIM_KEPT_REASON=\"why the values changed\"");
+            assert!(
+                reason.trim().len() >= 10,
+                "MNSIM_UPDATE_KEPT=1 needs MNSIM_KEPT_REASON=\"why the values changed\""
+            );
             let new = kept::updated(&old, &rows, reason.trim());
             std::fs::write(&path, kept::to_text(&new)).unwrap();
             eprintln!("rewrote {} ({} cases)", path.display(), new.cases.len());

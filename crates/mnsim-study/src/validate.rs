@@ -95,13 +95,22 @@ pub fn null_model(quantity: &str) -> Option<NullModel> {
     let zero = |meaning| Some(NullModel { value: 0.0, meaning });
     match q {
         "transport_enhancement_ratio" => Some(NullModel { value: 1.0, meaning: "needling changes nothing: ratio 1" }),
-        _ if q.ends_with("_change_pct") || q.ends_with("_change") || q.ends_with("improvement_pct") => {
-            zero(NO_CHANGE)
-        }
-        "holes_per_cm2_per_session" | "nominal_holes_per_cm2_per_pass" | "mean_depth_um" | "depth_fraction"
-        | "bleeding_fraction" | "dermis_reached_fraction" | "punctures_total" | "downtime_d" | "erythema_d"
-        | "erythema_visible_d" | "erythema_visible_total_d" | "barrier_recovery_h" | "tewl_recovery_h"
-        | "reepithelialisation_h" | "new_collagen_um" => zero(NO_NEEDLING),
+        _ if q.ends_with("_change_pct") || q.ends_with("_change") || q.ends_with("improvement_pct") => zero(NO_CHANGE),
+        "holes_per_cm2_per_session"
+        | "nominal_holes_per_cm2_per_pass"
+        | "mean_depth_um"
+        | "depth_fraction"
+        | "bleeding_fraction"
+        | "dermis_reached_fraction"
+        | "punctures_total"
+        | "downtime_d"
+        | "erythema_d"
+        | "erythema_visible_d"
+        | "erythema_visible_total_d"
+        | "barrier_recovery_h"
+        | "tewl_recovery_h"
+        | "reepithelialisation_h"
+        | "new_collagen_um" => zero(NO_NEEDLING),
         _ if q.starts_with("deepest_in_") => zero(NO_NEEDLING),
         _ => None,
     }
@@ -252,7 +261,10 @@ fn check_evidence(case: &Case, file: &str) -> Result<(), CaseError> {
         ));
     }
     if case.evidence_note.trim().is_empty() {
-        return Err(CaseError::Parse(file.into(), "evidence_note is empty: say why the case has its evidence class".into()));
+        return Err(CaseError::Parse(
+            file.into(),
+            "evidence_note is empty: say why the case has its evidence class".into(),
+        ));
     }
     Ok(())
 }
