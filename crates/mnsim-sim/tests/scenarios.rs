@@ -118,7 +118,7 @@ fn deeper_pen_settings_give_more_reported_collagen_within_the_dermis() {
 /// be a resolution effect; not traced here.
 #[test]
 #[ignore = "known miss: reported net collagen falls from a 1.5 to a 2.0 mm pen setting (29.5 -> 27.7 %)"]
-fn reported_collagen_does_not_fall_past_the_dermis() {
+fn known_miss_reported_collagen_does_not_fall_past_the_dermis() {
     let c15 = value(&default_at(1500.0), "collagen_change_pct");
     let c20 = value(&default_at(2000.0), "collagen_change_pct");
     eprintln!("collagen change % at 1.5 / 2.0 mm: {c15:.2} / {c20:.2}");
