@@ -124,8 +124,8 @@ fn print_table(
     dir: &std::path::Path,
 ) {
     println!(
-        "{:<14} {:<15} {:>12} {:>21} {:<11} {:<7} {:<12} {}",
-        "case", "evidence", "model", "band", "unit", "verdict", "null model", "published (as published)"
+        "{:<14} {:<15} {:>12} {:>21} {:<11} {:<7} {:<12} published (as published)",
+        "case", "evidence", "model", "band", "unit", "verdict", "null model"
     );
     for r in rows {
         println!(

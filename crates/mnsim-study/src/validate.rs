@@ -4,7 +4,10 @@
 //! (`calibration`: used to set a parameter; `validation`: never used to set one), the
 //! conditions as a scenario (a worked scenario or an inline one, plus dotted `set`/`unset`
 //! edits), the model quantity to compare (a figure of `results.json`), the published value with
-//! its spread, and the pass band with its justification.
+//! its spread, the pass band with its justification, and its evidence class
+//! ([`Evidence`]: independent, weak, by construction). Each result carries the do-nothing
+//! model's value ([`null_model`]) and whether it would also pass; [`counts`] heads with the
+//! independent passes over the independent cases.
 
 use mnsim_scenario::{Edit, ResolvedScenario};
 use rayon::prelude::*;
