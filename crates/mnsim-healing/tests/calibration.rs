@@ -6,8 +6,8 @@
 //!
 //! - **calibration** (the number set a parameter; agreement is by construction), asserted with
 //!   the published range;
-//! - **timing** of one wound's cascade (cell peaks), asserted with the published range as
-//!   published — never a band widened around the model;
+//! - **timing** unit checks of one wound's cascade (cell peaks), asserted with the published
+//!   range as published — never a band widened around the model;
 //! - **unit check** (direction only) where the published number is a clinical magnitude: the
 //!   comparison with the number is the end-to-end case in `data/validation/` (named), run by
 //!   `mnsim validate` and guarded in `cargo test -p mnsim-study`.

@@ -333,3 +333,72 @@ fn table_html(h: &mut String, rows: &[Row]) {
     }
     h.push_str("</table>");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(published: Option<f64>, low: Option<f64>, high: Option<f64>, spread: &str) -> Row {
+        Row {
+            id: "X".into(),
+            title: "t".into(),
+            area: "a".into(),
+            role: "validation".into(),
+            evidence: "independent".into(),
+            evidence_note: "n".into(),
+            model: 1.0,
+            published,
+            low,
+            high,
+            spread: spread.into(),
+            band_low: Some(-50.0),
+            band_high: Some(-10.0),
+            unit: "%".into(),
+            pass: false,
+            null_value: Some(0.0),
+            null_pass: Some(false),
+            source: "s".into(),
+        }
+    }
+
+    #[test]
+    fn the_published_statement_is_never_a_point_made_up_from_a_range_or_band() {
+        // only a band, no published number: no point, the statement as written
+        let r = row(None, None, None, "qualitative: decreased");
+        assert_eq!(r.published_statement(), "qualitative: decreased");
+        assert_eq!(r.plot_reference(), None);
+        // a range: the range, not its middle
+        let r = row(None, Some(-55.0), Some(-15.0), "range");
+        assert_eq!(r.published_statement(), "-55.000–-15.000, range");
+        // one-sided
+        assert_eq!(row(None, Some(100.0), None, "").published_statement(), "≥ 100.000");
+        assert_eq!(row(None, None, Some(2.0), "").published_statement(), "≤ 2.000");
+        // a point with its spread
+        assert_eq!(
+            row(Some(3.0), Some(2.6), Some(3.4), "mean ± 1 SE").published_statement(),
+            "3.000 (2.600–3.400, mean ± 1 SE)"
+        );
+        // no number at all
+        assert_eq!(row(None, None, None, "").published_statement(), "(no number published)");
+    }
+
+    #[test]
+    fn counts_head_with_independent_cases_and_keep_the_others_apart() {
+        let mut a = row(Some(1.0), None, None, "");
+        a.pass = true;
+        let mut b = a.clone();
+        b.evidence = "weak".into();
+        b.null_pass = Some(true);
+        let mut c = a.clone();
+        c.evidence = "by_construction".into();
+        c.role = "calibration".into();
+        let mut d = a.clone();
+        d.pass = false;
+        let k = Counts::of(&[a, b, c, d]);
+        assert_eq!(k.independent, (1, 2));
+        assert_eq!(k.weak, (1, 1));
+        assert_eq!(k.by_construction, (1, 1));
+        assert_eq!(k.null_also_passes, 1);
+        assert!(k.headline().starts_with("independent: 1/2 pass (50 %)"), "{}", k.headline());
+    }
+}
