@@ -57,7 +57,7 @@ pub fn validate(
             Err(e) => errors.push((o.file.clone(), e.to_string())),
         }
     }
-    let ((cp, cn), (vp, vn)) = validate::counts(&outcomes);
+    let counts = validate::counts(&outcomes);
     let header = format!(
         "mnsim {} ({}), {} — {} cases, wall time {:.2} s",
         env!("CARGO_PKG_VERSION"),
@@ -79,47 +79,70 @@ pub fn validate(
         ("validation.html".into(), html.into_bytes()),
     ])?;
     if json {
-        let doc = serde_json::json!({
-            "cases": rows.iter().map(|r| serde_json::json!({
-                "id": r.id, "role": r.role, "area": r.area, "model": r.model, "published": r.published_point(),
-                "low": r.low, "high": r.high, "band_low": r.band_low, "band_high": r.band_high, "unit": r.unit, "pass": r.pass,
-            })).collect::<Vec<_>>(),
-            "errors": errors.iter().map(|(f, e)| serde_json::json!({"file": f, "error": e})).collect::<Vec<_>>(),
-            "calibration": {"passed": cp, "total": cn},
-            "validation": {"passed": vp, "total": vn},
-            "out_dir": dir.display().to_string(),
-        });
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        print_json(&rows, &errors, &counts, &dir)?;
     } else {
-        println!(
-            "{:<11} {:<12} {:>12} {:>12} {:>21} {:<10} {}",
-            "case", "role", "model", "published", "band", "unit", "verdict"
-        );
-        for r in &rows {
-            let band = format!(
-                "{}–{}",
-                r.band_low.map(|x| fmt_value(x)).unwrap_or("-inf".into()),
-                r.band_high.map(|x| fmt_value(x)).unwrap_or("inf".into())
-            );
-            println!(
-                "{:<11} {:<12} {:>12} {:>12} {:>21} {:<10} {}",
-                r.id,
-                r.role,
-                fmt_value(r.model),
-                r.published_point().map(fmt_value).unwrap_or_default(),
-                band,
-                r.unit,
-                if r.pass { "pass" } else { "MISS" }
-            );
-        }
-        for (f, e) in &errors {
-            eprintln!("error: {f}: {e}");
-        }
-        println!("validation: {vp}/{vn} pass; calibration: {cp}/{cn} pass; {} could not run", errors.len());
-        println!("wrote {}", dir.display());
+        print_table(&rows, &errors, &counts, &dir);
     }
     if !errors.is_empty() {
         anyhow::bail!("{} case file(s) could not run (listed above)", errors.len());
     }
     Ok(())
+}
+
+/// The machine-readable result: `published` only where the case has a published point value,
+/// and the statement as published beside it.
+fn print_json(
+    rows: &[mnsim_study::validate::CaseResult],
+    errors: &[(String, String)],
+    c: &mnsim_study::validate::Counts,
+    dir: &std::path::Path,
+) -> Result<()> {
+    let pair = |(p, n): (usize, usize)| serde_json::json!({"passed": p, "total": n});
+    let doc = serde_json::json!({
+        "cases": rows.iter().map(|r| serde_json::json!({
+            "id": r.id, "role": r.role, "evidence": r.evidence, "evidence_note": r.evidence_note, "area": r.area,
+            "model": r.model, "published": r.published, "low": r.low, "high": r.high, "spread": r.spread,
+            "published_statement": r.published_statement(), "band_low": r.band_low, "band_high": r.band_high,
+            "unit": r.unit, "pass": r.pass, "null_value": r.null_value, "null_pass": r.null_pass,
+        })).collect::<Vec<_>>(),
+        "errors": errors.iter().map(|(f, e)| serde_json::json!({"file": f, "error": e})).collect::<Vec<_>>(),
+        "independent": pair(c.independent),
+        "weak": pair(c.weak),
+        "by_construction": pair(c.by_construction),
+        "null_model_also_passes": c.null_also_passes,
+        "out_dir": dir.display().to_string(),
+    });
+    println!("{}", serde_json::to_string_pretty(&doc)?);
+    Ok(())
+}
+
+/// The terminal table: one row per case, then the counts per evidence class.
+fn print_table(
+    rows: &[mnsim_study::validate::CaseResult],
+    errors: &[(String, String)],
+    c: &mnsim_study::validate::Counts,
+    dir: &std::path::Path,
+) {
+    println!(
+        "{:<14} {:<15} {:>12} {:>21} {:<11} {:<7} {:<12} published (as published)",
+        "case", "evidence", "model", "band", "unit", "verdict", "null model"
+    );
+    for r in rows {
+        println!(
+            "{:<14} {:<15} {:>12} {:>21} {:<11} {:<7} {:<12} {}",
+            r.id,
+            r.evidence,
+            fmt_value(r.model),
+            mnsim_report::validation::band_statement(r),
+            r.unit,
+            if r.pass { "pass" } else { "MISS" },
+            r.null_statement(),
+            r.published_statement()
+        );
+    }
+    for (f, e) in errors {
+        eprintln!("error: {f}: {e}");
+    }
+    println!("{}; {} could not run", c.headline(), errors.len());
+    println!("wrote {}", dir.display());
 }

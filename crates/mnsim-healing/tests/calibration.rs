@@ -1,13 +1,29 @@
-//! Calibration and validation targets. Each test names its source (case id in
-//! `shared/reference/cases-*.csv` where there is one), the band, and whether the number was used
-//! to set a parameter (calibration) or only to check (validation). Values the model misses are
-//! asserted against the model's own band and the miss is stated here and in docs/model/healing.md.
+//! Crate-level checks of the healing cascade on a synthetic session: 45 channels on 9 mm²
+//! (≈ 500 holes/cm²) 1.0 mm deep. The device stage never produces this input (the model's own
+//! 1.5 mm roller makes ≈ 215–233 holes/cm² reaching ≈ 470 µm), so nothing here is end-to-end
+//! validation (issue 10, item 4). Each test names its source (case id in
+//! `shared/reference/cases-*.csv`) and says what it is:
+//!
+//! - **calibration** (the number set a parameter; agreement is by construction), asserted with
+//!   the published range;
+//! - **timing** unit checks of one wound's cascade (cell peaks), asserted with the published
+//!   range as published — never a band widened around the model;
+//! - **unit check** (direction only) where the published number is a clinical magnitude: the
+//!   comparison with the number is the end-to-end case in `data/validation/` (named), run by
+//!   `mnsim validate` and guarded in `cargo test -p mnsim-study`.
+//!
+//! A published range the model misses is an `#[ignore]`d test named `known_miss_…` that asserts
+//! the published range (`cargo test -p mnsim-healing --test calibration -- --ignored
+//! known_miss_` shows it failing), listed with its explanation in `docs/VALIDATION.md` ("Known
+//! misses outside the case table"): these cell timelines are not figures of a run, so they
+//! cannot be end-to-end cases yet.
 mod common;
 use common::*;
 use mnsim_healing::HealingResult;
 use std::sync::OnceLock;
 
-/// One standard session (≈ 500 holes/cm², 1.0 mm deep) followed for 60 days.
+/// One synthetic session (≈ 500 holes/cm², 1.0 mm deep; not a device-stage output) followed for
+/// 60 days.
 fn one_session() -> &'static HealingResult {
     static R: OnceLock<HealingResult> = OnceLock::new();
     R.get_or_init(|| course(1, STD_PER, STD_DEPTH, 28.0, 60.0))
@@ -19,19 +35,19 @@ fn within(name: &str, v: f64, lo: f64, hi: f64) {
 }
 
 /// HK-RE-02 (rat suction blister confluent by 36 h; retrieved) and HK-RE-01 (migration starts
-/// by 48 h; retrieved): needle-size wounds re-epithelialise within about a day. Calibrated
-/// (keratinocyte_front_um_per_h). Band 12–36 h.
+/// by 48 h; retrieved): needle-size wounds re-epithelialise within about a day. Calibration
+/// (keratinocyte_front_um_per_h), so by construction. Band: the published 12–36 h.
 #[test]
 fn reepithelialisation_of_needle_wounds_within_about_a_day() {
     within("reepithelialisation_h", one_session().headline.reepithelialisation_h, 12.0, 36.0);
 }
 
 /// RS03 (Kalluri 2011, rat, TEWL back in 4–5 h; retrieved, calibration row). Calibrated
-/// (barrier_recovery_per_h). Band 3–6 h. RS01 (human, within 2 h) is shorter: the model's
-/// value is the rat figure, see docs.
+/// (barrier_recovery_per_h), so by construction. Band: the published 4–5 h. RS01 (human,
+/// within 2 h) is shorter: an end-to-end known miss.
 #[test]
 fn barrier_recovers_in_hours() {
-    within("barrier_recovery_h", one_session().headline.barrier_recovery_h, 3.0, 6.0);
+    within("barrier_recovery_h", one_session().headline.barrier_recovery_h, 4.0, 5.0);
 }
 
 /// HK-TL-01 neutrophil peak day 1 (band 0.5–2; Kim 2008 via SkiBiDy, secondary) — validation;
@@ -44,40 +60,64 @@ fn neutrophils_then_macrophages_peak_at_published_days() {
     assert!(p.neutrophils_d < p.macrophages_d);
 }
 
-/// HK-TL-06 TGF-β cell-derived peak day 5 (5–7; secondary, so ±30 % on times → 3.5–9.1) and
-/// HK-TL-07 VEGF peak day 3–5 (±30 % → 2.1–6.5). Validation. The model's TGF-β peaks at day 4
-/// (with the M2 macrophages), a day early on the consensus curve.
+/// HK-GF-02 PDGF maximal on post-operative day 1 (read as 0–2 d). Timing.
 #[test]
-fn tgf_beta_and_vegf_peak_in_the_first_week() {
-    let p = &one_session().peaks;
-    within("TGF-beta peak d", p.tgf_beta_d, 3.5, 9.1);
-    within("VEGF peak d", p.vegf_d, 2.1, 6.5);
-    within("PDGF peak d (HK-GF-02: POD 1)", p.pdgf_d, 0.0, 2.0);
+fn pdgf_peaks_on_the_first_day() {
+    within("PDGF peak d (HK-GF-02: POD 1)", one_session().peaks.pdgf_d, 0.0, 2.0);
 }
 
-/// HK-TL-04 myofibroblast peak day 12 (10–15; Desmoulière 1995 via SkiBiDy, secondary;
-/// validation). MISS: the model peaks at day 9 (TGF-β falls too early, see docs). The test
-/// accepts the secondary-source tolerance of ±30 % on 12 d → 8.4–15.6 d and records the miss.
-/// HK-TL-05 myofibroblasts down to ≈10 % by day 28 (25–30; validation).
+/// HK-TL-07 VEGF peak day 3–5 (secondary). Timing, the published range as published. KNOWN
+/// MISS at the read-out's resolution: the peak is read on the output grid, at 5.05 d after the
+/// session, 0.05 d past the range (the ±30 % band 2.1–6.5 d used to admit it). The grid's spacing
+/// is about a day, so this miss is within the read-out's resolution; a finer output grid (healing
+/// crate) would decide it.
 #[test]
-fn myofibroblasts_peak_in_the_second_week_and_clear_by_four_weeks() {
-    let p = &one_session().peaks;
-    within("myofibroblast peak d (published 12, 10-15)", p.myofibroblasts_d, 8.4, 15.6);
-    within("myofibroblasts at 10 % of peak d", p.myofibroblasts_10pct_d, 25.0, 30.0);
+#[ignore = "known miss (at the read-out resolution): VEGF peak read at 5.05 d against a published 3-5 d"]
+fn known_miss_vegf_peaks_on_days_three_to_five() {
+    within("VEGF peak d (published 3-5)", one_session().peaks.vegf_d, 3.0, 5.0);
 }
 
-/// HK-AN-03 angiogenesis peak day 7–14 (Burns 2009, retrieved; validation). HK-AN-01 (DiPietro
-/// 2013: peak capillary content ≥ 3× normal in excisional wounds; calibration of cap_max): the
-/// excess in the wound zone, (C − 1)/φ + 1 for the most injured cell, must reach ≥ 2×; MISS
-/// of the ≥ 3× figure at needle scale, see docs. HK-AN-02 (back to baseline by day 12, mouse
-/// ear): MISS — the model needs ≈ 4 weeks for the excess to fall to 10 % (checked 20–40 d).
+/// HK-TL-06 TGF-β cell-derived peak day 5 (5–7; secondary). KNOWN MISS: the model's TGF-β peaks
+/// at day 4 with the M2 macrophages, a day early (a ±30 % band, 3.5–9.1 d, used to admit it).
+#[test]
+#[ignore = "known miss: TGF-beta peaks at day 4 against a published 5-7 d (docs/VALIDATION.md)"]
+fn known_miss_tgf_beta_peaks_on_days_five_to_seven() {
+    within("TGF-beta peak d (published 5-7)", one_session().peaks.tgf_beta_d, 5.0, 7.0);
+}
+
+/// HK-TL-05 myofibroblasts down to ≈ 10 % by day 28 (25–30). Timing; the apoptosis rate was
+/// set on it (docs/VALIDATION.md, calibrated parameters), so by construction.
+#[test]
+fn myofibroblasts_clear_by_four_weeks() {
+    within("myofibroblasts at 10 % of peak d", one_session().peaks.myofibroblasts_10pct_d, 25.0, 30.0);
+}
+
+/// HK-TL-04 myofibroblast peak day 12 (10–15; Desmoulière 1995 via SkiBiDy, secondary). KNOWN
+/// MISS: the model peaks at day 9 (TGF-β falls too early). The band 8.4–15.6 d that admitted it
+/// was built around the model; the published 10–15 d is asserted here.
+#[test]
+#[ignore = "known miss: myofibroblasts peak at day 9 against a published 10-15 d (docs/VALIDATION.md)"]
+fn known_miss_myofibroblasts_peak_on_days_ten_to_fifteen() {
+    within("myofibroblast peak d (published 10-15)", one_session().peaks.myofibroblasts_d, 10.0, 15.0);
+}
+
+/// HK-AN-03 angiogenesis peak day 7–14 (Burns 2009, retrieved). Timing. Unit check beside it:
+/// a denser session gives a higher local capillary peak.
 #[test]
 fn capillaries_peak_in_the_second_week() {
     let r = one_session();
     within("capillary peak d", r.peaks.capillaries_d, 7.0, 14.0);
-    within("capillary excess to 10 % d (published ≤ 12: miss)", r.peaks.capillaries_10pct_d, 20.0, 40.0);
     let dense = course(1, 300, STD_DEPTH, 28.0, 40.0);
     assert!(dense.peaks.capillaries_peak_local_rel > r.peaks.capillaries_peak_local_rel);
+}
+
+/// HK-AN-02 (capillary density back to baseline by day 12, mouse ear). KNOWN MISS: the model
+/// needs ≈ 4 weeks for the excess to fall to 10 % (the band 20–40 d that admitted it was built
+/// around the model). Asserted: the published ≤ 12 d.
+#[test]
+#[ignore = "known miss: the capillary excess falls to 10 % after about 4 weeks against a published 12 d"]
+fn known_miss_capillaries_regress_by_day_twelve() {
+    within("capillary excess to 10 % d (published <= 12)", one_session().peaks.capillaries_10pct_d, 0.0, 12.0);
 }
 
 /// HE-TL-05 (secondary): type III up to ≈ 30 % of wound collagen early, type I principal again
@@ -106,43 +146,45 @@ fn mmp_activity_returns_towards_baseline_by_three_weeks() {
     within("MMP excess at d21 / peak", (m[i21] - 1.0) / peak, 0.0, 0.25);
 }
 
-/// RS13 (clinical needling for scars: erythema/oedema resolve in 2–3 days; secondary) sets the
-/// downtime threshold (calibration) — band 1.5–3.5 d for the standard session. RS14 (systematic
-/// review: transient effects up to 7 days; validation) — a dense 300-channel session must stay
-/// ≤ 7 d. RS12 (3–6 h for a dermaroller, n = 36) is far shorter: not reproduced, see docs.
+/// RS13 (clinical needling for scars: erythema/oedema resolve in 2–3 days; secondary) set the
+/// downtime threshold on this synthetic session (calibration, by construction) — the published
+/// 2–3 d. End to end (case RS13) the roller gives 0 d: a known miss. RS14 (systematic review:
+/// transient effects up to 7 days; one-sided) — a dense 300-channel session must stay ≤ 7 d and
+/// above the standard one (unit check). RS12 (3–6 h for a dermaroller) is an end-to-end case.
 #[test]
 fn downtime_is_days_and_grows_with_injury() {
-    within("downtime_d standard", one_session().headline.downtime_d, 1.5, 3.5);
+    within("downtime_d standard", one_session().headline.downtime_d, 2.0, 3.0);
     let dense = course(1, 300, STD_DEPTH, 28.0, 20.0);
     within("downtime_d dense", dense.headline.downtime_d, one_session().headline.downtime_d, 7.0);
 }
 
-/// HE-CL / HI01 (Aust 2008, retrieved abstract: "considerable increase" of collagen and elastin
-/// at 6 months after 1–4 sessions; the "up to 400 %" figure is recalled, unverified, not used):
-/// after 4 monthly standard sessions, dermal collagen and elastin are both up at 6 months.
-/// Validation (direction and a lower bound of +10 % for collagen).
+/// Unit check (synthetic input, not validation): after 4 monthly synthetic sessions, dermal
+/// collagen, elastin and thickness are up at 6 months. The published comparison (Aust 2008,
+/// "considerable increase", read as > +10 % collagen) is end to end through the puncture
+/// pipeline: cases HI-AUST-COL (a known miss, +3.6 % with the model's own roller) and
+/// HI-AUST-ELA.
 #[test]
-fn collagen_and_elastin_increase_six_months_after_a_standard_course() {
+fn unit_check_collagen_and_elastin_rise_after_four_synthetic_sessions() {
     let r = course(4, STD_PER, STD_DEPTH, 28.0, 180.0 - 84.0);
     eprintln!("{:?}", r.headline);
-    assert!(r.headline.collagen_change_pct > 10.0, "{:?}", r.headline);
+    assert!(r.headline.collagen_change_pct > 0.0, "{:?}", r.headline);
     assert!(r.headline.elastin_change_pct > 0.0, "{:?}", r.headline);
     assert!(r.headline.dermal_thickness_change_pct > 0.0);
 }
 
-/// Acne-scar histology: Lotfi, Moneib & Yehia 2013 (J Egypt Women's Dermatol Soc 10:152,
-/// abstract, retrieved from the journal page): 1.5 mm dermaroller, 5 monthly sessions,
-/// assessed 8 weeks after the last: Masson-trichrome collagen content of the papillary dermis
-/// +53.2 % (mean). Validation. The model (normal cheek skin, ≈ 500 holes/cm², 1.0 mm achieved)
-/// gives ≈ +30 %: an under-prediction (scar tissue starts collagen-poor; density of the
-/// clinical rolling unknown). Band 20–80 %.
-/// El-Domyati et al. (J Clin Aesthet Dermatol; 6 sessions 2 weeks apart, biopsies at 3 months
-/// from the start): collagen I and III up, total elastin down. The model reproduces I and III
-/// up; elastin goes UP in the model (miss, see docs).
+/// Unit check (synthetic input, not validation): the acne-scar protocols raise papillary
+/// collagen and collagen I and III.
+/// - Lotfi, Moneib & Yehia 2013 (J Egypt Women's Dermatol Soc 10:152, abstract; +53.2 %
+///   papillary collagen after 5 monthly 1.5 mm roller sessions) is a **calibration** case (the
+///   magnitude of col_synth_per_d and col_synth_myo was set below it), end to end as case
+///   LOTFI (not reproduced: +13 %). Here only the direction on the synthetic course.
+/// - El-Domyati et al. (6 sessions 2 weeks apart, biopsies at 3 months): collagen I and III up
+///   (end to end: ELDOMYATI-COL1), total elastin down (ELDOMYATI-ELA, a known miss).
 #[test]
-fn acne_scar_protocols_raise_papillary_collagen() {
+fn unit_check_acne_scar_protocols_raise_papillary_collagen() {
     let r = course(5, STD_PER, STD_DEPTH, 28.0, 56.0);
-    within("papillary collagen change % (Lotfi 2013: 53.2)", r.headline.papillary_collagen_change_pct, 20.0, 80.0);
+    eprintln!("papillary collagen change % (synthetic course): {:.2}", r.headline.papillary_collagen_change_pct);
+    assert!(r.headline.papillary_collagen_change_pct > 0.0, "{:?}", r.headline);
     let e = course(6, STD_PER, STD_DEPTH, 14.0, 90.0 - 70.0);
     assert!(e.headline.collagen_i_change_pct > 0.0 && e.headline.collagen_iii_change_pct > 0.0, "{:?}", e.headline);
     eprintln!("El-Domyati protocol elastin change (published: decrease): {:.2} %", e.headline.elastin_change_pct);

@@ -3,14 +3,32 @@ mod common;
 use common::*;
 use mnsim_healing::HealingSettings;
 
-/// Deeper needles give more new dermal collagen, up to a plateau once the channels pass the
-/// bottom of the dermis (cheek: ≈ 0.96 mm below the surface).
+fn by_depth(quantity: fn(&mnsim_healing::HealingResult) -> f64) -> Vec<f64> {
+    [300.0, 600.0, 1000.0, 1500.0, 2000.0].iter().map(|&d| quantity(&course(1, STD_PER, d, 28.0, 60.0))).collect()
+}
+
+/// Unit check (synthetic sessions of 45 channels at a given achieved depth, not a device-stage
+/// output): the reported net collagen (`collagen_change_pct`, the figure users read; issue 10,
+/// item 8) rises with achieved depth while the channels stay in the dermis (cheek: ≈ 0.96 mm
+/// below the surface) and does not fall past it (deeper channels add no dermis to injure: a
+/// plateau). Measured: 2.05 / 4.83 / 8.42 / 9.47 / 9.53 % at 0.3 / 0.6 / 1.0 / 1.5 / 2.0 mm.
+/// End to end through the puncture pipeline the same quantity falls from a 1.5 to a 2.0 mm pen
+/// setting: a known miss, `crates/mnsim-sim/tests/scenarios.rs`.
 #[test]
-fn deeper_needles_give_more_collagen_up_to_a_plateau() {
-    let g: Vec<f64> = [300.0, 600.0, 1000.0, 1500.0, 2000.0]
-        .iter()
-        .map(|&d| course(1, STD_PER, d, 28.0, 60.0).headline.new_collagen_um)
-        .collect();
+fn deeper_channels_give_more_reported_collagen_up_to_a_plateau() {
+    let g = by_depth(|r| r.headline.collagen_change_pct);
+    eprintln!("collagen change % by depth 0.3/0.6/1.0/1.5/2.0 mm: {g:?}");
+    assert!(g[0] < g[1] && g[1] < g[2], "{g:?}");
+    for w in g.windows(2) {
+        assert!(w[1] >= w[0] - 1e-9, "{g:?}");
+    }
+}
+
+/// Unit check of the deposition term (not the reported figure): new matrix deposited
+/// (`new_collagen_um`) rises with depth up to a plateau once the channels pass the dermis.
+#[test]
+fn unit_check_deposited_matrix_rises_with_depth_to_a_plateau() {
+    let g = by_depth(|r| r.headline.new_collagen_um);
     eprintln!("new collagen (um) by depth 0.3/0.6/1.0/1.5/2.0 mm: {g:?}");
     for w in g.windows(2) {
         assert!(w[1] >= w[0] - 1e-9, "{g:?}");

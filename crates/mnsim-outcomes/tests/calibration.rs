@@ -1,12 +1,18 @@
-//! Calibration and validation against `shared/reference/cases-device-skin-clinical.csv`
-//! (retrieved rows only). Each test builds a synthetic tissue course representative of the
-//! published protocol (tests/common: kinetics with sources; per-session amplitudes of the
-//! STANDARD 1.5 mm session, docs/model/outcomes.md §9) and checks the outcome mapping against
-//! the published figure with a stated band. Run with `-- --nocapture` to see the numbers.
+//! Unit checks of this crate's mappings (tissue course → clinical measure) on synthetic tissue
+//! courses, and the calibrations that were made on them. Nothing here is validation (issue 10,
+//! items 2, 3, 5): the courses are built by hand (tests/common: kinetics with sources, and
+//! per-session amplitudes of a STANDARD session chosen by hand, docs/model/outcomes.md §9), not
+//! produced by the device and healing stages. Each published comparison is an end-to-end case
+//! in `data/validation/` (named in each test), run by `mnsim validate` and guarded by
+//! `cargo test -p mnsim-study`.
 //!
-//! What these tests can and cannot show: they check the *mappings* of this crate (tissue →
-//! clinical measure) on representative inputs. The tissue courses are synthetic, so agreement
-//! here is not end-to-end validation of mnsim; that needs the healing crate's courses.
+//! - **mapping check**: with the STANDARD amplitudes the mapping lands in the published band
+//!   (a check that the mapping's scale is sensible, asserted with the pre-set band);
+//! - **calibration / by construction**: a constant set on this course, read back;
+//! - a published number the synthetic course misses is not asserted here at all; what is
+//!   asserted is an ordering the mapping must keep.
+//!
+//! Run with `-- --nocapture` to see the numbers.
 
 mod common;
 use common::*;
@@ -23,14 +29,14 @@ fn within(name: &str, value: f64, lo: f64, hi: f64, published: &str) {
     assert!(value >= lo && value <= hi, "{name} = {value} outside [{lo}, {hi}]");
 }
 
-/// WR01 (validation, retrieved): facial elasticity +28.2 % 3 months after 4 monthly sessions
+/// Mapping check for WR01 (end to end: case WR01): facial elasticity +28.2 % 3 months after 4 monthly sessions
 /// (Aesthet Surg J 2021, PMID 33656167; BTC-2000 suction device, n = 32, 44–65 y).
 /// Model: suction stiffness (1/R0) change at day 180 after sessions on days 0, 30, 60, 90.
 /// Band ±50 % of the published value (14.1–42.3 %): a different device than the quantity
 /// modelled (BTC-2000 "elasticity", not Cutometer), a single-centre n = 32 mean, and assumed
 /// stiffness exponents (collagen exponent 2).
 #[test]
-fn wr01_facial_elasticity_after_four_monthly_sessions() {
+fn mapping_check_wr01_facial_elasticity_after_four_monthly_sessions() {
     let c = course(&monthly(4), 180.0, STANDARD, 1000.0, 90.0);
     let o = compute_outcomes(&inputs(c, 55.0), &p()).unwrap();
     println!(
@@ -59,7 +65,7 @@ fn melasma_inputs(sessions: &[f64], end: f64, r: common::SessionResponse) -> Out
     i
 }
 
-/// MA04 (calibration, retrieved): triple combination + sunscreen alone, 8 weeks, median MASI
+/// MA04 (calibration, by construction; end to end: case MA04): triple combination + sunscreen alone, 8 weeks, median MASI
 /// 13.1 → 3.2 (−75 %) (Lima et al. 2017, discussion). The constant
 /// TRIPLE_COMBINATION_INHIBITION was set by bisection to reproduce it; band ±1 point.
 #[test]
@@ -71,12 +77,13 @@ fn triple_combination_calibration_reproduces_ma04() {
     within("MA04 MASI change % (calibrated)", pg.masi_change_pct, -76.0, -74.0, "-75 %");
 }
 
-/// MA01 / MA03 (validation, retrieved): 2 sessions of 1.5 mm needling 30 d apart plus daily
+/// Mapping check for MA01 / MA03 (end to end: cases MA01, MA03, both weak: the calibrated
+/// triple combination alone already lands in the MASI band): 2 sessions of 1.5 mm needling 30 d apart plus daily
 /// triple combination, assessed 15 d after the last session: MASI −70 %, L* +13 % (Lima et al.
 /// 2017, n = 6, refractory melasma). Bands: MASI −55 to −85 % (n = 6; ±15 points);
 /// L* +5 to +25 % (no spread published; factor ≈ 2 either way, assumed lightness exponent).
 #[test]
-fn ma01_needling_plus_triple_combination() {
+fn mapping_check_ma01_needling_plus_triple_combination() {
     let mut i = melasma_inputs(&[0.0, 30.0], 45.0, STANDARD);
     i.delivery.home_depigmenting_inhibition = TRIPLE_COMBINATION_INHIBITION;
     let pg = compute_outcomes(&i, &p()).unwrap().pigment.unwrap();
@@ -84,34 +91,18 @@ fn ma01_needling_plus_triple_combination() {
     within("MA03 lesion L* change %", pg.lesion_lightness_change_pct, 5.0, 25.0, "+13 %");
 }
 
-/// MA05 (validation, retrieved, weak): 6 needling sessions every 2 weeks with topical vitamin
-/// C, MASI 8.61 → 5.75 (−33 %) at the last session (Ismail et al. 2019, n = 30). The
-/// model has no vitamin-C potency: it is treated as a depigmenting active delivered at
-/// 10 µg/cm² per session with the default (tranexamic-acid-like, assumed) dose response. Band
-/// −15 to −55 % was set beforehand. RESULT: KNOWN MISS — the model gives ≈ −14 % (the default
-/// active is weak and needling alone has no pigment effect unless the healing course lowers
-/// melanin_rel). The test prints the value and asserts only the direction.
-#[test]
-fn ma05_needling_plus_depigmenting_active_every_two_weeks() {
-    let sessions = every(6, 14.0);
-    let mut i = inputs(course(&sessions, 70.0, STANDARD, 1000.0, 90.0), 35.0);
-    i.pigment = Some(PigmentLesion { excess_melanin: 0.45, area_fraction: 0.45 });
-    i.delivery.depigmenting_amount_ug_per_cm2 = vec![10.0; 6];
-    let pg = compute_outcomes(&i, &p()).unwrap().pigment.unwrap();
-    println!("MA05 baseline MASI-like {:.2} (published 8.61)", pg.masi_baseline);
-    println!(
-        "MA05 MASI change %: model {:.2} (band set beforehand [-55, -15]; published -33 %) KNOWN MISS",
-        pg.masi_change_pct
-    );
-    assert!(pg.masi_change_pct < -5.0, "direction: MASI falls");
-}
+// MA05 (Ismail 2019, MASI −33 % with needling and topical vitamin C, band −55 to −15 %) is an
+// end-to-end case (data/validation/MA05.toml). On the synthetic course with the default active
+// the mapping gave ≈ −14 %, outside the band, and the test asserted only "< −5 %"; that test is
+// gone (issue 10, item 2). The direction of the mapping (more active, lower MASI) is checked in
+// behaviour.rs (more_depigmenting_active_means_lower_melanin_index_and_masi).
 
-/// CA01 → CA02 (calibration baseline, validation change; retrieved): acne scar assessment
+/// Mapping check for CA02 (end to end: case CA02): acne scar assessment
 /// score 11.73 ± 3.12 → 6.5 ± 2.71 after 5 monthly dermaroller sittings, 1 month after the
 /// last (−45 %). Model: a moderate rolling scar 300 µm deep, 4 mm wide; depth improvement at
 /// day 150. Band: the published change with the ±1 SD of the end score, 22–68 %.
 #[test]
-fn ca02_acne_scar_depth_after_five_monthly_sessions() {
+fn mapping_check_ca02_acne_scar_depth_after_five_monthly_sessions() {
     let mut i = inputs(course(&monthly(5), 150.0, STANDARD, 1000.0, 90.0), 28.0);
     i.scar = Some(AtrophicScar { kind: ScarKind::Rolling, depth_um: 300.0, width_um: 4000.0 });
     let s = compute_outcomes(&i, &p()).unwrap().scar.unwrap();
@@ -122,39 +113,45 @@ fn ca02_acne_scar_depth_after_five_monthly_sessions() {
     within("CA02 scar improvement %", s.follow_up.improvement_pct, 22.0, 68.0, "score -45 %");
 }
 
-/// Tirmizi et al. 2021 (Cureus 13:e12578, retrieved): grade III → II after 3 sessions 4 weeks
-/// apart; moderate scars responded better than severe. Model: a moderate (grade 3) rolling
-/// scar 200 µm deep reaches grade 2 one interval after the third session; a severe (grade 4,
-/// 500 µm) one does not reach grade 2.
+/// Tirmizi et al. 2021 (Cureus 13:e12578): grade III → II after 3 sessions 4 weeks apart, and
+/// moderate scars responded better than severe. The published grade shift is end to end (case
+/// TIRMIZI, a known miss). Unit check here, with the same 300 µm rolling scar as every
+/// end-to-end case (not a depth chosen just above a grade limit): a moderate (300 µm) scar
+/// improves by a larger share than a severe (500 µm) one under the same course.
 #[test]
-fn tirmizi_grade_three_to_two_after_three_sessions() {
+fn unit_check_moderate_scars_respond_better_than_severe() {
     let run = |depth: f64| {
         let mut i = inputs(course(&monthly(3), 90.0, STANDARD, 1000.0, 90.0), 31.0);
         i.scar = Some(AtrophicScar { kind: ScarKind::Rolling, depth_um: depth, width_um: 4000.0 });
         compute_outcomes(&i, &p()).unwrap().scar.unwrap()
     };
-    let m = run(200.0);
-    println!(
-        "moderate: grade {} → {} ({:.0} → {:.0} µm)",
-        m.baseline.grade, m.follow_up.grade, m.baseline.depth_um, m.follow_up.depth_um
-    );
-    assert_eq!((m.baseline.grade, m.after_session[2].grade), (3, 2));
+    let m = run(300.0);
     let s = run(500.0);
-    println!("severe: grade {} → {}", s.baseline.grade, s.follow_up.grade);
-    assert!(s.follow_up.grade > 2);
+    println!(
+        "moderate 300 µm: grade {} → {} ({:.0} → {:.0} µm, {:.1} %); severe 500 µm: grade {} → {} ({:.1} %)",
+        m.baseline.grade,
+        m.follow_up.grade,
+        m.baseline.depth_um,
+        m.follow_up.depth_um,
+        m.follow_up.improvement_pct,
+        s.baseline.grade,
+        s.follow_up.grade,
+        s.follow_up.improvement_pct
+    );
+    assert_eq!(m.baseline.grade, 3, "a 300 µm rolling scar is grade 3 (as TIRMIZI)");
+    assert!(m.follow_up.improvement_pct > s.follow_up.improvement_pct);
+    assert!(s.follow_up.grade >= m.follow_up.grade);
 }
 
-/// CA03 / CA07 / CA08 (validation, retrieved): 94.4 % (Majid 2009), 91.8 % (HK J Dermatol
-/// 2018) and 70 % (Sohag, 6 monthly sessions) of patients improved by ≥ 1 grade. Model: a
-/// seeded cohort of 400 patients whose predominant scar is rolling or boxcar (50/50), depth
-/// uniform 150–450 µm, width 2–5 mm, individual response ×lognormal(σ = 0.4); 5 monthly
-/// sessions, graded 2 months after the last. Band 60–100 % (spans the three studies).
-/// Ice-pick-predominant patients are reported separately (not asserted): the model predicts
-/// they rarely change grade. RESULT: KNOWN MISS — the model gives ≈ 51 % with the STANDARD
-/// per-session dermal gain (12 µm); the test prints it and asserts only that a majority of
-/// shallow-to-moderate scars improve and that the order rolling/boxcar > ice-pick holds.
+/// Unit check on a synthetic cohort: ice-pick scars change grade less often than rolling and
+/// boxcar scars of the same depth under the same course. Cohort: 400 seeded patients, rolling
+/// or boxcar (50/50), depth uniform 150–450 µm, width 2–5 mm, response ×lognormal(σ = 0.4),
+/// 5 monthly sessions, graded 2 months after the last. The share improving ≥ 1 grade is printed
+/// only: the published 70–94 % (CA03 Majid 2009, CA07, CA08 Sohag; pre-set band 60–100 %) is
+/// missed on this synthetic course (≈ 51 %), and the published comparison is end to end (cases
+/// CA03 and CA08, known misses for the nominal patient).
 #[test]
-fn acne_cohort_fraction_improving_one_grade() {
+fn unit_check_ice_pick_scars_change_grade_less_than_rolling_and_boxcar() {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(20240601);
     let gauss = |rng: &mut rand_chacha::ChaCha8Rng| {
         let u1: f64 = 1.0 - rng.random::<f64>();
@@ -186,21 +183,19 @@ fn acne_cohort_fraction_improving_one_grade() {
     let frac = 100.0 * improved as f64 / n as f64;
     println!("ice-pick-predominant patients improving ≥ 1 grade: {:.1} %", 100.0 * ice_improved as f64 / n as f64);
     println!(
-        "CA03/07/08 patients improved ≥ 1 grade %: model {frac:.1} (band set beforehand [60, 100]; published 70–94 %) KNOWN MISS"
+        "synthetic cohort improved ≥ 1 grade %: {frac:.1} (published 70–94 %, pre-set band [60, 100]: missed; end to end: CA03, CA08)"
     );
-    assert!(frac > 40.0 && frac > 100.0 * ice_improved as f64 / n as f64);
+    assert!(frac > 100.0 * ice_improved as f64 / n as f64);
 }
 
-/// SD01 / SD02 (validation, retrieved): needling arm, ≥ 6 sessions every 2 weeks, 3-month
-/// follow-up: excellent 40 %, marked 26.7 %, moderate 13.3 %, minimal 20 % (Mohamed Ali et al.
-/// 2017, n = 15 needled). Model: seeded cohort of 400, deficits uniform 15–40 %, rubra/alba
-/// 50/50, abdominal dermis 2000 µm, individual response ×lognormal(σ = 0.4). Band: share with
-/// at least a moderate response 50–100 % (published 80 %), set beforehand. RESULT: KNOWN MISS
-/// — ≈ 29 %: the same absolute dermal gain per session is a small fraction of a 2 mm abdominal
-/// dermis. The test prints the distribution and asserts only that rubra respond better than
-/// alba and that some patients reach a marked response.
+/// Unit check on a synthetic cohort: striae rubra respond better than alba under the same
+/// course. Cohort: 400 seeded patients, ≥ 6 sessions every 2 weeks, deficits uniform 15–40 %,
+/// rubra/alba 50/50, abdominal dermis 2000 µm, response ×lognormal(σ = 0.4). The response
+/// distribution is printed only: the published share with at least a moderate response (80 %,
+/// Mohamed Ali 2017, SD01/SD02; pre-set band 50–100 %) is missed on this course (≈ 29 %), and
+/// the published comparison is end to end (case SD01, a known miss).
 #[test]
-fn sd01_striae_response_distribution() {
+fn unit_check_striae_rubra_respond_better_than_alba() {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
     let gauss = |rng: &mut rand_chacha::ChaCha8Rng| {
         let u1: f64 = 1.0 - rng.random::<f64>();
@@ -236,36 +231,34 @@ fn sd01_striae_response_distribution() {
         pct(counts[3])
     );
     println!(
-        "SD01/02 share with ≥ moderate response %: model {:.1} (band set beforehand [50, 100]; published 80 %) KNOWN MISS",
+        "synthetic cohort share with ≥ moderate response %: {:.1} (published 80 %, pre-set band [50, 100]: missed; end to end: SD01)",
         pct(counts[1] + counts[2] + counts[3])
     );
     assert!(rubra_sum > alba_sum, "rubra respond better than alba");
-    assert!(counts[2] + counts[3] > 0);
 }
 
-/// RS03 (calibration, retrieved): TEWL back to baseline 4–5 h after a DermaRoller (rat). The
-/// synthetic course's barrier time constant is set from it (τ = 4.5 h/ln 10), so this checks
-/// the recovery-time read-out (10 % rule) on a full multi-session course. Band 4–5 h.
+/// By construction, not validation (issue 10, item 3): the synthetic course's barrier time
+/// constant is set from RS03 (τ = 4.5 h/ln 10), so this only checks that the recovery-time
+/// read-out (10 % rule) gives back what was put in, 4–5 h, on a multi-session course. The
+/// published comparison is end to end (cases RS03-770, RS03-370, calibration).
 #[test]
-fn rs03_tewl_recovery_time() {
+fn by_construction_tewl_recovery_read_out_returns_the_course_time_constant() {
     let c = course(&monthly(3), 120.0, STANDARD, 1000.0, 90.0);
     let b = compute_outcomes(&inputs(c, 40.0), &p()).unwrap().barrier;
     println!("TEWL peak {:.1} g/m²/h", b.tewl_peak_g_m2_h);
     within("RS03 TEWL recovery h", b.tewl_recovery_h, 4.0, 5.0, "4–5 h");
 }
 
-/// RS13 / RS14 / RS15 (validation, retrieved): visible erythema and oedema usually resolve in
-/// 2–3 days after clinical needling for scars (RS13, secondary summary); transient adverse
-/// events last up to 7 days (RS14); 3 days on the abdomen (RS15). Model: STANDARD session
-/// (peak inflammation 1 = acute wound bed, neutrophil-rate decay), visible above 0.1.
-/// Band 2–3 d (RS13), and ≤ 7 d (RS14). A light 0.25 mm session (peak 0.15) must give less
-/// than a day (home rollers: no downtime; RS08 < 2 h for 200–400 µm arrays, not asserted).
+/// By construction, not validation (issue 10, item 3): the synthetic course's inflammation
+/// pulse (peak 1, neutrophil-rate decay, visible above 0.1) was chosen so that the read-out
+/// gives RS13's 2–3 d; this checks the read-out gives back that course's time constants. The
+/// published comparisons are end to end (RS13 calibration, RS12, RS14, RS15). Unit check beside
+/// it: a light session (peak 0.15) gives less than a day.
 #[test]
-fn rs13_days_of_visible_erythema() {
+fn by_construction_visible_erythema_read_out_returns_the_course_time_constants() {
     let c = course(&monthly(3), 120.0, STANDARD, 1000.0, 90.0);
     let b = compute_outcomes(&inputs(c, 40.0), &p()).unwrap().barrier;
     within("RS13 visible erythema d", b.erythema_visible_d, 2.0, 3.0, "2–3 d");
-    assert!(b.erythema_visible_d <= 7.0, "RS14: up to 7 d");
     let light = common::SessionResponse { inflammation_peak: 0.15, barrier_loss: 0.1, ..NONE };
     let c = course(&[0.0], 10.0, light, 1000.0, 90.0);
     let b = compute_outcomes(&inputs(c, 40.0), &p()).unwrap().barrier;

@@ -1,6 +1,8 @@
-//! Every worked scenario moves its headline outcome in the clinically reported direction
-//! (nominal run, no ensemble): acne scars shallower, fine lines shallower, melasma lighter,
-//! striae improved, laxity firmer — and more collagen in every needled course.
+//! Every worked scenario against the clinically reported range for its indication (nominal run,
+//! no ensemble), with the source beside each assertion (issue 10, item 6). Where a scenario
+//! misses its reported range, the test does not pretend: the miss is an end-to-end validation
+//! case marked `known_miss` in `data/validation_status.toml` (named below), and this test keeps
+//! only what honestly holds (the direction, and a magnitude bound where one is sourced).
 
 use mnsim_scenario::{Edit, parse_with};
 
@@ -12,45 +14,113 @@ fn run(file: &str) -> mnsim_sim::RunResult {
     mnsim_sim::run(&s, &mut mnsim_sim::NoProgress).unwrap()
 }
 
+/// The built-in default scenario (1.5 mm pen, cheek, 3 sessions) at another pen depth setting.
+fn default_at(needle_length_um: f64) -> mnsim_sim::RunResult {
+    let edits = [
+        Edit::Set("simulation.ensemble_members".into(), toml::Value::Integer(1)),
+        Edit::Unset("topical".into()),
+        Edit::Unset("device.stroke_um".into()),
+        Edit::Set("device.needle_length_um".into(), toml::Value::Float(needle_length_um)),
+    ];
+    let s = parse_with(mnsim_scenario::default_toml(), "default", &edits).unwrap();
+    mnsim_sim::run(&s, &mut mnsim_sim::NoProgress).unwrap()
+}
+
 fn value(r: &mnsim_sim::RunResult, name: &str) -> f64 {
     let f = r.figure(name).unwrap_or_else(|| panic!("no figure {name}"));
     assert!(f.value.is_finite());
     f.value
 }
 
+fn within(name: &str, v: f64, lo: f64, hi: f64) {
+    eprintln!("{name}: model {v:.3}, reported range [{lo}, {hi}]");
+    assert!(v >= lo && v <= hi, "{name}: model {v} outside the reported range [{lo}, {hi}]");
+}
+
+/// Acne scars (1.5 mm pen, 3 sessions 4 weeks apart, rolling scar 300 µm):
+/// - scar improvement: Alster & Li 2020 (Plast Reconstr Surg 145:358, abstract; CA04/CA05):
+///   all scars ≥ 50 % improved, after on average 2.5 treatments → [50, 100] %. The model's
+///   100 % sits at the end of a saturated band (a weak pass, see CA04).
+/// - grade: Tirmizi 2021 (Cureus 13:e12578) report III → II for this course; the model gives
+///   −2 grades, a known miss (case SC-ACNE-GRADE), so only the direction is asserted here.
 #[test]
-fn acne_scars_get_shallower_and_lower_grade() {
+fn acne_scars_improve_in_the_reported_range() {
     let r = run("acne-scars-cheek");
-    assert!(value(&r, "outcomes.scar_improvement_pct") > 0.0);
-    assert!(value(&r, "outcomes.scar_grade_change") < 0.0);
+    within("acne scar improvement %", value(&r, "outcomes.scar_improvement_pct"), 50.0, 100.0);
+    assert!(value(&r, "outcomes.scar_grade_change") < 0.0, "the grade falls (magnitude: SC-ACNE-GRADE)");
     assert!(value(&r, "outcomes.collagen_change_pct") > 0.0);
 }
 
+/// Fine lines (0.5 mm pen, forehead and periorbital): J Cosmet Dermatol 2023;22:206 (WR02,
+/// NCT03803059): 68.8 % of subjects report improvement 90 days after 4 monthly procedures; no
+/// numeric range of line depth is published in the retrieved sources, so the reported statement
+/// is one-sided (depth falls) and a sign is all that can be asserted; the magnitude bound
+/// is physical (a line cannot become shallower than flat: > −100 %).
 #[test]
 fn fine_lines_get_shallower() {
     for s in ["fine-lines-forehead", "fine-lines-periorbital"] {
         let r = run(s);
+        within(&format!("{s} wrinkle depth change %"), value(&r, "outcomes.wrinkle_depth_change_pct"), -100.0, 0.0);
         assert!(value(&r, "outcomes.wrinkle_depth_change_pct") < 0.0, "{s}");
         assert!(value(&r, "outcomes.collagen_change_pct") > 0.0, "{s}");
     }
 }
 
+/// Melasma (1.5 mm pen, 2 sessions, tranexamic acid 4 mg/mL): the nearest retrieved clinical
+/// range for needling plus a topical depigmenting active is Ismail 2019 (J Cosmet Dermatol,
+/// MA05): MASI −33 %, band −55 to −15 %. The scenario gives ≈ −0.2 %: a known miss (case
+/// SC-MELASMA-TXA). Asserted here: the direction (MASI falls) and that the transport ran.
 #[test]
 fn melasma_gets_lighter_with_tranexamic_acid() {
     let r = run("melasma-cheek");
     assert!(r.transport.is_some());
-    assert!(value(&r, "outcomes.masi_change_pct") < 0.0);
+    assert!(value(&r, "outcomes.masi_change_pct") < 0.0, "direction (magnitude: SC-MELASMA-TXA)");
 }
 
+/// Striae alba (2 mm roller, 5 monthly sessions): Mohamed Ali 2017 (J Egypt Womens Dermatol
+/// Soc 14:92, SD01): the median needled patient improves 50–75 %. The model gives ≈ 12 % for
+/// this scenario and 14 % for SD01 (the same scenario with 6 sessions 2 weeks apart): a known
+/// miss (case SD01). Asserted here: the direction, and at most the published upper end.
 #[test]
 fn striae_improve() {
     let r = run("striae-abdomen");
-    assert!(value(&r, "outcomes.striae_improvement_pct") > 0.0);
+    within("striae improvement %", value(&r, "outcomes.striae_improvement_pct"), 0.0, 75.0);
+    assert!(value(&r, "outcomes.striae_improvement_pct") > 0.0, "direction (magnitude: SD01)");
 }
 
+/// Laxity (1.0 mm pen, neck, 4 sessions 4 weeks apart): Aesthet Surg J 2021 (PMID 33656167,
+/// WR01): facial and neck elasticity +28.2 % 3 months after 4 monthly sessions (BTC-2000
+/// suction device), band ± 50 % → [14.1, 42.3] % (as case WR01), compared with the model's
+/// suction stiffness change. The scenario follows up for 180 d after the last session, the
+/// study for 90 d; the band is the study's.
 #[test]
-fn laxity_firms_up() {
+fn laxity_firms_up_in_the_reported_range() {
     let r = run("laxity-neck");
-    assert!(value(&r, "outcomes.suction_stiffness_change_pct") > 0.0);
+    within("neck suction stiffness change %", value(&r, "outcomes.suction_stiffness_change_pct"), 14.1, 42.3);
     assert!(value(&r, "outcomes.dermis_change_pct") > 0.0);
+}
+
+/// Issue 10, item 8, end to end through the puncture pipeline: the reported net collagen
+/// (`collagen_change_pct`) of the default course rises with the pen depth setting while the
+/// channels stay in the dermis (0.5 < 1.0 < 1.5 mm; measured 13.9 / 28.3 / 29.5 %).
+#[test]
+fn deeper_pen_settings_give_more_reported_collagen_within_the_dermis() {
+    let g: Vec<f64> = [500.0, 1000.0, 1500.0].iter().map(|&l| value(&default_at(l), "collagen_change_pct")).collect();
+    eprintln!("collagen change % at 0.5/1.0/1.5 mm: {g:?}");
+    assert!(g[0] < g[1] && g[1] < g[2], "{g:?}");
+}
+
+/// What biology says past the dermis: a deeper setting adds no dermis to injure, so the dermal
+/// collagen response plateaus and does not fall. KNOWN MISS (docs/VALIDATION.md, known misses
+/// outside the case table): end to end the reported net collagen falls from 29.5 % at 1.5 mm to
+/// 27.7 % at 2.0 mm, while the deposited matrix (`new_collagen_um`) still rises (818 → 842 µm);
+/// at the default grid (issue 10, item 7) the difference is within the grid error, so it may
+/// be a resolution effect; not traced here.
+#[test]
+#[ignore = "known miss: reported net collagen falls from a 1.5 to a 2.0 mm pen setting (29.5 -> 27.7 %)"]
+fn known_miss_reported_collagen_does_not_fall_past_the_dermis() {
+    let c15 = value(&default_at(1500.0), "collagen_change_pct");
+    let c20 = value(&default_at(2000.0), "collagen_change_pct");
+    eprintln!("collagen change % at 1.5 / 2.0 mm: {c15:.2} / {c20:.2}");
+    assert!(c20 >= c15, "{c15} -> {c20}");
 }

@@ -4,7 +4,10 @@
 //! (`calibration`: used to set a parameter; `validation`: never used to set one), the
 //! conditions as a scenario (a worked scenario or an inline one, plus dotted `set`/`unset`
 //! edits), the model quantity to compare (a figure of `results.json`), the published value with
-//! its spread, and the pass band with its justification.
+//! its spread, the pass band with its justification, and its evidence class
+//! ([`Evidence`]: independent, weak, by construction). Each result carries the do-nothing
+//! model's value ([`null_model`]) and whether it would also pass; [`counts`] heads with the
+//! independent passes over the independent cases.
 
 use mnsim_scenario::{Edit, ResolvedScenario};
 use rayon::prelude::*;
@@ -33,6 +36,88 @@ impl Role {
             Role::Calibration => "calibration",
             Role::Validation => "validation",
         }
+    }
+}
+
+/// How much a case's agreement says about the model (issue 10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Evidence {
+    /// A two-sided band from a published number that was not used to build the model, and that
+    /// the do-nothing model ([`null_model`]) does not also pass.
+    Independent,
+    /// A one-sided or saturated band, a qualitative statement, or a band the do-nothing model
+    /// also passes; the case's `evidence_note` states the null model.
+    Weak,
+    /// The number set a parameter, or the model value is built from the same source (the
+    /// agreement is by construction). Every calibration case is `by_construction`.
+    ByConstruction,
+}
+
+impl Evidence {
+    /// The class's name in case files and tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Evidence::Independent => "independent",
+            Evidence::Weak => "weak",
+            Evidence::ByConstruction => "by_construction",
+        }
+    }
+}
+
+/// The value a do-nothing model gives for a quantity, and what "do nothing" means for it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NullModel {
+    /// The do-nothing value, in the quantity's unit.
+    pub value: f64,
+    /// What the do-nothing model is for this quantity.
+    pub meaning: &'static str,
+}
+
+/// The do-nothing model of each compared quantity, in one place (documented in
+/// `docs/VALIDATION.md`, "The null model"):
+///
+/// - a change from baseline (`…_change_pct`, `…_change`, `…improvement_pct`, grade change):
+///   0, no change from baseline;
+/// - an effect of the punctures (holes, depths, fractions reached, bleeding, erythema or
+///   downtime days, barrier-recovery, re-epithelialisation and channel-closure hours, TEWL
+///   excess, new collagen): 0, no needling, so no puncture and no wound;
+/// - a ratio of needled to intact skin (`transport_enhancement_ratio`): 1, needling changes
+///   nothing;
+/// - a property of intact skin (layer thicknesses, intact permeability) or a model setting
+///   (closure half-life): none, since the do-nothing model is the same model; such cases get
+///   no null column.
+pub fn null_model(quantity: &str) -> Option<NullModel> {
+    const NO_CHANGE: &str = "no change from baseline";
+    const NO_NEEDLING: &str = "no needling: no puncture, no wound";
+    let q = quantity.strip_prefix("outcomes.").unwrap_or(quantity);
+    let q = match q.find("_session_") {
+        Some(i) => &q[..i],
+        None => q,
+    };
+    let zero = |meaning| Some(NullModel { value: 0.0, meaning });
+    match q {
+        "transport_enhancement_ratio" => Some(NullModel { value: 1.0, meaning: "needling changes nothing: ratio 1" }),
+        _ if q.ends_with("_change_pct") || q.ends_with("_change") || q.ends_with("improvement_pct") => zero(NO_CHANGE),
+        "holes_per_cm2_per_session"
+        | "nominal_holes_per_cm2_per_pass"
+        | "mean_depth_um"
+        | "depth_fraction"
+        | "bleeding_fraction"
+        | "dermis_reached_fraction"
+        | "punctures_total"
+        | "downtime_d"
+        | "erythema_d"
+        | "erythema_visible_d"
+        | "erythema_visible_total_d"
+        | "barrier_recovery_h"
+        | "tewl_recovery_h"
+        | "reepithelialisation_h"
+        | "new_collagen_um" => zero(NO_NEEDLING),
+        _ if q.starts_with("deepest_in_") => zero(NO_NEEDLING),
+        // closure read-outs of the channels (docs/MODEL.md § 6.1): no needling, no channel to close
+        _ if q.starts_with("closure_") && q.ends_with("_h") => zero(NO_NEEDLING),
+        _ => None,
     }
 }
 
@@ -102,6 +187,11 @@ pub struct Case {
     pub area: String,
     /// Role.
     pub role: Role,
+    /// Evidence class (`independent`, `weak`, `by_construction`).
+    pub evidence: Evidence,
+    /// Why this class; a `weak` case states its null model (what a do-nothing model gives and
+    /// why it would also pass, or why the band cannot tell the model from it).
+    pub evidence_note: String,
     /// Source: authors, year, venue, table or figure.
     pub source: String,
     /// Confidence mark of the source number (`retrieved`, `derived`, `recalled`).
@@ -151,14 +241,37 @@ pub fn builtin_cases() -> Vec<LoadedCase> {
 
 /// Parse one case file's text.
 pub fn parse_case(text: &str, file: &str) -> Result<Case, CaseError> {
-    toml::from_str::<Case>(text).map_err(|e| {
+    let case = toml::from_str::<Case>(text).map_err(|e| {
         let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
         let at = match line {
             Some(l) => format!("{file}:{l}"),
             None => file.to_string(),
         };
         CaseError::Parse(at, mnsim_scenario::with_line(text, line, e.message()))
-    })
+    })?;
+    check_evidence(&case, file)?;
+    Ok(case)
+}
+
+/// A calibration case is `by_construction` (never counted as validation), and every case says
+/// why it has its class.
+fn check_evidence(case: &Case, file: &str) -> Result<(), CaseError> {
+    if case.role == Role::Calibration && case.evidence != Evidence::ByConstruction {
+        return Err(CaseError::Parse(
+            file.into(),
+            format!(
+                "evidence = {:?} but role = \"calibration\": a number used to set a parameter is \"by_construction\"",
+                case.evidence.name()
+            ),
+        ));
+    }
+    if case.evidence_note.trim().is_empty() {
+        return Err(CaseError::Parse(
+            file.into(),
+            "evidence_note is empty: say why the case has its evidence class".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Load every `*.toml` case in `dir` (sorted by name).
@@ -233,24 +346,32 @@ pub fn run_case(case: &Case, file: &str) -> Result<CaseResult, CaseError> {
             format!("compare.unit = {:?} but the model reports {} in {:?}", case.compare.unit, f.name, f.unit),
         ));
     }
-    let pass = f.value.is_finite()
-        && case.band.low.is_none_or(|l| f.value >= l)
-        && case.band.high.is_none_or(|h| f.value <= h);
+    let null = null_model(&case.compare.quantity);
     Ok(CaseResult {
         id: case.id.clone(),
         title: case.title.clone(),
         area: case.area.clone(),
         role: case.role.name().to_string(),
+        evidence: case.evidence.name().to_string(),
+        evidence_note: case.evidence_note.clone(),
         model: f.value,
         published: case.compare.published,
         low: case.compare.low,
         high: case.compare.high,
+        spread: case.compare.spread.clone(),
         band_low: case.band.low,
         band_high: case.band.high,
         unit: case.compare.unit.clone(),
-        pass,
+        pass: in_band(&case.band, f.value),
+        null_value: null.map(|n| n.value),
+        null_pass: null.map(|n| in_band(&case.band, n.value)),
         source: case.source.clone(),
     })
+}
+
+/// Whether a value lies in the band (inclusive; a non-finite value never does).
+pub fn in_band(band: &Band, v: f64) -> bool {
+    v.is_finite() && band.low.is_none_or(|l| v >= l) && band.high.is_none_or(|h| v <= h)
 }
 
 /// Outcome of one loaded case: a result, or the error that kept it from running.
@@ -274,15 +395,13 @@ pub fn run_all(cases: &[LoadedCase], on_done: &(dyn Fn() + Sync)) -> Vec<Outcome
         .collect()
 }
 
-/// Pass counts: (passed, total) for calibration and for validation cases.
-pub fn counts(outcomes: &[Outcome]) -> ((usize, usize), (usize, usize)) {
-    let mut c = ((0, 0), (0, 0));
-    for r in outcomes.iter().filter_map(|o| o.result.as_ref().ok()) {
-        let slot = if r.role == Role::Calibration.name() { &mut c.0 } else { &mut c.1 };
-        slot.1 += 1;
-        slot.0 += r.pass as usize;
-    }
-    c
+/// Pass counts per evidence class (the report's type).
+pub use mnsim_report::validation::Counts;
+
+/// Pass counts per evidence class; the headline is `independent`.
+pub fn counts(outcomes: &[Outcome]) -> Counts {
+    let rows: Vec<CaseResult> = outcomes.iter().filter_map(|o| o.result.as_ref().ok().cloned()).collect();
+    Counts::of(&rows)
 }
 
 /// The expected status of each built-in case (`data/validation_status.toml`): the regression

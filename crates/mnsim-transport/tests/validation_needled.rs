@@ -1,6 +1,9 @@
-//! Needled-skin validation against the published cases of `cases-transport-healing.csv`
-//! (retrieved rows). Each case prints model, published value and band; a case outside its band
-//! is asserted to be outside (documented gap), so a change that closes or opens a gap shows up.
+//! Needled skin in a Franz-cell setting against the published cases of
+//! `cases-transport-healing.csv` (retrieved rows). A test asserts the published band where the
+//! model holds it; where the model misses, the published comparison is an end-to-end case in
+//! `data/validation/` marked `known_miss` (named in the test) and the test here keeps only a
+//! unit check that honestly holds (issue 10, item 2). A value compared with the constant it is
+//! defined from is labelled by construction (item 3).
 //! `cargo test -p mnsim-transport --test validation_needled -- --nocapture`.
 mod common;
 use mnsim_core::{LayerStack, Patch, Sex, Skin};
@@ -66,10 +69,14 @@ fn receptor_flux_ratio(top: &TopicalSpec) -> f64 {
     f(&r.needled) / f(&r.intact)
 }
 
+/// Unit check: channels add a parallel path, so needling never lowers the receptor flux
+/// (ratio ≥ 1). The published comparison (TR-EN-03/04: 134.83 ± 13.66 passive vs
+/// 134.04 ± 0.98 µg/cm²/h after an MN roller, ratio 0.994, band [0.88, 1.12]) is the
+/// end-to-end case TR-EN-04, a known miss (model 2.6): the study's passive flux shows its SC was
+/// not rate-limiting, and the model has no per-preparation barrier state.
 #[test]
-fn pramipexole_after_mn_roller_gap_documented() {
-    // TR-EN-03/04: 134.83 ± 13.66 passive vs 134.04 ± 0.98 µg/cm²/h after MN roller: ratio
-    // 0.994, band from the SDs ≈ [0.88, 1.12]. MW 211.33 (base), log P 0.4 (recalled, unverified).
+fn unit_check_pramipexole_flux_is_not_lowered_by_needling() {
+    // MW 211.33 (base), log P 0.4 (recalled, unverified).
     let top = TopicalSpec {
         name: "pramipexole".into(),
         molecular_weight_da: Some(211.33),
@@ -80,16 +87,14 @@ fn pramipexole_after_mn_roller_gap_documented() {
         ..Default::default()
     };
     let er = receptor_flux_ratio(&top);
-    println!("TR-EN-04 pramipexole: model flux ratio {er:.2}, published 0.994 [0.88, 1.12]");
-    // GAP: the model predicts a large enhancement for a small hydrophilic drug through open
-    // channels in non-healing excised skin; the study saw none (its passive flux, 135 µg/cm²/h,
-    // is already far above Potts–Guy, so the barrier in that preparation was not the SC).
-    assert!(er > 1.12, "gap closed? {er}");
+    println!("TR-EN-04 pramipexole: model flux ratio {er:.2}, published 0.994 [0.88, 1.12] (known miss, end to end)");
+    assert!(er.is_finite() && er >= 1.0, "{er}");
 }
 
+/// TR-EN-01: passive 22.38 µg/cm²/h; MN roller increase not significant, read as a ratio in
+/// [0.5, 2] (the pre-set band of case TR-EN-01; weak: a do-nothing model, ratio 1, passes it).
 #[test]
-fn amantadine_after_mn_roller_gap_documented() {
-    // TR-EN-01: passive 22.38 µg/cm²/h; MN roller increase not significant (ratio ≈ 1).
+fn amantadine_after_mn_roller_not_significantly_enhanced() {
     // MW 151.25, log P 2.44 (recalled, unverified).
     let top = TopicalSpec {
         name: "amantadine".into(),
@@ -101,15 +106,15 @@ fn amantadine_after_mn_roller_gap_documented() {
         ..Default::default()
     };
     let er = receptor_flux_ratio(&top);
-    println!("TR-EN-01 amantadine: model flux ratio {er:.2}, published ≈ 1 (not significant)");
-    // GAP (smaller): lipophilic enough that the SC is less limiting; still > 1.
-    assert!(er > 1.0);
+    println!("TR-EN-01 amantadine: model flux ratio {er:.2}, published ≈ 1 (not significant), band [0.5, 2]");
+    assert!((0.5..=2.0).contains(&er), "{er}");
 }
 
+/// TR-EN-07 (McAllister 2003, qualitative): solid MN raise permeability to macromolecules by
+/// orders of magnitude, read as ≥ 100× (one-sided: weak evidence, as case TR-EN-07). Model:
+/// EGF and 50 kDa HA, delivered past the SC in 24 h, in vitro.
 #[test]
 fn macromolecules_gain_orders_of_magnitude() {
-    // TR-EN-07 (McAllister 2003, qualitative): solid MN raise permeability to macromolecules by
-    // orders of magnitude. Model: EGF and 50 kDa HA, delivered past the SC in 24 h, in vitro.
     for name in ["egf", "hyaluronic_acid_50kda"] {
         let top = TopicalSpec { name: name.into(), infinite_dose: true, occluded: true, ..Default::default() };
         let skin = porcine_ear();
@@ -133,20 +138,21 @@ fn caffeine_in_vivo_kp() {
     assert!(kp > 1.59e-4 / 3.0 && kp < 1.59e-4 * 3.0, "{kp}");
 }
 
+/// By construction, not validation (issue 10, item 3): the default open half-life is defined
+/// from Kalluri 2011's 4–5 h TEWL recovery (`spec.rs`: 4.5 h · ln 2 / ln 20), so the time to 5 %
+/// open is 4.5 h by arithmetic. This checks only that the default is the documented constant.
+/// The published comparisons are end-to-end cases: TR-RS-01 (by construction), RS01 (human
+/// barrier within 2 h, Gupta 2011, as TR-RS-04: a known miss) and TR-RS-05 (occluded window,
+/// a known miss).
 #[test]
-fn resealing_times_against_published() {
+fn by_construction_default_open_half_life_gives_4_5_h_to_five_percent() {
     let set = TransportSettings::default();
-    // time for the open fraction to fall to 5 % (barrier "recovered")
     let t95 = |half: f64| half * 20f64.ln() / std::f64::consts::LN_2;
     let open = t95(set.closure_half_life_open_h);
-    let occl = t95(set.closure_half_life_occluded_h);
-    println!("TR-RS-01 (calibration) open recovery: model {open:.2} h, published 4-5 h (rat, DermaRoller)");
-    println!("TR-RS-04 open recovery, human solid MN: model {open:.2} h, published <= 2 h  -> GAP");
     println!(
-        "TR-RS-05 occluded window: model {occl:.0} h to 5 %, half-life {:.1} h; published 3-40 h (recalled) -> GAP",
+        "open: {open:.2} h to 5 % (set from 4-5 h); occluded: {:.0} h to 5 % (half-life {:.1} h)",
+        t95(set.closure_half_life_occluded_h),
         set.closure_half_life_occluded_h
     );
     assert!((open - 4.5).abs() < 1e-6);
-    assert!(open > 2.0); // documented gap vs Gupta 2011 (human, smaller MN arrays)
-    assert!(occl > 40.0); // documented gap vs Gupta 2011 occluded range
 }

@@ -1,6 +1,9 @@
-//! Synthetic tissue courses representative of published protocols. Each kinetic constant is
-//! stated with where its shape comes from; amplitudes are the representative per-session
-//! responses described in docs/model/outcomes.md §9 (not fitted to the validation rows).
+//! Synthetic tissue courses for unit checks of the outcome mappings. Each kinetic constant is
+//! stated with where its shape comes from; the per-session amplitudes (STANDARD) are chosen by
+//! hand as described in docs/model/outcomes.md §9 — not fitted to the validation rows, but not
+//! produced by the device and healing stages either, so a test on these courses is a unit check
+//! of the mapping, never validation (issue 10, item 5; the validation is end to end,
+//! `data/validation/`).
 #![allow(dead_code, clippy::needless_range_loop)]
 
 use mnsim_outcomes::*;
@@ -45,7 +48,9 @@ pub struct SessionResponse {
     pub melanin: f64,
 }
 
-/// A standard 1.5 mm pen/roller session on the face (see docs/model/outcomes.md §9).
+/// A "standard" 1.5 mm session on the face: amplitudes chosen by hand (docs/model/outcomes.md
+/// §9), assumed, because the unit checks need a representative input of known size; the model's
+/// own sessions give other amplitudes (e.g. a 1.5 mm roller: a few per cent of collagen).
 pub const STANDARD: SessionResponse = SessionResponse {
     collagen_i: 0.03,
     collagen_iii: 0.03,
