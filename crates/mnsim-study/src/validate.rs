@@ -86,7 +86,9 @@ pub struct NullModel {
 ///   nothing;
 /// - a property of intact skin (layer thicknesses, intact permeability) or a model setting
 ///   (closure half-life): none, since the do-nothing model is the same model; such cases get
-///   no null column.
+///   no null column;
+/// - any other figure (absolute scores and sizes at follow-up): none, since its do-nothing value
+///   is the case's own baseline, not a constant.
 pub fn null_model(quantity: &str) -> Option<NullModel> {
     const NO_CHANGE: &str = "no change from baseline";
     const NO_NEEDLING: &str = "no needling: no puncture, no wound";
