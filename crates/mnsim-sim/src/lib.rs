@@ -460,7 +460,19 @@ fn run_transport(
     channels: &ChannelSet,
     topical: &mnsim_transport::TopicalSpec,
 ) -> Result<mnsim_transport::TransportResult, SimError> {
-    Ok(mnsim_transport::simulate(&scenario.skin, channels, scenario.patch, topical, &scenario.scenario.transport, 0)?)
+    // channel resealing follows the closure model for this patient unless the scenario sets it
+    let mut settings = scenario.scenario.transport.clone();
+    let conditions = closure::conditions(scenario, channels);
+    for (occluded, slot) in
+        [(false, &mut settings.closure_half_life_open_h), (true, &mut settings.closure_half_life_occluded_h)]
+    {
+        if slot.is_none() {
+            let c = mnsim_core::closure::ClosureConditions { occluded, ..conditions };
+            let t = mnsim_core::closure::closure_times(&c).barrier_half_life_h;
+            *slot = (t > 0.0).then_some(t);
+        }
+    }
+    Ok(mnsim_transport::simulate(&scenario.skin, channels, scenario.patch, topical, &settings, 0)?)
 }
 
 /// Actives treated as depigmenting by the outcome metrics: tranexamic acid (Saleh et al. 2019),

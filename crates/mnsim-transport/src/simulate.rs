@@ -558,8 +558,7 @@ pub fn simulate(
     let t_needle =
         if ids.is_empty() { 0.0 } else { ids.iter().map(|&i| channels.created_s[i]).sum::<f64>() / ids.len() as f64 };
     let _ = t_needle;
-    let half_life_h =
-        if topical.occluded { settings.closure_half_life_occluded_h } else { settings.closure_half_life_open_h };
+    let half_life_h = settings.closure_half_life_h(topical.occluded);
     let c0 = topical.concentration_mg_per_ml * 1000.0 / params.molecular_weight_da;
     let v0 = topical.vehicle_volume_ul_per_cm2 * UM_PER_UL_PER_CM2;
     let evap = if topical.occluded || topical.infinite_dose {

@@ -169,13 +169,14 @@ pub struct TransportSettings {
     pub lateral_boundary: LateralBoundary,
     /// Bottom boundary.
     pub bottom_boundary: BottomBoundary,
-    /// Channel closure half-life without occlusion, h. Default 1.04 h: the barrier (TEWL) is
-    /// back (open fraction ≤ 5 %) 4.5 h after DermaRoller poration (Kalluri, Kolli, Banga 2011,
-    /// AAPS J 13:473, abstract: 4–5 h).
-    pub closure_half_life_open_h: f64,
-    /// Channel closure half-life under occlusion, h. Default 23.7 h: predicted micropore closure
-    /// half-life in human upper arm (PMC8259462, abstract; 20.2–25.9 h across sites).
-    pub closure_half_life_occluded_h: f64,
+    /// Channel closure half-life without occlusion, h. Absent (the default): a run fills in the
+    /// barrier-breach half-life of the closure model for its patient, species and channels
+    /// (`mnsim_core::closure`, docs/MODEL.md § 6.1); a transport run on its own uses
+    /// [`FALLBACK_CLOSURE_HALF_LIFE_OPEN_H`].
+    pub closure_half_life_open_h: Option<f64>,
+    /// Channel closure half-life under occlusion, h. Absent (the default): as above, occluded;
+    /// on its own [`FALLBACK_CLOSURE_HALF_LIFE_OCCLUDED_H`].
+    pub closure_half_life_occluded_h: Option<f64>,
     /// Dermal clearance rate, 1/h (default from MW, see `physchem::dermal_clearance_per_s`).
     pub clearance_per_h: Option<f64>,
     /// Evaporation of an open (non-occluded) vehicle, µL·cm⁻²·h⁻¹. Assumed 1.0. [0, 100].
@@ -188,6 +189,25 @@ pub struct TransportSettings {
     pub threads: usize,
     /// Memory limit for the grid, GiB. (0, 1024].
     pub max_memory_gib: f64,
+}
+
+/// Closure half-life without occlusion used by a transport run on its own, h: the barrier
+/// (TEWL) is back (open fraction ≤ 5 %) 4.5 h after DermaRoller poration in rats (Kalluri, Kolli,
+/// Banga 2011, AAPS J 13:473, abstract: 4–5 h): 4.5 h · ln 2 / ln 20 = 1.04 h.
+pub const FALLBACK_CLOSURE_HALF_LIFE_OPEN_H: f64 = mnsim_core::closure::RAT_OPEN_HALF_LIFE_H;
+/// Closure half-life under occlusion used by a transport run on its own, h: predicted micropore
+/// closure half-life in human upper arm (PMC8259462, abstract; 20.2–25.9 h across sites).
+pub const FALLBACK_CLOSURE_HALF_LIFE_OCCLUDED_H: f64 = 23.7;
+
+impl TransportSettings {
+    /// The closure half-life in force, h: the setting if given, else the fallback.
+    pub fn closure_half_life_h(&self, occluded: bool) -> f64 {
+        if occluded {
+            self.closure_half_life_occluded_h.unwrap_or(FALLBACK_CLOSURE_HALF_LIFE_OCCLUDED_H)
+        } else {
+            self.closure_half_life_open_h.unwrap_or(FALLBACK_CLOSURE_HALF_LIFE_OPEN_H)
+        }
+    }
 }
 
 impl Default for TransportSettings {
@@ -210,8 +230,8 @@ impl Default for TransportSettings {
             tolerance: 2e-3,
             lateral_boundary: LateralBoundary::NoFlux,
             bottom_boundary: BottomBoundary::NoFlux,
-            closure_half_life_open_h: 4.5 * std::f64::consts::LN_2 / 20f64.ln(),
-            closure_half_life_occluded_h: 23.7,
+            closure_half_life_open_h: None,
+            closure_half_life_occluded_h: None,
             clearance_per_h: None,
             evaporation_ul_per_cm2_per_h: 1.0,
             nonvolatile_fraction: 0.2,
@@ -251,8 +271,12 @@ impl TransportSettings {
         check("dt_max_s", self.dt_max_s, 0.1, 36000.0, "[0.1, 36000]")?;
         check("dt_growth", self.dt_growth, 1.0, 3.0, "[1, 3]")?;
         check("tolerance", self.tolerance, 1e-6, 0.5, "[1e-6, 0.5]")?;
-        check("closure_half_life_open_h", self.closure_half_life_open_h, 1e-3, 1000.0, "[0.001, 1000]")?;
-        check("closure_half_life_occluded_h", self.closure_half_life_occluded_h, 1e-3, 1000.0, "[0.001, 1000]")?;
+        if let Some(h) = self.closure_half_life_open_h {
+            check("closure_half_life_open_h", h, 1e-3, 1000.0, "[0.001, 1000]")?;
+        }
+        if let Some(h) = self.closure_half_life_occluded_h {
+            check("closure_half_life_occluded_h", h, 1e-3, 1000.0, "[0.001, 1000]")?;
+        }
         if let Some(c) = self.clearance_per_h {
             check("clearance_per_h", c, 0.0, 1000.0, "[0, 1000]")?;
         }
