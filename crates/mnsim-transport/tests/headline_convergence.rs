@@ -37,7 +37,11 @@ fn heads(pitch_um: f64, set: &TransportSettings) -> [f64; 3] {
     };
     let r = simulate(&common::cheek(), &ch, patch, &topical(), &set, 0).unwrap();
     let n = &r.needled;
-    [n.papillary_dermis_ug_per_cm2[1] + n.reticular_dermis_ug_per_cm2[1], n.delivered_ug_per_cm2[1], n.delivered_ug_per_cm2[0]]
+    [
+        n.papillary_dermis_ug_per_cm2[1] + n.reticular_dermis_ug_per_cm2[1],
+        n.delivered_ug_per_cm2[1],
+        n.delivered_ug_per_cm2[0],
+    ]
 }
 
 fn time_level(k: i32) -> TransportSettings {

@@ -17,10 +17,10 @@
 //! step through the `Forcing` hook.
 
 use mnsim_core::LayerStack;
+use mnsim_transport::TransportSettings;
 use mnsim_transport::grid::ZGrid;
 use mnsim_transport::solver::{BottomBoundary, ChannelVoxels, LateralBoundary, Solver, SolverSpec, Vehicle};
 use mnsim_transport::stepping::{Schedule, StepControl};
-use mnsim_transport::TransportSettings;
 use std::f64::consts::{LN_2, PI};
 
 const W: f64 = 200.0; // lateral box, µm
