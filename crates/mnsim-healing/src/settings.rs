@@ -32,6 +32,10 @@ pub struct HealingSettings {
     pub map_times_d: Vec<f64>,
     /// Worker threads for the per-cell integration (0 = rayon's global pool).
     pub threads: usize,
+    /// Integrate every cell at every splitting step, even one at rest (verification only: the
+    /// homeostasis test uses it so the integrator really runs; not a scenario key).
+    #[serde(skip)]
+    pub integrate_resting_cells: bool,
     /// Kinetic parameters.
     pub rates: Rates,
 }
@@ -50,6 +54,7 @@ impl Default for HealingSettings {
             split_growth: 1.5,
             map_times_d: vec![30.0, 90.0, 180.0],
             threads: 0,
+            integrate_resting_cells: false,
             rates: Rates::default(),
         }
     }

@@ -343,7 +343,7 @@ fn run(
                     for (j, (yc, pc)) in ys.iter_mut().zip(ps).enumerate() {
                         rhs(r, pc, yc, &mut f);
                         let fmax = f.iter().fold(0.0f64, |a, b| a.max(b.abs()));
-                        if fmax * h < settings.atol * 1e-3 {
+                        if !settings.integrate_resting_cells && fmax * h < settings.atol * 1e-3 {
                             st.cell_skips += 1;
                             continue;
                         }

@@ -4,16 +4,25 @@ use common::*;
 use mnsim_core::ChannelSet;
 use mnsim_healing::{HealingError, HealingSettings, Var, simulate};
 
-/// Homeostasis: with no injury every variable stays at baseline for a simulated year.
-/// Tolerance: |x − x₀| ≤ 1e-9 (absolute, all variables are O(1)); it holds exactly because
-/// the kinetics vanish at the homeostatic state and resting cells are not integrated.
+/// Homeostasis: with no injury every variable stays at baseline for a simulated year, with the
+/// integrator forced to run in every cell at every step (`integrate_resting_cells`; the
+/// production run skips cells at rest, which would make this test vacuous).
+/// Tolerance: |x − x₀| ≤ 1e-9 (absolute, all variables are O(1)): the kinetics must vanish at
+/// the homeostatic state and BDF must keep a steady state steady.
 #[test]
 fn homeostasis_holds_for_a_year_without_injury_at_any_age() {
     for age in [25.0, 70.0] {
-        let s = HealingSettings { follow_up_d: 365.0, ..Default::default() };
+        // a coarse grid (2 × 2 columns) keeps the forced year cheap; homeostasis is per cell
+        let s = HealingSettings {
+            follow_up_d: 365.0,
+            integrate_resting_cells: true,
+            tissue_cell_um: 1500.0,
+            ..Default::default()
+        };
         // one session time, but no channels
         let r = simulate(&cheek(age), &ChannelSet::default(), patch(), &[0.0], &s).unwrap();
         assert!((r.simulated_d - 365.0).abs() < 1e-9);
+        assert!(r.stats.cell_solves > 0 && r.stats.cell_skips == 0, "integrator did not run: {:?}", r.stats);
         for se in &r.time_courses.series {
             let x0 = se.values[0];
             for &x in &se.values {
@@ -93,21 +102,34 @@ fn tolerance_tightening_changes_headlines_by_less_than_one_percent() {
     }
 }
 
-/// Coarsening the tissue grid twofold (columns 500 → 1000 µm, dermal slabs 400 → 800 µm)
-/// changes the collagen/elastin/thickness headlines by < 10 % of their value and the
-/// recovery times by < 15 %. (Stated tolerance; the injury is volume-conserving, the
-/// difference comes from the saturating kinetics acting on coarser averages.)
+/// Grid refinement in both directions around the default (columns 1000 → 500 (default) →
+/// 250 µm, dermal slabs 800 → 400 → 200 µm), one session, 30 days. Stated tolerances:
+/// coarsening changes the collagen/thickness headlines by < 10 % of their value and the
+/// recovery times by < 15 % (asserted). The refined grid is printed, not asserted: refining
+/// moves collagen by 14 % (9.22 → 8.91 → 7.63 %), more than coarsening does, so the default
+/// grid is *not* within 2 % of converged — a listed known miss (docs/model/healing.md
+/// § Convergence), asserted by the ignored test `default_grid_is_within_two_percent` in
+/// tests/convergence.rs, which fails today.
 #[test]
-fn grid_coarsening_changes_headlines_by_less_than_stated_amount() {
-    let fine = HealingSettings { follow_up_d: 90.0, ..Default::default() };
-    let coarse = HealingSettings { tissue_cell_um: 1000.0, dermis_slab_um: 800.0, ..fine.clone() };
-    let a = course_with(cheek(40.0), 3, STD_PER, STD_DEPTH, 28.0, fine);
-    let b = course_with(cheek(40.0), 3, STD_PER, STD_DEPTH, 28.0, coarse);
-    for ((n, x), (_, y)) in headline(&a).into_iter().zip(headline(&b)) {
-        let rel = (x - y).abs() / x.abs().max(1e-9);
+fn grid_refinement_both_directions() {
+    let at = |cell: f64, slab: f64| {
+        let s = HealingSettings { follow_up_d: 30.0, tissue_cell_um: cell, dermis_slab_um: slab, ..Default::default() };
+        headline(&course_with(cheek(40.0), 1, STD_PER, STD_DEPTH, 28.0, s))
+    };
+    let (coarse, default, fine) = (at(1000.0, 800.0), at(500.0, 400.0), at(250.0, 200.0));
+    for ((c, d), f) in coarse.iter().zip(&default).zip(&fine) {
+        let (n, x) = (d.0, d.1);
+        let rel_c = (c.1 - x).abs() / x.abs().max(1e-9);
+        let rel_f = (f.1 - x).abs() / x.abs().max(1e-9);
+        eprintln!(
+            "{n}: coarse {:.4} default {x:.4} fine {:.4} (coarsening {:.2} %, refining {:.2} %)",
+            c.1,
+            f.1,
+            100.0 * rel_c,
+            100.0 * rel_f
+        );
         let tol = if n.ends_with("_h") || n.ends_with("_d") { 0.15 } else { 0.10 };
-        eprintln!("{n}: fine {x:.4} coarse {y:.4} rel {:.2} %", 100.0 * rel);
-        assert!(rel < tol, "{n}: {x} vs {y}");
+        assert!(rel_c < tol, "{n}: coarsening {x} -> {}", c.1);
     }
 }
 

@@ -54,6 +54,7 @@ pub mod simulate;
 pub mod size;
 pub mod solver;
 pub mod spec;
+pub mod stepping;
 
 pub use error::TransportError;
 pub use simulate::{TransportResult, simulate};

@@ -7,6 +7,7 @@ use crate::grid::ZGrid;
 use crate::physchem::TransportParams;
 use crate::solver::{ChannelVoxels, LateralBoundary, Solver, SolverSpec, Vehicle};
 use crate::spec::{TopicalSpec, TransportSettings};
+use crate::stepping::{Schedule, StepControl};
 use mnsim_core::{ChannelSet, Patch, Skin};
 use serde::Serialize;
 
@@ -266,12 +267,16 @@ impl Case<'_> {
         s
     }
 
-    fn open_fraction(&self, t_s: f64) -> f64 {
-        (-(t_s + self.delay_s) * std::f64::consts::LN_2 / self.half_life_s).exp()
-    }
-
-    fn vehicle_volume(&self, t_s: f64) -> f64 {
-        (self.v0_um - self.evaporation_um_per_s * t_s).max(self.v_min_um)
+    fn schedule(&self, has_channels: bool) -> Schedule {
+        Schedule {
+            has_channels,
+            half_life_s: self.half_life_s,
+            delay_s: self.delay_s,
+            finite_vehicle: !self.infinite,
+            v0_um: self.v0_um,
+            evaporation_um_per_s: self.evaporation_um_per_s,
+            v_min_um: self.v_min_um,
+        }
     }
 
     /// Run to each target time (sorted); record series at `outputs`, profiles at `profiles`,
@@ -297,56 +302,14 @@ impl Case<'_> {
             steps: 0,
             max_cons: 0.0,
         };
-        let mut t = 0.0;
-        let mut dt = set.dt_initial_s;
-        let (mut d_prev, mut u_prev) = (0.0, 0.0);
-        let (mut rd_prev, mut ru_prev): (Option<f64>, Option<f64>) = (None, None);
         let floor = 1e-6 * dose.max(1e-300);
-        let half = self.half_life_s;
-        let mut last_h = dt;
+        let mut ctl = StepControl::new(set, dose);
+        let sched = self.schedule(has_ch);
         for &target_h in &targets {
             let target = target_h * 3600.0;
-            while t < target - 1e-9 {
-                let mut h = dt.min(target - t);
-                if target - t - h < 0.05 * h {
-                    h = target - t;
-                }
-                if has_ch {
-                    s.apply_channels(self.open_fraction(t + h));
-                }
-                if !self.infinite {
-                    s.vehicle.volume_um = self.vehicle_volume(t + h);
-                }
-                s.step(h);
-                t += h;
-                last_h = h;
-                out.steps += 1;
-                // step-size control (local error of backward Euler on the cumulative
-                // delivered and uptake amounts ≈ h/2·|Δrate|)
-                let a = &s.acc;
-                let delivered = a.layer[1..].iter().sum::<f64>() + a.cleared + a.sunk;
-                let uptake = a.uptake;
-                let rd = (delivered - d_prev) / h;
-                let ru = (uptake - u_prev) / h;
-                let mut err: f64 = 0.0;
-                if let (Some(p), Some(q)) = (rd_prev, ru_prev) {
-                    err = err.max(0.5 * h * (rd - p).abs() / (delivered + floor));
-                    err = err.max(0.5 * h * (ru - q).abs() / (uptake + floor));
-                }
-                rd_prev = Some(rd);
-                ru_prev = Some(ru);
-                d_prev = delivered;
-                u_prev = uptake;
-                let fac = if err > 0.0 {
-                    (0.9 * (set.tolerance / err).sqrt()).clamp(0.5, set.dt_growth)
-                } else {
-                    set.dt_growth
-                };
-                dt = (h.max(dt * 0.5) * fac).clamp(set.dt_initial_s.min(1e-3), set.dt_max_s);
-                if has_ch && self.open_fraction(t) > 1e-3 {
-                    dt = dt.min(half / 8.0);
-                }
-            }
+            ctl.advance_to(&mut s, target, &sched, set, None);
+            let (t, last_h) = (ctl.t_s, ctl.last_h_s);
+            out.steps = ctl.steps;
             // record
             if outputs.iter().any(|&o| (o - target_h).abs() < 1e-9) {
                 let lay = s.layer_amounts();
