@@ -75,23 +75,29 @@ pub fn compact(v: f64) -> String {
 }
 
 /// `text` with every run of more than 17 digits (a number printed in full, `1000…0.0`) written
-/// compactly, as [`compact`] does.
+/// compactly, as [`compact`] does; text inside double quotes (a string the user wrote) is kept.
 pub fn compact_numbers_in(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    let mut quoted = false;
     let mut rest = text;
-    while let Some(start) = rest.find(|c: char| c.is_ascii_digit()) {
-        out.push_str(&rest[..start]);
-        let tail = &rest[start..];
-        let len = tail.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(tail.len());
-        let token = tail[..len].trim_end_matches('.');
+    while let Some(c) = rest.chars().next() {
+        if c == '"' {
+            quoted = !quoted;
+        }
+        if quoted || !c.is_ascii_digit() {
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+            continue;
+        }
+        let len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        let token = rest[..len].trim_end_matches('.');
         let digits = token.chars().filter(char::is_ascii_digit).count();
         match token.parse::<f64>() {
             Ok(v) if digits > 17 => out.push_str(&compact(v)),
             _ => out.push_str(token),
         }
-        rest = &tail[token.len()..];
+        rest = &rest[token.len()..];
     }
-    out.push_str(rest);
     out
 }
 
@@ -144,5 +150,7 @@ mod tests {
         let long = format!("x = {} and {} and 12345", 1e300, 1e-300);
         assert_eq!(compact_numbers_in(&long), "x = 1e300 and 1e-300 and 12345");
         assert_eq!(compact_numbers_in("in [1, 2.5]."), "in [1, 2.5].");
+        let quoted = "name = \"run-0000000000000000000001\" at 100000000000000000000000";
+        assert_eq!(compact_numbers_in(quoted), "name = \"run-0000000000000000000001\" at 1e23");
     }
 }

@@ -82,7 +82,7 @@ pub(crate) fn entry_at(text: &str, offset: usize) -> Option<Entry> {
     entries(text)
         .into_iter()
         .filter(|e| holds(&e.key) || holds(&e.value))
-        .min_by_key(|e| (e.value.end - e.value.start).min(if holds(&e.key) { 0 } else { usize::MAX }))
+        .min_by_key(|e| e.value.end.saturating_sub(e.value.start).min(if holds(&e.key) { 0 } else { usize::MAX }))
 }
 
 /// The source text of `span`, on one line and at most 60 characters (`…` when cut).
