@@ -74,28 +74,35 @@ pub fn compact(v: f64) -> String {
     if v == 0.0 || !v.is_finite() || (1e-4..1e9).contains(&a) { format!("{v}") } else { format!("{v:e}") }
 }
 
-/// `text` with every run of more than 17 digits (a number printed in full, `1000…0.0`) written
-/// compactly, as [`compact`] does; text inside double quotes (a string the user wrote) is kept.
+/// `text` with every number of more than 17 digits (a number printed in full, `1000…0.0`)
+/// written compactly, as [`compact`] does. Only whole number tokens change: digits inside a
+/// word (a key such as `layer55555…`) and text inside double quotes (a string the user wrote)
+/// are kept as written.
 pub fn compact_numbers_in(text: &str) -> String {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
     let mut out = String::with_capacity(text.len());
     let mut quoted = false;
+    let mut prev: Option<char> = None;
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
         if c == '"' {
             quoted = !quoted;
         }
-        if quoted || !c.is_ascii_digit() {
+        if quoted || !c.is_ascii_digit() || prev.is_some_and(word) {
             out.push(c);
+            prev = Some(c);
             rest = &rest[c.len_utf8()..];
             continue;
         }
         let len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
         let token = rest[..len].trim_end_matches('.');
         let digits = token.chars().filter(char::is_ascii_digit).count();
+        let standalone = !rest[token.len()..].starts_with(word);
         match token.parse::<f64>() {
-            Ok(v) if digits > 17 => out.push_str(&compact(v)),
+            Ok(v) if digits > 17 && standalone => out.push_str(&compact(v)),
             _ => out.push_str(token),
         }
+        prev = token.chars().last();
         rest = &rest[token.len()..];
     }
     out
@@ -152,5 +159,8 @@ mod tests {
         assert_eq!(compact_numbers_in("in [1, 2.5]."), "in [1, 2.5].");
         let quoted = "name = \"run-0000000000000000000001\" at 100000000000000000000000";
         assert_eq!(compact_numbers_in(quoted), "name = \"run-0000000000000000000001\" at 1e23");
+        // fuzz crash: digits inside a key are part of the key
+        let key = "field `hopica5555555555555555555555555555555555555555l` = [x55555555555555555555555l]";
+        assert_eq!(compact_numbers_in(key), key);
     }
 }

@@ -431,3 +431,13 @@ fn numbers_in_messages_are_compact() {
         assert!(msg.contains(&format!("= {shown} ")), "{v}: {msg}");
     }
 }
+
+/// Inputs the fuzzer found (`fuzz/`, README): each once broke a promise of this file.
+#[test]
+fn fuzz_regressions() {
+    // scenario_check, 2026-12-01: digits inside an unknown table's name were "compacted"
+    // (`hopica5.555555555555555e39l`); a key is shown exactly as written
+    let key = format!("hopica{}l", "5".repeat(40));
+    let msg = parse(&format!("[{key}]"), "probe.toml").unwrap_err().to_string();
+    assert!(msg.starts_with("probe.toml:1:") && msg.contains(&format!("field `{key}` = [{key}]")), "{msg}");
+}
