@@ -137,11 +137,18 @@ pub fn parse_with(text: &str, file: &str, edits: &[Edit]) -> Result<ResolvedScen
     })
 }
 
-/// A parser message followed by the offending line of `text` (`… — at: age_y = "thirty"`).
+/// A parser message followed by the offending line of `text` (`… — at: age_y = "thirty"`), with
+/// numbers written compactly and the line cut at 100 characters, so a message stays one
+/// readable line whatever the file holds.
 pub fn with_line(text: &str, line: Option<usize>, message: &str) -> String {
-    let msg = message.trim().to_string();
-    match line.and_then(|l| text.lines().nth(l - 1)).map(str::trim).filter(|l| !l.is_empty()) {
-        Some(src) => format!("{msg} — at: {src}"),
+    let msg = compact_numbers_in(message.trim());
+    match line.and_then(|l| text.lines().nth(l.saturating_sub(1))).map(str::trim).filter(|l| !l.is_empty()) {
+        Some(src) => {
+            let src = compact_numbers_in(src);
+            let cut: String = src.chars().take(100).collect();
+            let more = if cut.len() < src.len() { "…" } else { "" };
+            format!("{msg} — at: {cut}{more}")
+        }
         None => msg,
     }
 }

@@ -441,3 +441,18 @@ fn fuzz_regressions() {
     let msg = parse(&format!("[{key}]"), "probe.toml").unwrap_err().to_string();
     assert!(msg.starts_with("probe.toml:1:") && msg.contains(&format!("field `{key}` = [{key}]")), "{msg}");
 }
+
+#[test]
+fn fuzz_regression_echoed_lines_are_compact_and_short() {
+    // case_parse, 2026-12-01: a syntax error echoed its source line with a 94-digit number
+    // (`sex = 2222…2"fem0`); the echo is compact and cut at 100 characters
+    let digits = "2".repeat(94);
+    let text = format!("name = \"x\"\npatient = {{ site = \"cheek\", sex = {digits}\"fem }}\n");
+    let msg = mnsim_scenario::with_line(&text, Some(2), "missing comma");
+    assert!(msg.contains("sex = 2.22") && msg.contains("e93") && !msg.contains(&digits), "{msg}");
+    let long = format!("description = \"{}\" x", "a".repeat(300));
+    let msg = mnsim_scenario::with_line(&long, Some(1), "bad");
+    assert!(msg.chars().count() < 130 && msg.ends_with('…'), "{msg}");
+    let msg = parse(&text, "probe.toml").unwrap_err().to_string();
+    assert!(msg.starts_with("probe.toml:2:") && !msg.contains(&digits), "{msg}");
+}
