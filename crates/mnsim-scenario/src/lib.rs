@@ -13,11 +13,13 @@
 //! ```
 
 pub mod defaults;
+mod diagnose;
 mod error;
+mod locate;
 mod resolve;
 pub mod schema;
 
-pub use error::{Location, ScenarioError};
+pub use error::{Location, ScenarioError, compact, compact_numbers_in};
 pub use resolve::{ResolvedScenario, line_of};
 pub use schema::Scenario;
 
@@ -41,10 +43,7 @@ pub fn parse(text: &str, file: &str) -> Result<ResolvedScenario, ScenarioError> 
             message: "the file is empty; start from `mnsim scenario --print-default`".into(),
         });
     }
-    let sc: Scenario = toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-        ScenarioError::Parse { at: Location { file: file.to_string(), line }, message: e.message().trim().to_string() }
-    })?;
+    let sc: Scenario = toml::from_str(text).map_err(|e| diagnose::toml_error(&e, text, file))?;
     resolve::resolve(sc, &resolve::Ctx { file, text })
 }
 
@@ -111,13 +110,7 @@ pub fn parse_with(text: &str, file: &str, edits: &[Edit]) -> Result<ResolvedScen
     if edits.is_empty() {
         return parse(text, file);
     }
-    let mut table: toml::Table = toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-        ScenarioError::Parse {
-            at: Location { file: file.to_string(), line },
-            message: with_line(text, line, e.message()),
-        }
-    })?;
+    let mut table: toml::Table = toml::from_str(text).map_err(|e| diagnose::toml_error(&e, text, file))?;
     for e in edits {
         apply(&mut table, e)
             .map_err(|m| ScenarioError::Parse { at: Location { file: file.to_string(), line: None }, message: m })?;
@@ -144,11 +137,18 @@ pub fn parse_with(text: &str, file: &str, edits: &[Edit]) -> Result<ResolvedScen
     })
 }
 
-/// A parser message followed by the offending line of `text` (`… — at: age_y = "thirty"`).
+/// A parser message followed by the offending line of `text` (`… — at: age_y = "thirty"`), with
+/// numbers written compactly and the line cut at 100 characters, so a message stays one
+/// readable line whatever the file holds.
 pub fn with_line(text: &str, line: Option<usize>, message: &str) -> String {
-    let msg = message.trim().to_string();
-    match line.and_then(|l| text.lines().nth(l - 1)).map(str::trim).filter(|l| !l.is_empty()) {
-        Some(src) => format!("{msg} — at: {src}"),
+    let msg = compact_numbers_in(message.trim());
+    match line.and_then(|l| text.lines().nth(l.saturating_sub(1))).map(str::trim).filter(|l| !l.is_empty()) {
+        Some(src) => {
+            let src = compact_numbers_in(src);
+            let cut: String = src.chars().take(100).collect();
+            let more = if cut.len() < src.len() { "…" } else { "" };
+            format!("{msg} — at: {cut}{more}")
+        }
         None => msg,
     }
 }
@@ -159,8 +159,14 @@ pub fn load(path: &Path) -> Result<ResolvedScenario, ScenarioError> {
     if path.is_dir() {
         return Err(ScenarioError::Read { file, reason: "is a directory, not a scenario file".into() });
     }
-    let text =
-        std::fs::read_to_string(path).map_err(|e| ScenarioError::Read { file: file.clone(), reason: e.to_string() })?;
+    let bytes = std::fs::read(path).map_err(|e| ScenarioError::Read { file: file.clone(), reason: e.to_string() })?;
+    let text = String::from_utf8(bytes).map_err(|e| ScenarioError::Read {
+        file: file.clone(),
+        reason: format!(
+            "not UTF-8 text (invalid byte at offset {}); a scenario is a TOML text file",
+            e.utf8_error().valid_up_to()
+        ),
+    })?;
     parse(&text, &file)
 }
 

@@ -1,7 +1,7 @@
 //! Validation of a parsed scenario and its conversion into the typed inputs of the physics.
 
 use crate::defaults::fill_device;
-use crate::error::{Location, ScenarioError};
+use crate::error::{Location, ScenarioError, Shown, compact, compact_list, compact_numbers_in};
 use crate::schema::{DeviceKind, Scenario};
 use mnsim_core::device::{Device, DeviceGeometry, Needle};
 use mnsim_core::penetration::PenetrationParams;
@@ -45,12 +45,12 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    pub(crate) fn invalid(&self, field: &str, value: impl ToString, allowed: impl Into<String>) -> ScenarioError {
+    pub(crate) fn invalid(&self, field: &str, value: impl Shown, allowed: impl Into<String>) -> ScenarioError {
         ScenarioError::Invalid {
             at: Location { file: self.file.to_string(), line: line_of(self.text, field) },
             field: field.to_string(),
-            value: value.to_string(),
-            allowed: allowed.into(),
+            value: value.shown(),
+            allowed: compact_numbers_in(&allowed.into()),
         }
     }
 
@@ -58,7 +58,7 @@ impl Ctx<'_> {
         if v.is_finite() && v >= lo && v <= hi {
             Ok(v)
         } else {
-            Err(self.invalid(field, v, format!("must be a finite number in [{lo}, {hi}] {unit}")))
+            Err(self.invalid(field, v, format!("must be a finite number in [{}, {}] {unit}", compact(lo), compact(hi))))
         }
     }
 
@@ -66,7 +66,7 @@ impl Ctx<'_> {
         if v.is_finite() && v > 0.0 && v <= hi {
             Ok(v)
         } else {
-            Err(self.invalid(field, v, format!("must be a finite number in (0, {hi}] {unit}")))
+            Err(self.invalid(field, v, format!("must be a finite number in (0, {}] {unit}", compact(hi))))
         }
     }
 
@@ -79,33 +79,11 @@ impl Ctx<'_> {
     }
 }
 
-/// 1-based line of a dotted field path in a TOML text (`device.needle_length_um`), found by
-/// walking table headers; `None` if the key is not written in the file (a default).
+/// 1-based line of a dotted field path in a TOML text (`device.needle_length_um`), from the
+/// parser's own spans (quoted keys, quoted headers, dotted keys and inline tables included); a
+/// key not written in the file (a default) points at its nearest written table, else `None`.
 pub fn line_of(text: &str, field: &str) -> Option<usize> {
-    let (table, key) = match field.rfind('.') {
-        Some(i) => (&field[..i], &field[i + 1..]),
-        None => ("", field),
-    };
-    let mut current = String::new();
-    let mut table_line = None;
-    for (n, raw) in text.lines().enumerate() {
-        let line = raw.split('#').next().unwrap_or("").trim();
-        if line.starts_with('[') && line.ends_with(']') {
-            current = line.trim_matches(|c| c == '[' || c == ']').trim().to_string();
-            if current == table {
-                table_line = Some(n + 1);
-            }
-            continue;
-        }
-        if current == table
-            && let Some((k, _)) = line.split_once('=')
-            && k.trim() == key
-        {
-            return Some(n + 1);
-        }
-    }
-    // a key missing from its table: point at the table header, if any
-    table_line
+    crate::locate::line_of_field(text, field)
 }
 
 fn core_err(ctx: &Ctx, prefix: &str, e: CoreError) -> ScenarioError {
@@ -120,10 +98,40 @@ fn core_err(ctx: &Ctx, prefix: &str, e: CoreError) -> ScenarioError {
         CoreError::NeedleTooLong { needle_length_um, tissue_um } => ctx.invalid(
             "device.needle_length_um",
             needle_length_um,
-            format!("must not exceed the skin + subcutis thickness at this site ({tissue_um:.0} µm)"),
+            format!("must not exceed the skin + subcutis thickness at this site ({} µm)", compact(tissue_um.round())),
         ),
-        other => ctx.invalid(prefix, "?", other.to_string()),
+        other => ctx.invalid(prefix, "(table)", other.to_string()),
     }
+}
+
+fn transport_err(ctx: &Ctx, prefix: &str, e: mnsim_transport::TransportError) -> ScenarioError {
+    match e {
+        mnsim_transport::TransportError::OutOfRange { field, value, allowed } => {
+            let leaf = field.rsplit('.').next().unwrap_or(field).to_string();
+            ctx.invalid(&format!("{prefix}.{leaf}"), value, format!("must be in {allowed}"))
+        }
+        mnsim_transport::TransportError::UnknownActive { name, known } => ctx.invalid(
+            &format!("{prefix}.name"),
+            format!("{name:?}"),
+            format!("must be a catalogue active ({known}), or a free name given with molecular_weight_da and log_p"),
+        ),
+        other => ctx.invalid(prefix, "(table)", other.to_string()),
+    }
+}
+
+/// The topical: a name that says what it is, then the transport crate's own checks.
+fn check_topical(ctx: &Ctx, t: &mnsim_transport::TopicalSpec) -> Result<(), ScenarioError> {
+    if t.name.trim().is_empty() {
+        return Err(ctx.invalid(
+            "topical.name",
+            format!("{:?}", t.name),
+            format!(
+                "must name the active: a catalogue active ({}), or a free name given with molecular_weight_da and log_p",
+                mnsim_transport::catalogue::names()
+            ),
+        ));
+    }
+    t.validate().map_err(|e| transport_err(ctx, "topical", e))
 }
 
 /// Validate `sc` (parsed from `text` of `file`), fill defaults and build the physics inputs.
@@ -190,7 +198,7 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
                 let leaf = field.rsplit('.').next().unwrap_or(&field).to_string();
                 ctx.invalid(&format!("{prefix}.{leaf}"), value, format!("must be in {allowed}"))
             }
-            other => ctx.invalid(prefix, "?", other.to_string()),
+            other => ctx.invalid(prefix, "(table)", other.to_string()),
         };
         if let Some(s) = &ind.scar {
             s.validate().map_err(|e| outcome_err("indication.scar", e))?;
@@ -264,7 +272,7 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
         return Err(ctx.invalid(
             "device.needle_tip_diameter_um",
             tip,
-            format!("must be in (0, {base}] µm (at most the base diameter)"),
+            format!("must be in (0, {}] µm (at most the base diameter)", compact(base)),
         ));
     }
     let taper =
@@ -385,14 +393,14 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
         }
     };
     if days.is_empty() || days.len() > 20 {
-        return Err(ctx.invalid("protocol.session_days", format!("{days:?}"), "must list 1 to 20 sessions"));
+        return Err(ctx.invalid("protocol.session_days", compact_list(&days), "must list 1 to 20 sessions"));
     }
     let mut last = -1.0;
     for &dd in &days {
         if !(dd.is_finite() && (0.0..=3650.0).contains(&dd)) || dd <= last {
             return Err(ctx.invalid(
                 "protocol.session_days",
-                format!("{days:?}"),
+                compact_list(&days),
                 "must be finite days in [0, 3650], strictly increasing",
             ));
         }
@@ -404,7 +412,7 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
     if pr.directions_deg.is_empty() || pr.directions_deg.len() > 16 {
         return Err(ctx.invalid(
             "protocol.directions_deg",
-            format!("{:?}", pr.directions_deg),
+            compact_list(&pr.directions_deg),
             "must list 1 to 16 directions",
         ));
     }
@@ -449,17 +457,10 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
     };
 
     // --- topical and transport ---------------------------------------------------------------
-    let transport_err = |prefix: &str, e: mnsim_transport::TransportError| match e {
-        mnsim_transport::TransportError::OutOfRange { field, value, allowed } => {
-            let leaf = field.rsplit('.').next().unwrap_or(field).to_string();
-            ctx.invalid(&format!("{prefix}.{leaf}"), value, format!("must be in {allowed}"))
-        }
-        other => ctx.invalid(prefix, "?", other.to_string()),
-    };
     if let Some(t) = &sc.topical {
-        t.validate().map_err(|e| transport_err("topical", e))?;
+        check_topical(ctx, t)?;
     }
-    sc.transport.validate().map_err(|e| transport_err("transport", e))?;
+    sc.transport.validate().map_err(|e| transport_err(ctx, "transport", e))?;
 
     // --- simulation ---------------------------------------------------------------------------
     let s = &sc.simulation;
@@ -483,10 +484,12 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
     }
     sc.healing.follow_up_d = sc.simulation.follow_up_d;
     sc.healing.validate().map_err(|e| match e {
-        mnsim_healing::HealingError::OutOfRange { field, value, lo, hi } => {
-            ctx.invalid(&format!("healing.{field}"), value, format!("must be a finite number in [{lo}, {hi}]"))
-        }
-        other => ctx.invalid("healing", "?", other.to_string()),
+        mnsim_healing::HealingError::OutOfRange { field, value, lo, hi } => ctx.invalid(
+            &format!("healing.{field}"),
+            value,
+            format!("must be a finite number in [{}, {}]", compact(lo), compact(hi)),
+        ),
+        other => ctx.invalid("healing", "(table)", other.to_string()),
     })?;
     Ok(ResolvedScenario { scenario: sc, skin, device, protocol, patch })
 }

@@ -93,20 +93,26 @@ fn parse_error(text: &str) -> String {
 
 #[test]
 fn unknown_key_is_an_error_not_ignored() {
-    let msg = parse_error(&with("needle_length_um = 1500", "needle_lenght_um = 1500"));
-    assert!(msg.contains("needle_lenght_um") && msg.contains("case.toml:"), "{msg}");
+    let (field, msg) = invalid(&with("needle_length_um = 1500", "needle_lenght_um = 1500"));
+    assert_eq!(field, "device.needle_lenght_um");
+    assert!(
+        msg.contains(&format!("case.toml:{}:", line("needle_length_um"))) && msg.contains("needle_length_um,"),
+        "{msg}"
+    );
 }
 
 #[test]
 fn string_where_a_number_is_due() {
-    let msg = parse_error(&with("age_y = 35", "age_y = \"thirty\""));
-    assert!(msg.contains(&format!("case.toml:{}:", line("age_y"))), "{msg}");
+    let (field, msg) = invalid(&with("age_y = 35", "age_y = \"thirty\""));
+    assert_eq!(field, "patient.age_y");
+    assert!(msg.contains(&format!("case.toml:{}:", line("age_y"))) && msg.contains("[12, 100]"), "{msg}");
 }
 
 #[test]
 fn missing_key_without_default() {
-    let msg = parse_error(&with("age_y = 35\n", ""));
-    assert!(msg.contains("age_y"), "{msg}");
+    let (field, msg) = invalid(&with("age_y = 35\n", ""));
+    assert_eq!(field, "patient.age_y");
+    assert!(msg.contains(&format!("case.toml:{}:", line("[patient]"))) && msg.contains("missing"), "{msg}");
 }
 
 #[test]
