@@ -170,6 +170,35 @@ impl Progress for Timed<'_> {
     }
 }
 
+/// Run `work` on a scoped thread (its rayon calls go to the global pool) while this thread,
+/// which is not a rayon worker, reports the count of finished runs in `done` to `progress`
+/// (the work itself never touches `progress`, which need not be `Send`).
+fn run_reporting_progress<T: Send>(
+    work: impl FnOnce() -> T + Send,
+    done: &std::sync::atomic::AtomicU64,
+    progress: &mut dyn Progress,
+) -> T {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let finished = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let handle = scope.spawn(|| {
+            let r = work();
+            finished.store(true, Ordering::Release);
+            r
+        });
+        let mut shown = 0;
+        while !finished.load(Ordering::Acquire) {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            let now = done.load(Ordering::Relaxed);
+            if now != shown {
+                shown = now;
+                progress.advance(now);
+            }
+        }
+        handle.join().expect("the simulation thread does not panic")
+    })
+}
+
 fn run_stages(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Result<RunResult, SimError> {
     let n_sessions = scenario.protocol.sessions.len() as u32;
     progress.stage("punctures", 3);
@@ -282,33 +311,24 @@ fn run_stages(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Resul
         units.max(1),
     );
     let done = std::sync::atomic::AtomicU64::new(0);
-    let finished = std::sync::atomic::AtomicBool::new(false);
-    let (transport, courses) = std::thread::scope(|scope| {
-        let work = scope.spawn(|| {
-            let r = rayon::join(
-                || {
-                    let t =
-                        scenario.scenario.topical.as_ref().map(|t| run_transport(scenario, &channels, t)).transpose();
-                    done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    t
-                },
-                || healing_courses(scenario, &channels, members, &done),
-            );
-            finished.store(true, std::sync::atomic::Ordering::Release);
-            r
-        });
-        // report finished runs while they complete (the work itself never touches `progress`)
-        let mut shown = 0;
-        while !finished.load(std::sync::atomic::Ordering::Acquire) {
-            std::thread::sleep(std::time::Duration::from_millis(50));
-            let now = done.load(std::sync::atomic::Ordering::Relaxed);
-            if now != shown {
-                shown = now;
-                progress.advance(now);
-            }
-        }
-        work.join().expect("the simulation thread does not panic")
-    });
+    let work = || {
+        rayon::join(
+            || {
+                let t = scenario.scenario.topical.as_ref().map(|t| run_transport(scenario, &channels, t)).transpose();
+                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                t
+            },
+            || healing_courses(scenario, &channels, members, &done),
+        )
+    };
+    let (transport, courses) = if rayon::current_thread_index().is_some() {
+        // Already on a worker of a rayon pool (a study running cases in parallel): run inline.
+        // A worker must never block waiting for work it has handed to its own pool, which the
+        // polling below would do (every worker of the pool polling, none left to run the work).
+        work()
+    } else {
+        run_reporting_progress(work, &done, progress)
+    };
     let transport = transport?;
     let mut courses = courses?;
     progress.advance(units.max(1));
