@@ -1,0 +1,133 @@
+//! Dose–response of the whole chain (device → penetration → healing → outcomes) over what clinics
+//! actually vary (issue 11, verification): puncture density, needle length, number of sessions
+//! and the interval between them. Each test runs the built-in default scenario (1.5 mm pen on
+//! the cheek) with one setting changed, nominal member only, no topical, and asserts the trend
+//! biology gives — monotone where it should be, with a plateau (diminishing returns) where the
+//! tissue saturates. Each prints its whole curve (`-- --nocapture`). A trend the model does not
+//! follow is an `#[ignore]`d `known_miss_` test that asserts the biology and fails today.
+
+use mnsim_scenario::{Edit, parse_with};
+use toml::Value;
+
+/// The default scenario with `edits` on top (nominal member, no topical, 90 d follow-up).
+fn run_with(edits: &[(&str, Value)]) -> mnsim_sim::RunResult {
+    let mut all = vec![
+        Edit::Set("simulation.ensemble_members".into(), Value::Integer(1)),
+        Edit::Set("simulation.follow_up_d".into(), Value::Integer(90)),
+        Edit::Unset("topical".into()),
+        Edit::Unset("device.stroke_um".into()),
+    ];
+    for (k, v) in edits {
+        if *k == "protocol.sessions" {
+            all.push(Edit::Unset("protocol.session_days".into()));
+        }
+        all.push(Edit::Set((*k).into(), v.clone()));
+    }
+    let s = parse_with(mnsim_scenario::default_toml(), "default", &all).expect("a valid scenario");
+    mnsim_sim::run(&s, &mut mnsim_sim::NoProgress).expect("the run succeeds")
+}
+
+fn value(r: &mnsim_sim::RunResult, name: &str) -> f64 {
+    r.figure(name).unwrap_or_else(|| panic!("no figure {name}")).value
+}
+
+fn collagen(r: &mnsim_sim::RunResult) -> f64 {
+    value(r, "collagen_change_pct")
+}
+
+/// Needles in the cartridge, pen frequency (Hz) and glide speed (mm/s) giving ≈ 110, 150, 450,
+/// 2500 and 10 000 holes/cm² a session on the default pen (≈ 9000 with 12 needles at 90 Hz and
+/// 20 mm/s). Below ≈ 150 the density no longer falls with frequency / speed (the pen's firing
+/// pattern over four passes on the 3 mm patch sets a floor), so the sparse end (≈ 110) comes from
+/// a 4-needle cartridge; the 50 holes/cm² of the sparsest rolling is not reached with the pen.
+const DENSITY_SETTINGS: [(i64, f64, f64); 5] =
+    [(4, 1.0, 40.0), (12, 1.0, 40.0), (12, 5.0, 20.0), (12, 25.0, 20.0), (12, 100.0, 20.0)];
+
+fn density_curve() -> Vec<(f64, f64)> {
+    DENSITY_SETTINGS
+        .iter()
+        .map(|&(n, f, v)| {
+            let r = run_with(&[
+                ("device.needle_count", Value::Integer(n)),
+                ("device.frequency_hz", Value::Float(f)),
+                ("device.glide_speed_mm_per_s", Value::Float(v)),
+                ("protocol.sessions", Value::Integer(1)),
+                ("protocol.interval_d", Value::Integer(28)),
+            ]);
+            (value(&r, "holes_per_cm2_per_session"), collagen(&r))
+        })
+        .collect()
+}
+
+/// More holes per session give more new collagen, with diminishing returns: from 2500 to
+/// 10 000 holes/cm² (4× the holes) the gain grows by less than 4× (overlapping damage zones
+/// and saturating growth-factor activation; a second pass over wounded skin adds less).
+#[test]
+fn collagen_rises_with_puncture_density_and_saturates() {
+    let c = density_curve();
+    eprintln!("one session: (holes/cm², collagen change %) = {c:.1?}");
+    for w in c.windows(2) {
+        assert!(w[1].1 > w[0].1, "collagen does not rise with density: {c:.2?}");
+    }
+    let (lo, hi) = (c[3], c[4]);
+    let gain_ratio = hi.1 / lo.1;
+    let hole_ratio = hi.0 / lo.0;
+    assert!(gain_ratio < hole_ratio, "no saturation: {gain_ratio:.2}× the gain for {hole_ratio:.2}× the holes");
+}
+
+/// A 0.25 mm setting ends in the epidermis or the top of the papillary dermis: little dermal
+/// change, against the 1.5 mm default. Deeper settings give more while the channels stay in the
+/// dermis. Stated bound: the 0.25 mm course gives under a quarter of the 1.5 mm course's collagen
+/// gain (assumed threshold: "little" — clinics use ≤ 0.25 mm for delivery, not collagen
+/// induction; docs/model/healing.md § 7).
+#[test]
+fn short_needles_give_little_dermal_change() {
+    let lengths = [250.0, 500.0, 1000.0, 1500.0];
+    let c: Vec<f64> =
+        lengths.iter().map(|&l| collagen(&run_with(&[("device.needle_length_um", Value::Float(l))]))).collect();
+    eprintln!("collagen change % at 0.25/0.5/1.0/1.5 mm: {c:.2?}");
+    assert!(c[0] < 0.25 * c[3], "0.25 mm gives {:.2} % against {:.2} % at 1.5 mm", c[0], c[3]);
+    for w in c.windows(2) {
+        assert!(w[1] > w[0], "collagen does not rise with needle length in the dermis: {c:.2?}");
+    }
+}
+
+/// More monthly sessions give more collagen, each adding less than the one before it (concave:
+/// the tissue approaches a new steady state; clinical series report most of the gain after the
+/// first 3–4 sessions).
+#[test]
+fn collagen_rises_with_sessions_with_diminishing_increments() {
+    let n = [1, 2, 4, 8];
+    let c: Vec<f64> = n
+        .iter()
+        .map(|&k| {
+            collagen(&run_with(&[
+                ("protocol.sessions", Value::Integer(k)),
+                ("protocol.interval_d", Value::Integer(28)),
+            ]))
+        })
+        .collect();
+    eprintln!("collagen change % after 1/2/4/8 monthly sessions (90 d after the last): {c:.2?}");
+    for w in c.windows(2) {
+        assert!(w[1] > w[0], "collagen does not rise with sessions: {c:.2?}");
+    }
+    // increments per added session: 1→2, 2→4 (per session), 4→8 (per session)
+    let inc = [c[1] - c[0], (c[2] - c[1]) / 2.0, (c[3] - c[2]) / 4.0];
+    assert!(inc[0] > inc[1] && inc[1] > inc[2], "increments per session do not fall: {inc:.2?}");
+}
+
+/// Sessions too close together give less: 3 sessions a week apart injure tissue that is still
+/// inflamed and remodelling, and clinics space sessions 4–6 weeks apart. Asserted: 7 d < 28 d;
+/// the whole curve 7–60 d is printed (no monotone trend is claimed beyond 28 d).
+#[test]
+fn sessions_a_week_apart_give_less_than_a_month_apart() {
+    let iv = [7, 14, 28, 60];
+    let c: Vec<f64> = iv
+        .iter()
+        .map(|&d| {
+            collagen(&run_with(&[("protocol.sessions", Value::Integer(3)), ("protocol.interval_d", Value::Integer(d))]))
+        })
+        .collect();
+    eprintln!("collagen change % after 3 sessions 7/14/28/60 d apart (90 d after the last): {c:.2?}");
+    assert!(c[0] < c[2], "7 d apart {:.2} % vs 28 d apart {:.2} %", c[0], c[2]);
+}
