@@ -58,4 +58,4 @@ pub mod stepping;
 
 pub use error::TransportError;
 pub use simulate::{TransportResult, simulate};
-pub use spec::{TopicalSpec, TransportSettings};
+pub use spec::{Preparation, TopicalSpec, TransportSettings};

@@ -164,6 +164,10 @@ impl TransportResult {
             ),
             ("transport_epidermis_needled".into(), last(&n.viable_epidermis_ug_per_cm2), "ug/cm2".into()),
             ("transport_cleared_needled".into(), last(&n.cleared_ug_per_cm2), "ug/cm2".into()),
+            ("transport_receptor_needled".into(), last(&n.receptor_ug_per_cm2), "ug/cm2".into()),
+            ("transport_receptor_intact".into(), last(&self.intact.receptor_ug_per_cm2), "ug/cm2".into()),
+            ("transport_skin_content_needled".into(), skin_content(n), "ug/cm2".into()),
+            ("transport_skin_content_intact".into(), skin_content(&self.intact), "ug/cm2".into()),
             ("transport_enhancement_ratio".into(), last(&self.enhancement_ratio), "1".into()),
             (
                 "transport_peak_flux_needled".into(),
@@ -192,6 +196,17 @@ impl TransportResult {
             })
             .collect()
     }
+}
+
+/// Amount held in the skin (stratum corneum to subcutis) at the last output time, µg/cm²: what a
+/// skin-extraction study measures at the end.
+fn skin_content(s: &Series) -> f64 {
+    let last = |v: &Vec<f64>| v.last().copied().unwrap_or(0.0);
+    last(&s.stratum_corneum_ug_per_cm2)
+        + last(&s.viable_epidermis_ug_per_cm2)
+        + last(&s.papillary_dermis_ug_per_cm2)
+        + last(&s.reticular_dermis_ug_per_cm2)
+        + last(&s.subcutis_ug_per_cm2)
 }
 
 /// Output amounts of one case.
@@ -252,7 +267,7 @@ impl Case<'_> {
             k,
             lambda_per_s: lam,
             lateral: self.settings.lateral_boundary,
-            bottom: self.settings.bottom_boundary,
+            bottom: self.settings.bottom(),
             vehicle: Vehicle {
                 coupled: true,
                 infinite: self.infinite,
@@ -472,7 +487,7 @@ pub fn simulate(
         });
     }
     let phys = topical.physchem()?;
-    let params = TransportParams::from_physchem(&phys, settings.clearance_per_h.map(|c| c / 3600.0));
+    let params = TransportParams::from_physchem(&phys, settings.clearance_in_effect_per_h().map(|c| c / 3600.0));
     let ids: Vec<usize> = channels.of_session(session).filter(|&i| channels.depth_um[i] > 0.0).collect();
     let deepest = ids.iter().map(|&i| channels.depth_um[i]).fold(0.0, f64::max);
     let size = crate::size::grid_size(skin, patch, deepest, settings)?;

@@ -128,6 +128,36 @@ impl TopicalSpec {
     }
 }
 
+/// What the treated skin is, for a delivery study: living skin, or excised skin mounted on a
+/// diffusion cell as in-vitro permeation tests are run (OECD Test Guideline 428, 2004: excised
+/// skin between a donor and a receptor chamber, receptor fluid kept at sink conditions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Preparation {
+    /// Living skin: dermal capillaries clear the active (rate from MW), nothing below the
+    /// domain (no-flux bottom).
+    #[default]
+    InVivo,
+    /// Excised skin on a Franz diffusion cell: no blood flow, so no capillary clearance; the
+    /// receptor fluid under the dermis is a perfect sink; the receptor amount is what the study
+    /// samples.
+    FranzCell,
+    /// Excised skin with a closed bottom (skin-content or tape-stripping studies): no clearance,
+    /// no-flux bottom.
+    ExcisedClosed,
+}
+
+impl Preparation {
+    /// Name as written in a scenario.
+    pub fn name(self) -> &'static str {
+        match self {
+            Preparation::InVivo => "in_vivo",
+            Preparation::FranzCell => "franz_cell",
+            Preparation::ExcisedClosed => "excised_closed",
+        }
+    }
+}
+
 /// Numerical and physiological settings of a transport run (the scenario's `[transport]` table).
 /// Every field has a default.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -167,8 +197,12 @@ pub struct TransportSettings {
     pub tolerance: f64,
     /// Side boundary.
     pub lateral_boundary: LateralBoundary,
-    /// Bottom boundary.
-    pub bottom_boundary: BottomBoundary,
+    /// What the skin is: living skin (the default) or excised skin in a diffusion cell. Sets
+    /// the defaults of `bottom_boundary` and `clearance_per_h` ([`Preparation`]).
+    pub preparation: Preparation,
+    /// Bottom boundary. Absent (the default): from the preparation — no flux in vivo and for
+    /// closed excised skin, a perfect sink (receptor fluid) in a Franz cell.
+    pub bottom_boundary: Option<BottomBoundary>,
     /// Channel closure half-life without occlusion, h. Absent (the default): a run fills in the
     /// barrier-breach half-life of the closure model for its patient, species and channels
     /// (`mnsim_core::closure`, docs/MODEL.md § 6.1); a transport run on its own uses
@@ -177,7 +211,8 @@ pub struct TransportSettings {
     /// Channel closure half-life under occlusion, h. Absent (the default): as above, occluded;
     /// on its own [`FALLBACK_CLOSURE_HALF_LIFE_OCCLUDED_H`].
     pub closure_half_life_occluded_h: Option<f64>,
-    /// Dermal clearance rate, 1/h (default from MW, see `physchem::dermal_clearance_per_s`).
+    /// Dermal clearance rate, 1/h. Absent: from MW in vivo (`physchem::dermal_clearance_per_s`),
+    /// 0 for excised skin (no blood flow). A rate above 0 with an excised preparation is an error.
     pub clearance_per_h: Option<f64>,
     /// Evaporation of an open (non-occluded) vehicle, µL·cm⁻²·h⁻¹. Assumed 1.0. [0, 100].
     pub evaporation_ul_per_cm2_per_h: f64,
@@ -229,7 +264,8 @@ impl Default for TransportSettings {
             dt_growth: 1.3,
             tolerance: 2e-3,
             lateral_boundary: LateralBoundary::NoFlux,
-            bottom_boundary: BottomBoundary::NoFlux,
+            preparation: Preparation::InVivo,
+            bottom_boundary: None,
             closure_half_life_open_h: None,
             closure_half_life_occluded_h: None,
             clearance_per_h: None,
@@ -243,6 +279,24 @@ impl Default for TransportSettings {
 }
 
 impl TransportSettings {
+    /// The bottom boundary in effect: as set, else from the preparation.
+    pub fn bottom(&self) -> BottomBoundary {
+        self.bottom_boundary.unwrap_or(match self.preparation {
+            Preparation::InVivo | Preparation::ExcisedClosed => BottomBoundary::NoFlux,
+            Preparation::FranzCell => BottomBoundary::Sink,
+        })
+    }
+
+    /// The dermal clearance rate in effect, 1/h: as set, else 0 for excised skin, else `None`
+    /// (from MW, in vivo).
+    pub fn clearance_in_effect_per_h(&self) -> Option<f64> {
+        match (self.clearance_per_h, self.preparation) {
+            (Some(c), _) => Some(c),
+            (None, Preparation::InVivo) => None,
+            (None, _) => Some(0.0),
+        }
+    }
+
     /// Check every field; errors name the field, value and allowed range.
     pub fn validate(&self) -> Result<(), TransportError> {
         check("lateral_resolution_um", self.lateral_resolution_um, 1.0, 200.0, "[1, 200]")?;
@@ -279,11 +333,68 @@ impl TransportSettings {
         }
         if let Some(c) = self.clearance_per_h {
             check("clearance_per_h", c, 0.0, 1000.0, "[0, 1000]")?;
+            if c > 0.0 && self.preparation != Preparation::InVivo {
+                return Err(TransportError::Settings(format!(
+                    "clearance_per_h = {c} is invalid with preparation = {}: excised skin has no blood flow; \
+                     leave it out or set 0",
+                    self.preparation.name()
+                )));
+            }
+        }
+        if self.preparation == Preparation::ExcisedClosed && self.bottom_boundary == Some(BottomBoundary::Sink) {
+            return Err(TransportError::Settings(
+                "bottom_boundary = \"sink\" is invalid with preparation = excised_closed (closed bottom); \
+                 use preparation = \"franz_cell\" for a receptor"
+                    .into(),
+            ));
         }
         check("evaporation_ul_per_cm2_per_h", self.evaporation_ul_per_cm2_per_h, 0.0, 100.0, "[0, 100]")?;
         check("nonvolatile_fraction", self.nonvolatile_fraction, 1e-3, 1.0, "(0, 1]")?;
         check("threads", self.threads as f64, 0.0, 1024.0, "[0, 1024]")?;
         check("max_memory_gib", self.max_memory_gib, 1e-3, 1024.0, "(0, 1024]")?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod preparation_tests {
+    use super::*;
+
+    #[test]
+    fn preparation_sets_bottom_and_clearance_defaults() {
+        let vivo = TransportSettings::default();
+        assert_eq!(vivo.bottom(), BottomBoundary::NoFlux);
+        assert_eq!(vivo.clearance_in_effect_per_h(), None);
+        let franz = TransportSettings { preparation: Preparation::FranzCell, ..Default::default() };
+        assert_eq!(franz.bottom(), BottomBoundary::Sink);
+        assert_eq!(franz.clearance_in_effect_per_h(), Some(0.0));
+        let closed = TransportSettings { preparation: Preparation::ExcisedClosed, ..Default::default() };
+        assert_eq!(closed.bottom(), BottomBoundary::NoFlux);
+        assert_eq!(closed.clearance_in_effect_per_h(), Some(0.0));
+        // an explicit bottom wins in vivo (a sink below living skin: deep clearance)
+        let vivo_sink = TransportSettings { bottom_boundary: Some(BottomBoundary::Sink), ..Default::default() };
+        assert_eq!(vivo_sink.bottom(), BottomBoundary::Sink);
+    }
+
+    #[test]
+    fn excised_skin_refuses_blood_clearance_and_a_closed_bottom_refuses_a_sink() {
+        let e =
+            TransportSettings { preparation: Preparation::FranzCell, clearance_per_h: Some(2.0), ..Default::default() }
+                .validate()
+                .unwrap_err()
+                .to_string();
+        assert!(e.contains("clearance_per_h") && e.contains("franz_cell"), "{e}");
+        let ok =
+            TransportSettings { preparation: Preparation::FranzCell, clearance_per_h: Some(0.0), ..Default::default() };
+        assert!(ok.validate().is_ok());
+        let e = TransportSettings {
+            preparation: Preparation::ExcisedClosed,
+            bottom_boundary: Some(BottomBoundary::Sink),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("bottom_boundary") && e.contains("excised_closed"), "{e}");
     }
 }

@@ -49,7 +49,7 @@ fn thousands_of_channels_conserve_mass_periodic_and_sink() {
         slice_time_h: 1.0,
         compute_window: false,
         lateral_boundary: LateralBoundary::Periodic,
-        bottom_boundary: BottomBoundary::Sink,
+        bottom_boundary: Some(BottomBoundary::Sink),
         ..Default::default()
     };
     let top = TopicalSpec { name: "tranexamic_acid".into(), occluded: true, ..Default::default() };

@@ -39,7 +39,7 @@ fn franz() -> TransportSettings {
         profile_times_h: vec![24.0],
         slice_time_h: 24.0,
         compute_window: false,
-        bottom_boundary: BottomBoundary::Sink,
+        bottom_boundary: Some(BottomBoundary::Sink),
         lateral_boundary: LateralBoundary::NoFlux,
         clearance_per_h: Some(0.0),
         closure_half_life_occluded_h: Some(1000.0),
