@@ -1,6 +1,7 @@
 //! `mnsim bench transport|healing`: benchmarks that print their figures.
 
 use crate::BenchWhat;
+use crate::exit::OrRunFailure;
 use anyhow::{Context, Result};
 
 pub fn bench(what: BenchWhat, budget: &mnsim_sim::Budget) -> Result<()> {
@@ -19,30 +20,30 @@ pub fn bench(what: BenchWhat, budget: &mnsim_sim::Budget) -> Result<()> {
             check_bench_memory(&grid, [dims[0], dims[1], dims[2]], budget)?;
             let r = mnsim_transport::bench::bench_transport([dims[0], dims[1], dims[2]], threads);
             if json {
-                println!("{}", serde_json::to_string_pretty(&r)?);
+                outln!("{}", serde_json::to_string_pretty(&r).or_run_failure()?)?;
             } else {
-                println!("transport step on {}x{}x{} voxels, {} threads", r.grid[0], r.grid[1], r.grid[2], r.threads);
-                println!("  voxel-updates per second   {:>12.3e}", r.voxel_updates_per_s);
-                println!("  bytes per voxel-update     {:>12.1}", r.bytes_per_update);
-                println!("  effective bandwidth        {:>12.2} GB/s", r.bandwidth_gb_s);
-                println!("  machine bandwidth (triad)  {:>12.2} GB/s", r.machine_bandwidth_gb_s);
-                println!("  fraction of that limit     {:>12.2}", r.fraction_of_bandwidth_limit);
-                println!("  memory per voxel           {:>12.1} B", r.bytes_per_voxel);
-                println!("  vs BioFVM 31 M/s           {:>12.2}x", r.speedup_vs_biofvm);
+                outln!("transport step on {}x{}x{} voxels, {} threads", r.grid[0], r.grid[1], r.grid[2], r.threads)?;
+                outln!("  voxel-updates per second   {:>12.3e}", r.voxel_updates_per_s)?;
+                outln!("  bytes per voxel-update     {:>12.1}", r.bytes_per_update)?;
+                outln!("  effective bandwidth        {:>12.2} GB/s", r.bandwidth_gb_s)?;
+                outln!("  machine bandwidth (triad)  {:>12.2} GB/s", r.machine_bandwidth_gb_s)?;
+                outln!("  fraction of that limit     {:>12.2}", r.fraction_of_bandwidth_limit)?;
+                outln!("  memory per voxel           {:>12.1} B", r.bytes_per_voxel)?;
+                outln!("  vs BioFVM 31 M/s           {:>12.2}x", r.speedup_vs_biofvm)?;
             }
         }
         BenchWhat::Healing { threads, json } => {
             anyhow::ensure!((1..=256).contains(&threads), "--threads {threads}: expected 1 to 256");
-            let r = mnsim_healing::bench(threads)?;
+            let r = mnsim_healing::bench(threads).or_run_failure()?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&r)?);
+                outln!("{}", serde_json::to_string_pretty(&r).or_run_failure()?)?;
             } else {
-                println!("healing course of the bench scenario, {} threads", r.threads);
-                println!("  wall time                  {:>12.3} s", r.wall_s);
-                println!("  tissue cells               {:>12}", r.cells);
-                println!("  simulated days             {:>12.1}", r.simulated_d);
-                println!("  cost per cell per day      {:>12.2} µs", r.cost_per_cell_day_us);
-                println!("  cell solves / skips        {:>8} / {}", r.cell_solves, r.cell_skips);
+                outln!("healing course of the bench scenario, {} threads", r.threads)?;
+                outln!("  wall time                  {:>12.3} s", r.wall_s)?;
+                outln!("  tissue cells               {:>12}", r.cells)?;
+                outln!("  simulated days             {:>12.1}", r.simulated_d)?;
+                outln!("  cost per cell per day      {:>12.2} µs", r.cost_per_cell_day_us)?;
+                outln!("  cell solves / skips        {:>8} / {}", r.cell_solves, r.cell_skips)?;
             }
         }
     }

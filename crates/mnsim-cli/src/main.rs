@@ -1,21 +1,32 @@
 //! `mnsim`: a thin shell over the library crates. Parses arguments, dispatches, prints one
-//! error with its context and maps it to an exit code.
+//! error with its context and maps it to an exit code ([`exit::Code`]).
 
+#[macro_use]
+mod out;
 mod bench;
 mod budget;
+mod check;
 mod compare;
+mod exit;
 mod progress;
 mod run;
 mod validate;
 mod vary;
 
 use anyhow::Result;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
+use exit::{Code, OrRunFailure};
 use std::path::PathBuf;
 
 /// mnsim — an in-silico microneedling lab.
+///
+/// Simulates a microneedling course: the device and its punctures, how deep each needle
+/// reaches in every skin layer, delivery of a topical through the channels, the wound-healing
+/// cascade over the sessions, and the five clinical benefits with their uncertainty. A run
+/// writes one self-contained folder (report.html, results.json, tidy CSV tables, SVG figures).
+/// Start from `mnsim scenario --print-default`.
 #[derive(Parser)]
-#[command(name = "mnsim", version, about, long_about = None)]
+#[command(name = "mnsim", version, about, long_about, after_help = exit::TABLE)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -28,23 +39,30 @@ struct Cli {
 #[derive(Subcommand)]
 pub enum BenchWhat {
     /// The transport solver step: voxel-updates per second, bytes per update, bandwidth.
+    ///
+    /// Times the 3D finite-volume transport step on a synthetic grid and sets it beside a
+    /// STREAM-triad measurement of the machine's memory bandwidth. The grid is refused before
+    /// it is allocated if it exceeds the memory budget.
     Transport {
-        /// Grid as NXxNYxNZ.
-        #[arg(long, default_value = "200x200x100")]
+        /// Grid as NXxNYxNZ voxels, each size in [4, 4000].
+        #[arg(long, default_value = "200x200x100", value_name = "NXxNYxNZ")]
         grid: String,
-        /// Worker threads.
-        #[arg(long, default_value_t = 2)]
+        /// Worker threads, 1 to 256.
+        #[arg(long, default_value_t = 2, value_name = "N")]
         threads: usize,
-        /// Print one JSON object.
+        /// Print one JSON object instead of the table.
         #[arg(long)]
         json: bool,
     },
     /// The healing course of the default scenario: wall time and cost per cell per simulated day.
+    ///
+    /// Runs the wound-healing cascade of the built-in bench scenario once and reports its wall
+    /// time, the number of tissue cells, simulated days and the cost per cell per day.
     Healing {
-        /// Worker threads.
-        #[arg(long, default_value_t = 2)]
+        /// Worker threads, 1 to 256.
+        #[arg(long, default_value_t = 2, value_name = "N")]
         threads: usize,
-        /// Print one JSON object.
+        /// Print one JSON object instead of the table.
         #[arg(long)]
         json: bool,
     },
@@ -53,13 +71,70 @@ pub enum BenchWhat {
 #[derive(Subcommand)]
 enum Command {
     /// Run a scenario (the built-in default when none is given) and write a run folder.
+    ///
+    /// The scenario is validated and its memory estimated, and the output folder is taken,
+    /// before the simulation starts. The folder (report.html, manifest.json, results.json, CSV
+    /// tables, SVG figures) is written whole or not at all. With --vary, runs every variant of
+    /// the grid and writes one folder per variant plus a comparison (compare.html, compare.csv).
     Run {
         /// Scenario file (TOML). Omit for the built-in default (acne scars, cheek, 1.5 mm pen).
         scenario: Option<PathBuf>,
         /// Output folder (default: runs/<scenario>-<timestamp>).
-        #[arg(long)]
+        #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
-        /// Replace an existing non-empty output folder.
+        /// Replace an existing output folder, only if mnsim wrote it (it holds mnsim's manifest.json).
+        #[arg(long)]
+        force: bool,
+        /// Print the results as JSON on stdout instead of a table (with --vary: every variant's
+        /// results and the comparison).
+        #[arg(long)]
+        json: bool,
+        /// No progress bar (and, with --vary --json, no per-variant lines on stderr).
+        #[arg(long, short)]
+        quiet: bool,
+        /// Run variants: `PATH=V1,V2,…` over any scenario key (`device.needle_length_um=500,1000,1500`);
+        /// repeat for a grid of variants (at most 64). Writes one run folder per variant and a comparison.
+        #[arg(long = "vary", value_name = "PATH=V1,V2,…")]
+        vary: Vec<String>,
+    },
+    /// Put the outcomes of several run folders side by side (terminal table, compare.html, compare.csv).
+    ///
+    /// Reads results.json (and manifest.json, for the scenario values that differ between the
+    /// runs) of each folder and writes compare.html and compare.csv into a new output folder.
+    /// With --json, prints each run's figures and outcomes with their units and the values of
+    /// the resolved scenarios that differ between the runs (a default that follows from a
+    /// varied value, such as a pen's stroke from its needle length, differs too).
+    Compare {
+        /// Run folders written by `mnsim run`.
+        #[arg(required = true, num_args = 1.., value_name = "RUN_DIR")]
+        runs: Vec<PathBuf>,
+        /// Output folder for compare.html and compare.csv (default: runs/compare-<time>).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Replace an existing output folder, only if mnsim wrote it.
+        #[arg(long)]
+        force: bool,
+        /// Print the comparison as JSON on stdout instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare the model with published measurements (the built-in cases, or your own).
+    ///
+    /// Runs every validation case (data/validation/*.toml, compiled in, or the case files of
+    /// --cases), prints one row per case with the model's value, the pass band and the verdict,
+    /// and writes validation.csv and validation.html. A case that misses its band is a result,
+    /// not an error; a case file that cannot run makes the command fail after the table.
+    Validate {
+        /// Folder of case files (repeatable). Default: the built-in cases.
+        #[arg(long = "cases", value_name = "DIR")]
+        cases: Vec<PathBuf>,
+        /// Run only this case id (repeatable).
+        #[arg(long = "case", value_name = "ID")]
+        case: Vec<String>,
+        /// Output folder for validation.csv and validation.html (default: runs/validate-<time>).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Replace an existing output folder, only if mnsim wrote it.
         #[arg(long)]
         force: bool,
         /// Print the results as JSON on stdout instead of a table.
@@ -68,72 +143,82 @@ enum Command {
         /// No progress bar.
         #[arg(long, short)]
         quiet: bool,
-        /// Run variants: `PATH=V1,V2,…` over any scenario key (`device.needle_length_um=500,1000,1500`);
-        /// repeat for a grid of variants. Writes one run folder per variant and a comparison.
-        #[arg(long = "vary", value_name = "PATH=V1,V2,…")]
-        vary: Vec<String>,
     },
-    /// Put the outcomes of several run folders side by side (terminal table and compare.html).
-    Compare {
-        /// Run folders written by `mnsim run`.
-        #[arg(required = true, num_args = 1..)]
-        runs: Vec<PathBuf>,
-        /// Output folder for compare.html and compare.csv (default: runs/compare-<time>).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Replace an existing non-empty output folder.
-        #[arg(long)]
-        force: bool,
-    },
-    /// Benchmarks that print their figures (never timed assertions).
-    Bench {
-        #[command(subcommand)]
-        what: BenchWhat,
-    },
-    /// Validate a scenario file without running it.
+    /// Validate a scenario file without running it, and estimate its size.
+    ///
+    /// Prints the device, site and sessions, and the estimated work: punctures, transport
+    /// voxels, healing cells and peak memory, against the memory budget. A scenario that is
+    /// invalid or over the budget is an error (exit code 1).
     Check {
         /// Scenario file (TOML).
         scenario: PathBuf,
-    },
-    /// Compare the model with published measurements (the built-in cases, or your own).
-    Validate {
-        /// Folder of case files (repeatable). Default: the built-in cases.
-        #[arg(long = "cases")]
-        cases: Vec<PathBuf>,
-        /// Run only this case id (repeatable).
-        #[arg(long = "case")]
-        case: Vec<String>,
-        /// Output folder for validation.csv and validation.html (default: runs/validate-<time>).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Replace an existing non-empty output folder.
-        #[arg(long)]
-        force: bool,
-        /// Print the results as JSON on stdout.
+        /// Print the check and the estimate as JSON on stdout.
         #[arg(long)]
         json: bool,
-        /// No progress bar.
-        #[arg(long, short)]
-        quiet: bool,
     },
-    /// Print the default scenario or the scenario format's JSON Schema.
+    /// Print the default scenario as commented TOML, or the scenario format's JSON Schema.
+    ///
+    /// `--print-default` is a starting point for your own scenario: every key, with its unit,
+    /// allowed range and source in comments. `--schema` is for editors that complete and check
+    /// TOML against a JSON Schema.
+    #[command(group(clap::ArgGroup::new("what").required(true).args(["print_default", "schema"])))]
     Scenario {
         /// Print the built-in default as commented TOML, a starting point for your own.
-        #[arg(long, conflicts_with = "schema")]
+        #[arg(long)]
         print_default: bool,
         /// Print a JSON Schema of the scenario format (for editors).
         #[arg(long)]
         schema: bool,
     },
+    /// Benchmarks that print their figures (never timed assertions).
+    ///
+    /// Figures and how to read them: docs/PERFORMANCE.md.
+    Bench {
+        #[command(subcommand)]
+        what: BenchWhat,
+    },
+    /// Print a shell completion script on stdout.
+    ///
+    /// For example `mnsim completions bash > ~/.local/share/bash-completion/completions/mnsim`,
+    /// `mnsim completions zsh > "${fpath[1]}/_mnsim"` or
+    /// `mnsim completions fish > ~/.config/fish/completions/mnsim.fish`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on stdout, or write one page per command into a folder.
+    ///
+    /// `mnsim man | man -l -` reads it at once; `mnsim man --out DIR` writes mnsim.1,
+    /// mnsim-run.1, mnsim-compare.1, … into DIR (created if missing; pages of the same name
+    /// are replaced), for example into ~/.local/share/man/man1.
+    Man {
+        /// Write one page per command into this folder instead of printing mnsim.1.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
-fn main() {
-    let cli = Cli::parse();
+fn main() -> std::process::ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap's message: help and version on stdout (a closed pipe swallowed), errors on stderr
+            let _ = e.print();
+            let code = if e.use_stderr() { Code::Usage } else { Code::Success };
+            return std::process::ExitCode::from(code.status());
+        }
+    };
     on_signal_remove_staging();
-    if let Err(e) = dispatch(cli) {
-        eprintln!("error: {e:#}");
-        std::process::exit(2);
-    }
+    let code = match dispatch(cli).and_then(|()| out::flush()) {
+        Ok(()) => Code::Success,
+        Err(e) => {
+            let _ = out::flush();
+            errln!("error: {}", exit::message(&e));
+            Code::of(&e)
+        }
+    };
+    std::process::ExitCode::from(code.status())
 }
 
 /// On SIGINT, SIGTERM or SIGHUP: remove the staging folders and locks of the outputs being
@@ -146,8 +231,8 @@ fn on_signal_remove_staging() {
     std::thread::spawn(move || {
         if let Some(sig) = signals.forever().next() {
             mnsim_report::output::abandon_all();
-            eprintln!("\ninterrupted: nothing was written");
-            std::process::exit(128 + sig);
+            errln!("\ninterrupted: nothing was written");
+            std::process::exit(exit::SIGNAL_BASE + sig);
         }
     });
 }
@@ -159,48 +244,39 @@ fn dispatch(cli: Cli) -> Result<()> {
             if vary.is_empty() {
                 run::run(scenario.as_deref(), out, force, json, quiet, &budget)
             } else {
-                vary::run_variants(scenario.as_deref(), out, force, quiet, &vary, &budget)
+                vary::run_variants(scenario.as_deref(), out, force, json, quiet, &vary, &budget)
             }
         }
-        Command::Compare { runs, out, force } => compare::compare(&runs, out, force),
+        Command::Compare { runs, out, force, json } => compare::compare(&runs, out, force, json),
         Command::Bench { what } => bench::bench(what, &budget),
         Command::Validate { cases, case, out, force, json, quiet } => {
             validate::validate(&cases, &case, out, force, json, quiet)
         }
-        Command::Check { scenario } => {
-            let r = mnsim_scenario::load(&scenario)?;
-            let e = budget::check(&r, &scenario.display().to_string(), &budget)?;
-            println!(
-                "{}: ok — {} at {} ({}), {} sessions, needle {} µm",
-                scenario.display(),
-                r.device.kind(),
-                r.skin.site,
-                r.scenario.name,
-                r.protocol.sessions.len(),
-                r.device.needle.length_um
-            );
-            println!(
-                "  estimate: {:.3e} punctures, {:.3e} transport voxels, {:.3e} healing cells × {} courses over {:.0} d, \
-                 peak memory {:.2} GiB (budget {} GiB)",
-                e.punctures,
-                e.transport_voxels,
-                e.healing_cells,
-                e.healing_courses,
-                e.simulated_d,
-                e.memory_gib(),
-                budget.max_memory_gib
-            );
-            Ok(())
-        }
+        Command::Check { scenario, json } => check::check(&scenario, json, &budget),
         Command::Scenario { print_default, schema } => {
             if schema {
-                println!("{}", serde_json::to_string_pretty(&mnsim_scenario::json_schema())?);
-            } else if print_default {
-                print!("{}", mnsim_scenario::default_toml());
+                outln!("{}", serde_json::to_string_pretty(&mnsim_scenario::json_schema()).or_run_failure()?)
             } else {
-                anyhow::bail!("give --print-default or --schema");
+                debug_assert!(print_default, "clap requires one of the two");
+                out!("{}", mnsim_scenario::default_toml())
             }
-            Ok(())
+        }
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "mnsim", &mut script);
+            out::bytes(&script)
+        }
+        Command::Man { out: None } => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut page).or_run_failure()?;
+            out::bytes(&page)
+        }
+        Command::Man { out: Some(dir) } => {
+            anyhow::ensure!(!dir.exists() || dir.is_dir(), "--out {}: not a folder", dir.display());
+            std::fs::create_dir_all(&dir)
+                .and_then(|()| clap_mangen::generate_to(Cli::command(), &dir))
+                .map_err(|e| exit::run_failure(anyhow::anyhow!("{}: writing the man pages: {e}", dir.display())))?;
+            outln!("wrote the man pages into {}", dir.display())
         }
     }
 }

@@ -1,5 +1,6 @@
 //! `mnsim run SCENARIO`: one run, one run folder.
 
+use crate::exit::{self, OrRunFailure};
 use crate::progress::{Bar, BarProgress};
 use anyhow::{Context, Result};
 use mnsim_report::RunMeta;
@@ -33,24 +34,25 @@ pub fn run(
     let target = mnsim_report::OutputDir::reserve(&out, force)?;
     let t0 = Instant::now();
     let mut progress = BarProgress { bar: Bar::new(quiet || json), started: t0 };
-    let result = mnsim_sim::run_within(&scenario, budget, &mut progress)?;
+    let result = mnsim_sim::run_within(&scenario, budget, &mut progress).map_err(exit::simulating)?;
     if let Some(b) = &progress.bar.bar {
         b.finish_and_clear();
     }
     let meta = meta(t0, started_utc);
     let dir = mnsim_report::write_run(target, &scenario, &result, &meta)
+        .map_err(exit::committing)
         .with_context(|| format!("writing {}", out.display()))?;
     if json {
-        let mut doc = mnsim_report::results_json(&scenario, &result, &meta)?;
+        let mut doc = mnsim_report::results_json(&scenario, &result, &meta).or_run_failure()?;
         doc["run_dir"] = serde_json::json!(dir.display().to_string());
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        outln!("{}", serde_json::to_string_pretty(&doc).or_run_failure()?)?;
     } else {
-        println!("mnsim {} — {} (seed {})", meta.mnsim_version, scenario.scenario.name, scenario.seed());
-        print_summary(&result);
+        outln!("mnsim {} — {} (seed {})", meta.mnsim_version, scenario.scenario.name, scenario.seed())?;
+        print_summary(&result)?;
         for w in &result.warnings {
-            println!("warning: {w}");
+            outln!("warning: {w}")?;
         }
-        println!("wrote {} (open report.html) in {:.2} s", dir.display(), meta.wall_time_s);
+        outln!("wrote {} (open report.html) in {:.2} s", dir.display(), meta.wall_time_s)?;
     }
     Ok(())
 }
@@ -72,7 +74,7 @@ pub fn stamp(utc: &str) -> String {
 }
 
 /// The short terminal summary: the headline figures by stage (every figure is in results.json).
-fn print_summary(result: &mnsim_sim::RunResult) {
+fn print_summary(result: &mnsim_sim::RunResult) -> Result<()> {
     let groups: [(&str, &[(&str, &str)]); 4] = [
         (
             "Device and penetration",
@@ -123,17 +125,18 @@ fn print_summary(result: &mnsim_sim::RunResult) {
         if present.is_empty() {
             continue;
         }
-        println!("{title}");
+        outln!("{title}")?;
         for (name, label, f) in present {
             let interval = name
                 .strip_prefix("outcomes.")
                 .and_then(|n| result.ensemble.iter().find(|i| i.name == n))
                 .map(|i| format!("  [{} – {}]", fmt_value(i.lo), fmt_value(i.hi)))
                 .unwrap_or_default();
-            println!("  {:<42} {:>12} {:<10}{}", label, fmt_value(f.value), f.unit, interval);
+            outln!("  {:<42} {:>12} {:<10}{}", label, fmt_value(f.value), f.unit, interval)?;
         }
     }
     if !result.ensemble.is_empty() {
-        println!("  (outcome intervals: 5–95 % over the uncertainty ensemble; every figure: results.json)");
+        outln!("  (outcome intervals: 5–95 % over the uncertainty ensemble; every figure: results.json)")?;
     }
+    Ok(())
 }

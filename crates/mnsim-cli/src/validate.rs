@@ -1,5 +1,6 @@
 //! `mnsim validate`: the model against published measurements.
 
+use crate::exit::{self, OrRunFailure};
 use crate::progress::Bar;
 use crate::run::stamp;
 use anyhow::Result;
@@ -67,24 +68,30 @@ pub fn validate(
         t0.elapsed().as_secs_f64()
     );
     let html = mnsim_report::validation::html(&rows, &errors, &header)
-        .map_err(|e| anyhow::anyhow!("drawing validation.html: {e}"))?;
+        .map_err(|e| exit::run_failure(anyhow::anyhow!("drawing validation.html: {e}")))?;
     let details = serde_json::json!({
         "cases": dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>(),
         "only": only,
     });
     let manifest = mnsim_report::folder_manifest("validate", &crate::run::meta(t0, started_utc.clone()), details);
-    let dir = target.commit(&[
-        manifest,
-        ("validation.csv".into(), mnsim_report::validation::csv(&rows)),
-        ("validation.html".into(), html.into_bytes()),
-    ])?;
+    let dir = target
+        .commit(&[
+            manifest,
+            ("validation.csv".into(), mnsim_report::validation::csv(&rows)),
+            ("validation.html".into(), html.into_bytes()),
+        ])
+        .map_err(exit::committing)?;
     if json {
         print_json(&rows, &errors, &counts, &dir)?;
     } else {
-        print_table(&rows, &errors, &counts, &dir);
+        print_table(&rows, &errors, &counts, &dir)?;
     }
     if !errors.is_empty() {
-        anyhow::bail!("{} case file(s) could not run (listed above)", errors.len());
+        let e = anyhow::anyhow!("{} case file(s) could not run (listed above)", errors.len());
+        // the model failing on a valid case is a run failure; a case file in error is input
+        let model_failed =
+            outcomes.iter().any(|o| matches!(o.result, Err(mnsim_study::validate::CaseError::Model(..))));
+        return Err(if model_failed { exit::run_failure(e) } else { e });
     }
     Ok(())
 }
@@ -112,8 +119,7 @@ fn print_json(
         "null_model_also_passes": c.null_also_passes,
         "out_dir": dir.display().to_string(),
     });
-    println!("{}", serde_json::to_string_pretty(&doc)?);
-    Ok(())
+    outln!("{}", serde_json::to_string_pretty(&doc).or_run_failure()?)
 }
 
 /// The terminal table: one row per case, then the counts per evidence class.
@@ -122,13 +128,19 @@ fn print_table(
     errors: &[(String, String)],
     c: &mnsim_study::validate::Counts,
     dir: &std::path::Path,
-) {
-    println!(
+) -> Result<()> {
+    outln!(
         "{:<14} {:<15} {:>12} {:>21} {:<11} {:<7} {:<12} published (as published)",
-        "case", "evidence", "model", "band", "unit", "verdict", "null model"
-    );
+        "case",
+        "evidence",
+        "model",
+        "band",
+        "unit",
+        "verdict",
+        "null model"
+    )?;
     for r in rows {
-        println!(
+        outln!(
             "{:<14} {:<15} {:>12} {:>21} {:<11} {:<7} {:<12} {}",
             r.id,
             r.evidence,
@@ -138,11 +150,11 @@ fn print_table(
             if r.pass { "pass" } else { "MISS" },
             r.null_statement(),
             r.published_statement()
-        );
+        )?;
     }
     for (f, e) in errors {
-        eprintln!("error: {f}: {e}");
+        errln!("error: {f}: {e}");
     }
-    println!("{}; {} could not run", c.headline(), errors.len());
-    println!("wrote {}", dir.display());
+    outln!("{}; {} could not run", c.headline(), errors.len())?;
+    outln!("wrote {}", dir.display())
 }

@@ -1,8 +1,10 @@
 //! `mnsim run --vary`: a grid of variants of one scenario, and their comparison.
 
+use crate::exit::{self, OrRunFailure};
 use crate::progress::{Bar, BarProgress};
 use crate::run::stamp;
 use anyhow::{Context, Result};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -24,13 +26,16 @@ fn parse_vary(spec: &str) -> Result<(String, Vec<(String, toml::Value)>)> {
     Ok((path.to_string(), vals))
 }
 
+/// One `--vary` axis: the key path and its values (as written, and as TOML).
+type Axis = (String, Vec<(String, toml::Value)>);
+
 /// Largest number of variants one `--vary` call may run.
 const MAX_VARIANTS: usize = 64;
 
 /// Parse every `--vary` axis and check the grid before anything is built: no key on two axes,
 /// no value twice on one axis, and at most [`MAX_VARIANTS`] variants (counted, not built).
-fn parse_axes(vary: &[String]) -> Result<Vec<(String, Vec<(String, toml::Value)>)>> {
-    let mut axes: Vec<(String, Vec<(String, toml::Value)>)> = Vec::new();
+fn parse_axes(vary: &[String]) -> Result<Vec<Axis>> {
+    let mut axes: Vec<Axis> = Vec::new();
     let mut count: usize = 1;
     for spec in vary {
         let (key, vals) = parse_vary(spec)?;
@@ -64,7 +69,7 @@ fn same_value(a: &toml::Value, b: &toml::Value) -> bool {
 }
 
 /// The cartesian product of the axes: (key, label, value) per axis, per variant.
-fn grid(axes: &[(String, Vec<(String, toml::Value)>)]) -> Vec<Vec<(String, String, toml::Value)>> {
+fn grid(axes: &[Axis]) -> Vec<Vec<(String, String, toml::Value)>> {
     let mut combos: Vec<Vec<(String, String, toml::Value)>> = vec![vec![]];
     for (p, vals) in axes {
         combos = combos
@@ -81,6 +86,7 @@ pub fn run_variants(
     path: Option<&Path>,
     out: Option<PathBuf>,
     force: bool,
+    json: bool,
     quiet: bool,
     vary: &[String],
     budget: &mnsim_sim::Budget,
@@ -98,7 +104,8 @@ pub fn run_variants(
     let axes = parse_axes(vary)?;
     // validate every variant before running any
     let mut variants: Vec<(String, String, mnsim_scenario::ResolvedScenario)> = Vec::new();
-    for c in &grid(&axes) {
+    let combos = grid(&axes);
+    for c in &combos {
         let edits: Vec<mnsim_scenario::Edit> =
             c.iter().map(|(p, _, v)| mnsim_scenario::Edit::Set(p.clone(), v.clone())).collect();
         let label = c
@@ -123,22 +130,33 @@ pub fn run_variants(
     // (whole or not at all)
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut summaries = Vec::new();
+    let mut results = Vec::new();
     for (label, sub, sc) in &variants {
         let t0 = Instant::now();
-        let mut progress = BarProgress { bar: Bar::new(quiet), started: t0 };
-        let result = mnsim_sim::run_within(sc, budget, &mut progress).with_context(|| format!("variant {label}"))?;
+        let mut progress = BarProgress { bar: Bar::new(quiet || json), started: t0 };
+        let result = mnsim_sim::run_within(sc, budget, &mut progress)
+            .map_err(exit::simulating)
+            .with_context(|| format!("variant {label}"))?;
         if let Some(b) = &progress.bar.bar {
             b.finish_and_clear();
         }
         let meta = crate::run::meta(t0, mnsim_report::now_utc());
-        summaries.push(mnsim_report::compare::summary(sub.clone(), &mnsim_report::results_json(sc, &result, &meta)?));
-        for (name, bytes) in mnsim_report::run_files(sc, &result, &meta)? {
+        let doc = mnsim_report::results_json(sc, &result, &meta).map_err(exit::committing)?;
+        summaries.push(mnsim_report::compare::summary(sub.clone(), &doc));
+        results.push(doc);
+        for (name, bytes) in mnsim_report::run_files(sc, &result, &meta).map_err(exit::committing)? {
             files.push((format!("{sub}/{name}"), bytes));
         }
-        println!("{label}: done in {:.2} s", meta.wall_time_s);
+        // stdout holds only the JSON document with --json
+        if !json {
+            outln!("{label}: done in {:.2} s", meta.wall_time_s)?;
+        } else if !quiet {
+            errln!("{label}: done in {:.2} s", meta.wall_time_s);
+        }
     }
     let cmp = mnsim_report::compare::Comparison { runs: summaries };
-    let (csv, html) = mnsim_report::compare::render(&cmp).map_err(|e| anyhow::anyhow!("drawing compare.html: {e}"))?;
+    let (csv, html) = mnsim_report::compare::render(&cmp)
+        .map_err(|e| exit::run_failure(anyhow::anyhow!("drawing compare.html: {e}")))?;
     files.push(("compare.csv".into(), csv));
     files.push(("compare.html".into(), html.into_bytes()));
     let details = serde_json::json!({
@@ -147,10 +165,31 @@ pub fn run_variants(
         "variants": variants.iter().map(|(label, sub, _)| serde_json::json!({"label": label, "folder": sub})).collect::<Vec<_>>(),
     });
     files.push(mnsim_report::folder_manifest("vary", &crate::run::meta(t_all, started_utc), details));
-    let dir = target.commit(&files)?;
-    print!("{}", mnsim_report::compare::table(&cmp));
-    println!("wrote {} (compare.html and one folder per variant)", dir.display());
-    Ok(())
+    let dir = target.commit(&files).map_err(exit::committing)?;
+    if json {
+        // the varied values of each variant, as the scenario keys and values given to --vary
+        let varied: Vec<BTreeMap<String, serde_json::Value>> = combos
+            .iter()
+            .map(|c| c.iter().map(|(k, _, v)| (k.clone(), serde_json::to_value(v).unwrap_or_default())).collect())
+            .collect();
+        let dirs: Vec<String> = variants.iter().map(|(_, sub, _)| dir.join(sub).display().to_string()).collect();
+        let doc = serde_json::json!({
+            "scenario": file,
+            "vary": axes.iter().map(|(k, vals)| serde_json::json!({
+                "key": k,
+                "values": vals.iter().map(|(_, v)| serde_json::to_value(v).unwrap_or_default()).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "out_dir": dir.display().to_string(),
+            "variants": variants.iter().zip(&varied).zip(&dirs).zip(results).map(|((((label, sub, _), v), d), r)| serde_json::json!({
+                "label": label, "folder": sub, "run_dir": d, "varied": v, "results": r,
+            })).collect::<Vec<_>>(),
+            "comparison": crate::compare::comparison_json(&cmp, &dirs, &varied),
+        });
+        outln!("{}", serde_json::to_string_pretty(&doc).or_run_failure()?)
+    } else {
+        out!("{}", mnsim_report::compare::table(&cmp))?;
+        outln!("wrote {} (compare.html and one folder per variant)", dir.display())
+    }
 }
 
 fn sanitize(s: &str) -> String {

@@ -90,7 +90,7 @@ fn bad_scenario_fails_cleanly_and_leaves_nothing_behind() {
     std::fs::write(&bad, mnsim_scenario_default().replace("frequency_hz = 90", "frequency_hz = 0")).unwrap();
     let out = tmp.path().join("run");
     let o = mnsim().arg("run").arg(&bad).arg("--out").arg(&out).output().unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("bad.toml:") && err.contains("device.frequency_hz") && err.contains("[1, 300]"), "{err}");
     assert!(!err.contains("panicked"));
@@ -148,13 +148,13 @@ fn missing_file_directory_and_garbage_are_clear_errors() {
         [(tmp.path().join("nope.toml"), "nope.toml: cannot read"), (tmp.path().to_path_buf(), "is a directory")]
     {
         let o = mnsim().arg("check").arg(&arg).output().unwrap();
-        assert_eq!(o.status.code(), Some(2));
+        assert_eq!(o.status.code(), Some(1));
         assert!(String::from_utf8_lossy(&o.stderr).contains(needle), "{}", String::from_utf8_lossy(&o.stderr));
     }
     let g = tmp.path().join("g.toml");
     std::fs::write(&g, [0xffu8, 0xfe, 0x00, 0x01]).unwrap();
     let o = mnsim().arg("check").arg(&g).output().unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(1));
     assert!(!String::from_utf8_lossy(&o.stderr).contains("panicked"));
 }
 
@@ -210,14 +210,14 @@ fn vary_with_a_bad_value_fails_before_running_and_writes_nothing() {
     let out = tmp.path().join("sweep");
     let o =
         mnsim().arg("run").arg(&f).args(["--vary", "device.frequency_hz=90,0", "--out"]).arg(&out).output().unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("device.frequency_hz") && err.contains("[1, 300]"), "{err}");
     assert!(!out.exists());
     let o = mnsim().arg("run").arg(&f).args(["--vary", "nonsense"]).output().unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(1));
     let o = mnsim().arg("compare").arg(tmp.path().join("missing")).output().unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("results.json"));
 }
 
@@ -238,5 +238,5 @@ fn bench_commands_print_json_with_the_documented_keys() {
         assert!(!v[k].is_null(), "missing {k}");
     }
     let o = mnsim().args(["bench", "transport", "--grid", "2x2"]).output().unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(1));
 }

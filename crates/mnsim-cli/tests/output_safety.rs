@@ -63,7 +63,7 @@ fn force_on_the_working_folder_or_an_ancestor_refuses_and_deletes_nothing() {
         let o =
             mnsim().current_dir(&work).arg("run").arg(&f).args(["--quiet", "--force", "--out", out]).output().unwrap();
         let err = String::from_utf8_lossy(&o.stderr);
-        assert_eq!(o.status.code(), Some(2), "--out {out} --force: {err}");
+        assert_eq!(o.status.code(), Some(1), "--out {out} --force: {err}");
         assert!(err.contains("refusing to write there"), "--out {out}: {err}");
         assert_survive(&keep);
         assert!(work.join("sub").is_dir());
@@ -86,7 +86,7 @@ fn force_on_the_home_folder_refuses() {
         .arg(&home)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("home folder"));
     assert_survive(&keep);
 }
@@ -99,14 +99,14 @@ fn force_replaces_only_an_mnsim_folder_and_never_a_file() {
     let mine = tmp.path().join("mine");
     let keep = sentinels(&mine);
     let o = mnsim().arg("run").arg(&f).args(["--quiet", "--force", "--out"]).arg(&mine).output().unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no mnsim manifest.json"));
     assert_survive(&keep);
     // a file: refused with or without --force, and no staging folder is left
     let file = tmp.path().join("data.csv");
     std::fs::write(&file, "irreplaceable").unwrap();
     let o = mnsim().arg("run").arg(&f).args(["--quiet", "--force", "--out"]).arg(&file).output().unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("not a folder"));
     assert_survive(&[file]);
     // an mnsim run folder: replaced with --force, whole
@@ -129,7 +129,7 @@ fn a_folder_being_written_is_refused_at_once() {
     let first = mnsim_report::OutputDir::reserve(&out, false).unwrap();
     let t0 = Instant::now();
     let o = mnsim().arg("run").arg(&f).args(["--quiet", "--out"]).arg(&out).output().unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("being written by process"), "{err}");
     assert!(t0.elapsed() < Duration::from_secs(30), "refused only after {:?}", t0.elapsed());
@@ -225,7 +225,7 @@ fn an_unwritable_parent_or_an_over_long_name_fails_before_the_simulation() {
     let f = fast_scenario(tmp.path());
     let long = tmp.path().join("x".repeat(256));
     let o = mnsim().arg("run").arg(&f).args(["--quiet", "--out"]).arg(&long).output().unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("255-byte limit"));
     // a 250-byte name works: the staging name does not grow with it
     let ok = tmp.path().join("y".repeat(250));
@@ -235,7 +235,7 @@ fn an_unwritable_parent_or_an_over_long_name_fails_before_the_simulation() {
     std::fs::write(&file, "irreplaceable").unwrap();
     let t0 = Instant::now();
     let o = mnsim().args(["run", "--quiet", "--out"]).arg(file.join("run")).output().unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(1));
     assert!(t0.elapsed() < Duration::from_secs(2), "refused only after {:?}", t0.elapsed());
     assert_survive(&[file]);
     // read-only parent (skipped as root, who may write anywhere)
@@ -250,7 +250,7 @@ fn an_unwritable_parent_or_an_over_long_name_fails_before_the_simulation() {
     // the default scenario takes seconds; the refusal must come at once
     let t0 = Instant::now();
     let o = mnsim().args(["run", "--quiet", "--out"]).arg(ro.join("run")).output().unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(1));
     assert!(t0.elapsed() < Duration::from_secs(2), "refused only after {:?}", t0.elapsed());
 }
 
@@ -277,7 +277,7 @@ fn scenarios_over_the_memory_budget_are_refused_by_check_and_run() {
         let t0 = Instant::now();
         let o = mnsim().args(&args).output().unwrap();
         let err = String::from_utf8_lossy(&o.stderr);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
         assert!(
             err.contains("GiB") && err.contains("budget of 8 GiB") && err.contains("dense.toml"),
             "{args:?}: {err}"
@@ -292,7 +292,7 @@ fn scenarios_over_the_memory_budget_are_refused_by_check_and_run() {
     assert!(String::from_utf8_lossy(&o.stdout).contains("estimate:"));
     // a benchmark grid over budget is refused before it is allocated
     let o = mnsim().args(["bench", "transport", "--grid", "4000x4000x4000"]).output().unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("budget"));
 }
 
@@ -308,7 +308,7 @@ fn silent_acceptances_are_errors() {
     let empty = tmp.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
     let o = mnsim().args(["validate", "--quiet", "--cases"]).arg(&empty).output().unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no case files"));
     // compare on results.json that are not mnsim's
     for doc in ["{}", "[1,2,3]", "{\"mnsim_version\": \"0\", \"figures\": {}}"] {
@@ -316,7 +316,7 @@ fn silent_acceptances_are_errors() {
         std::fs::create_dir_all(&d).unwrap();
         std::fs::write(d.join("results.json"), doc).unwrap();
         let o = mnsim().arg("compare").arg(&d).arg(&d).arg("--out").arg(tmp.path().join("cmp")).output().unwrap();
-        assert_eq!(o.status.code(), Some(2), "{doc}");
+        assert_eq!(o.status.code(), Some(1), "{doc}");
         assert!(String::from_utf8_lossy(&o.stderr).contains("not an mnsim results.json"), "{doc}");
     }
     // --vary with a repeated value, or the same key on two axes
@@ -326,7 +326,7 @@ fn silent_acceptances_are_errors() {
         vec!["--vary", "device.needle_length_um=500", "--vary", "device.needle_length_um=1000"],
     ] {
         let o = mnsim().arg("run").arg(&f).arg("--quiet").args(&args).output().unwrap();
-        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(err.contains("repeats") || err.contains("already varied"), "{args:?}: {err}");
     }
@@ -347,7 +347,7 @@ fn silent_acceptances_are_errors() {
         ])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("at most 64"));
     assert!(t0.elapsed() < Duration::from_secs(5));
 }

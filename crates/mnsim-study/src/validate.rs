@@ -225,6 +225,9 @@ pub enum CaseError {
     /// The model has no figure of that name, or its unit differs.
     #[error("{0}: {1}")]
     Quantity(String, String),
+    /// The case is valid but the model failed on it (a solver or model failure).
+    #[error("{0}: the model failed: {1}")]
+    Model(String, String),
 }
 
 /// A case file as loaded: where it came from and the case (or why it could not be read).
@@ -334,8 +337,11 @@ pub use mnsim_report::validation::Row as CaseResult;
 /// Run one case.
 pub fn run_case(case: &Case, file: &str) -> Result<CaseResult, CaseError> {
     let sc = case_scenario(case, file)?;
-    let r = mnsim_sim::run(&sc, &mut mnsim_sim::NoProgress)
-        .map_err(|e| CaseError::Quantity(file.into(), format!("the model failed: {e}")))?;
+    let r = mnsim_sim::run(&sc, &mut mnsim_sim::NoProgress).map_err(|e| match e {
+        // over the memory budget: refused before any work, so the case's input, not the model
+        mnsim_sim::SimError::Budget(_) => CaseError::Scenario(file.into(), e.to_string()),
+        _ => CaseError::Model(file.into(), e.to_string()),
+    })?;
     let f = r.figure(&case.compare.quantity).ok_or_else(|| {
         CaseError::Quantity(
             file.into(),
