@@ -2,7 +2,7 @@
 //! comparison that `mnsim run --vary --json` prints.
 
 use crate::exit::{self, OrRunFailure};
-use crate::run::stamp;
+use crate::run::default_out;
 use anyhow::Result;
 use mnsim_report::compare::{Comparison, HEADLINE};
 use serde_json::{Map, Value, json};
@@ -13,7 +13,7 @@ pub fn compare(runs: &[PathBuf], out: Option<PathBuf>, force: bool, json: bool) 
     let cmp = mnsim_report::compare::load_runs(runs)?;
     let scenarios: Vec<Option<Value>> = runs.iter().map(|d| manifest_scenario(d)).collect();
     let varied = varied_values(&scenarios);
-    let out = out.unwrap_or_else(|| PathBuf::from("runs").join(format!("compare-{}", stamp(&mnsim_report::now_utc()))));
+    let out = out.unwrap_or_else(|| default_out("compare", &mnsim_report::now_utc()));
     let target = mnsim_report::OutputDir::reserve(&out, force)?;
     let (csv, html) = mnsim_report::compare::render(&cmp)
         .map_err(|e| exit::run_failure(anyhow::anyhow!("drawing compare.html: {e}")))?;

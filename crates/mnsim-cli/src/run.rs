@@ -28,8 +28,7 @@ pub fn run(
     let file = path.map(|p| p.display().to_string()).unwrap_or_else(|| "<built-in default>".into());
     crate::budget::check(&scenario, &file, budget)?;
     let started_utc = mnsim_report::now_utc();
-    let out = out
-        .unwrap_or_else(|| PathBuf::from("runs").join(format!("{}-{}", scenario.scenario.name, stamp(&started_utc))));
+    let out = out.unwrap_or_else(|| default_out(&scenario.scenario.name, &started_utc));
     // take the folder (or refuse) before spending time on the simulation
     let target = mnsim_report::OutputDir::reserve(&out, force)?;
     let t0 = Instant::now();
@@ -66,6 +65,20 @@ pub fn meta(t0: Instant, started_utc: String) -> RunMeta {
         wall_time_s: t0.elapsed().as_secs_f64(),
         command: std::env::args().collect(),
     }
+}
+
+/// The default output folder `runs/<name>-<stamp>`; when that exists already (a second command
+/// started in the same second), `runs/<name>-<stamp>-2`, `-3`, … (the first free one; two
+/// commands racing for the same name still meet at the output lock, and one refuses).
+pub fn default_out(name: &str, utc: &str) -> PathBuf {
+    let base = PathBuf::from("runs").join(format!("{name}-{}", stamp(utc)));
+    if !base.exists() {
+        return base;
+    }
+    (2..)
+        .map(|k| PathBuf::from("runs").join(format!("{name}-{}-{k}", stamp(utc))))
+        .find(|p| !p.exists())
+        .expect("an unbounded range yields a free name")
 }
 
 /// A UTC timestamp as it goes into default folder names (`20261201-093000`).

@@ -2,7 +2,7 @@
 
 use crate::exit::{self, OrRunFailure};
 use crate::progress::Bar;
-use crate::run::stamp;
+use crate::run::default_out;
 use anyhow::Result;
 use mnsim_report::page::fmt_value;
 use std::path::PathBuf;
@@ -18,7 +18,7 @@ pub fn validate(
 ) -> Result<()> {
     use mnsim_study::validate;
     let started_utc = mnsim_report::now_utc();
-    let out = out.unwrap_or_else(|| PathBuf::from("runs").join(format!("validate-{}", stamp(&started_utc))));
+    let out = out.unwrap_or_else(|| default_out("validate", &started_utc));
     let target = mnsim_report::OutputDir::reserve(&out, force)?;
     let mut cases = Vec::new();
     if dirs.is_empty() {

@@ -2,7 +2,7 @@
 
 use crate::exit::{self, OrRunFailure};
 use crate::progress::{Bar, BarProgress};
-use crate::run::stamp;
+use crate::run::default_out;
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -124,7 +124,7 @@ pub fn run_variants(
     let started_utc = mnsim_report::now_utc();
     let t_all = Instant::now();
     let base_name = variants.first().map(|v| v.2.scenario.name.clone()).unwrap_or_default();
-    let out = out.unwrap_or_else(|| PathBuf::from("runs").join(format!("{base_name}-vary-{}", stamp(&started_utc))));
+    let out = out.unwrap_or_else(|| default_out(&format!("{base_name}-vary"), &started_utc));
     let target = mnsim_report::OutputDir::reserve(&out, force)?;
     // every variant's files and the comparison are gathered, then written as one folder
     // (whole or not at all)

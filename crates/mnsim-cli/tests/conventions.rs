@@ -258,3 +258,22 @@ fn help_describes_every_command_and_the_exit_codes() {
         assert!(long.len() > short.len(), "`{cmd} --help` has no long description");
     }
 }
+
+/// Two commands started in the same second with the default output folder both succeed, into
+/// `runs/validate-<stamp>` and `runs/validate-<stamp>-2` (the default name once collided and the
+/// second command failed with "output folder exists").
+#[test]
+fn default_output_folders_of_the_same_second_do_not_collide() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut folders = std::collections::BTreeSet::new();
+    for _ in 0..3 {
+        let o = bin().current_dir(dir.path()).args(["validate", "--case", "DV06"]).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+        let line = text.lines().find(|l| l.starts_with("wrote ")).expect("a 'wrote' line").to_string();
+        folders.insert(line);
+    }
+    assert_eq!(folders.len(), 3, "three runs, three folders: {folders:?}");
+    let n = std::fs::read_dir(dir.path().join("runs")).unwrap().count();
+    assert_eq!(n, 3);
+}

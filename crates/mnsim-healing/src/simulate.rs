@@ -446,7 +446,8 @@ fn duration_above(t: &[f64], x: &[f64], i0: usize, i1: usize, thr: f64) -> (f64,
     }
     match last {
         None => (0.0, false),
-        Some(i) if i == i1 => (t[i1] - t[i0], i1 + 1 == t.len() || true),
+        // still above the threshold at the window's end: the duration is censored there
+        Some(i) if i == i1 => (t[i1] - t[i0], true),
         Some(i) => {
             let (ta, tb, xa, xb) = (t[i], t[i + 1], x[i], x[i + 1]);
             let tc = if xa != xb { ta + (xa - thr) / (xa - xb) * (tb - ta) } else { tb };
