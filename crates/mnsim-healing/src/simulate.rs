@@ -156,10 +156,15 @@ impl Recorder {
         let b = mean_rows(g, y, &epi, Var::Barrier.index());
         let tewl = r.tewl_baseline_g_m2_h * (1.0 + r.tewl_open_gain * (1.0 - b).max(0.0));
         let ery_rows = if pap.is_empty() { &derm } else { &pap };
-        let ery = erythema_index(
-            mean_rows(g, y, ery_rows, Var::Neutrophils.index()),
-            mean_rows(g, y, ery_rows, Var::MacrophagesM1.index()),
-            mean_rows(g, y, ery_rows, Var::Clot.index()),
+        // Visible redness follows the inflammation of the wounds themselves, not its dilution
+        // over a healing cell: per unit wound volume (see `local_erythema_index`).
+        let ery = local_erythema_index(
+            erythema_index(
+                mean_rows(g, y, ery_rows, Var::Neutrophils.index()),
+                mean_rows(g, y, ery_rows, Var::MacrophagesM1.index()),
+                mean_rows(g, y, ery_rows, Var::Clot.index()),
+            ),
+            mean_rows(g, y, ery_rows, Var::WoundFraction.index()),
         );
         let loc = self.local_cell.map(|k| y[k]).unwrap_or_else(|| baseline(Compartment::Connective));
         let lc3 = loc[Var::CollagenIII.index()];
@@ -187,6 +192,22 @@ impl Recorder {
 /// calibrated (see `Rates::downtime_threshold`).
 pub fn erythema_index(neutrophils: f64, m1: f64, clot: f64) -> f64 {
     neutrophils + 0.25 * m1 + 0.5 * clot
+}
+
+/// Erythema index of the wounds, as the eye sees it: the cell-mean index `e_cell` per unit wound
+/// (granulation) volume, E_loc = e_cell / (W̄ + W_floor), with W̄ the mean wound fraction of the
+/// same rows and W_floor = [`crate::reaction::WOUND_FLOOR`].
+///
+/// Why per wound and not per cell: the redness of needled skin is the redness of a halo of
+/// vasodilation around each puncture, and the halos of every clinical puncture density overlap —
+/// the neurogenic flare of a point injury spreads at least 8–24 mm (laser-Doppler flare measured
+/// at 8, 16 and 24 mm from a localized stimulus, Microvasc Res 1991, PMID 1828855), far beyond
+/// the 0.3–1.5 mm spacing of roller and pen punctures — so the patch looks as red as the
+/// inflammation of one wound makes its halo, whatever fraction of a 500 µm healing cell the wound
+/// fills. The cell mean diluted sparse sessions to nothing (a 1.5 mm roller session showed no
+/// erythema at all, RS13) and made the read-out depend on the grid.
+pub fn local_erythema_index(e_cell: f64, mean_wound_fraction: f64) -> f64 {
+    e_cell / (mean_wound_fraction.max(0.0) + crate::reaction::WOUND_FLOOR)
 }
 
 /// Run the healing cascade over a course.

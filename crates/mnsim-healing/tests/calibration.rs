@@ -146,16 +146,19 @@ fn mmp_activity_returns_towards_baseline_by_three_weeks() {
     within("MMP excess at d21 / peak", (m[i21] - 1.0) / peak, 0.0, 0.25);
 }
 
-/// RS13 (clinical needling for scars: erythema/oedema resolve in 2–3 days; secondary) set the
-/// downtime threshold on this synthetic session (calibration, by construction) — the published
-/// 2–3 d. End to end (case RS13) the roller gives 0 d: a known miss. RS14 (systematic review:
-/// transient effects up to 7 days; one-sided) — a dense 300-channel session must stay ≤ 7 d and
-/// above the standard one (unit check). RS12 (3–6 h for a dermaroller) is an end-to-end case.
+/// Unit check on the synthetic session (not calibration: since the wound erythema index, the
+/// visible-erythema threshold is set end to end on case RS13, a 1.5 mm roller session, 2.5 d;
+/// `cargo test -p mnsim-study --test erythema_calibration -- --ignored --nocapture`). RS14
+/// (systematic review: transient effects last up to 7 days; one-sided): the synthetic session
+/// and a dense 300-channel session give days of downtime (≥ 1 d, assumed lower bound: visible
+/// erythema after a dermal session is reported in days, RS13/RS15), the dense one at least as
+/// long and both ≤ 7 d.
 #[test]
 fn downtime_is_days_and_grows_with_injury() {
-    within("downtime_d standard", one_session().headline.downtime_d, 2.0, 3.0);
+    let standard = one_session().headline.downtime_d;
+    within("downtime_d standard", standard, 1.0, 7.0);
     let dense = course(1, 300, STD_DEPTH, 28.0, 20.0);
-    within("downtime_d dense", dense.headline.downtime_d, one_session().headline.downtime_d, 7.0);
+    within("downtime_d dense", dense.headline.downtime_d, standard, 7.0);
 }
 
 /// Unit check (synthetic input, not validation): after 4 monthly synthetic sessions, dermal
