@@ -193,7 +193,11 @@ fn heading(name: &str, unit: &str, base: &[mnsim_sim::Figure]) -> String {
 
 fn sobol_table(r: &sa::SobolResult, units: &[String], base: &[mnsim_sim::Figure]) -> String {
     let mut t = String::new();
-    let f = |v: f64| format!("{v:.3}");
+    // three decimals, and no "-0.000" for an estimate a hair below 0
+    let f = |v: f64| {
+        let s = format!("{v:.3}");
+        if s == "-0.000" { "0.000".to_string() } else { s }
+    };
     for (o, name) in r.outputs.iter().enumerate() {
         t.push_str(&heading(name, &units[o], base));
         t.push_str(&format!(
