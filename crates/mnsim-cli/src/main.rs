@@ -10,6 +10,7 @@ mod compare;
 mod exit;
 mod progress;
 mod run;
+mod sensitivity;
 mod validate;
 mod vary;
 
@@ -144,6 +145,57 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Which uncertain parameters move which outputs: Sobol indices or Morris screening.
+    ///
+    /// Samples the given parameter ranges (or, without --param, a default set of the model's
+    /// uncertain rates, the penetration drag loss and the patient's age; ranges and sources in
+    /// docs/STUDIES.md), runs the scenario at every point (nominal ensemble member only,
+    /// `simulation.ensemble_members = 1`, in parallel) and estimates, per output: Sobol
+    /// first-order (S1, Saltelli 2010) and total (ST, Jansen 1999) indices with 95 % bootstrap
+    /// intervals and a convergence check at N/4, N/2, N (N·(k+2) runs), or Morris elementary
+    /// effects μ*, μ, σ (r·(k+1) runs). Writes sensitivity.csv, sensitivity.json and
+    /// manifest.json, whole or not at all; every range, key and point is checked before the
+    /// first run.
+    Sensitivity {
+        /// Scenario file (TOML). Omit for the built-in default.
+        scenario: Option<PathBuf>,
+        /// A parameter and its range, `KEY=LOW:HIGH` over a numeric scenario key
+        /// (`device.needle_length_um=500:2000`, `healing.rates.col_synth_per_d=0.01:0.03`);
+        /// repeat for each. An integer key takes each whole number in the range. Default: the
+        /// built-in set (docs/STUDIES.md).
+        #[arg(long = "param", value_name = "KEY=LOW:HIGH")]
+        param: Vec<String>,
+        /// sobol: variance-based indices; morris: elementary-effects screening.
+        #[arg(long, value_enum, default_value = "sobol")]
+        method: sensitivity::Method,
+        /// sobol: base sample N, a power of two in [8, 65536] (N·(k+2) runs); morris: the
+        /// number of trajectories r in [2, 10000] (r·(k+1) runs).
+        #[arg(long, value_name = "N")]
+        n: usize,
+        /// morris: levels of the grid, even, in [2, 100].
+        #[arg(long, default_value_t = mnsim_study::sensitivity::DEFAULT_LEVELS, value_name = "P")]
+        levels: usize,
+        /// Figures of results.json to analyse, comma-separated (default: mean_depth_um,
+        /// dermis_reached_fraction, collagen_change_pct, downtime_d, outcomes.scar_improvement_pct,
+        /// those the scenario has).
+        #[arg(long, value_delimiter = ',', value_name = "NAME,NAME")]
+        outputs: Option<Vec<String>>,
+        /// Seed of the design and the bootstrap (default: the scenario's simulation.seed).
+        #[arg(long, value_name = "S")]
+        seed: Option<u64>,
+        /// Output folder (default: runs/sensitivity-<time>).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Replace an existing output folder, only if mnsim wrote it.
+        #[arg(long)]
+        force: bool,
+        /// Print the results as JSON on stdout instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// No progress bar.
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// Validate a scenario file without running it, and estimate its size.
     ///
     /// Prints the device, site and sessions, and the estimated work: punctures, transport
@@ -251,6 +303,24 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Bench { what } => bench::bench(what, &budget),
         Command::Validate { cases, case, out, force, json, quiet } => {
             validate::validate(&cases, &case, out, force, json, quiet)
+        }
+        Command::Sensitivity { scenario, param, method, n, levels, outputs, seed, out, force, json, quiet } => {
+            sensitivity::sensitivity(
+                sensitivity::Options {
+                    scenario,
+                    params: param,
+                    method,
+                    n,
+                    levels,
+                    outputs,
+                    seed,
+                    out,
+                    force,
+                    json,
+                    quiet,
+                },
+                &budget,
+            )
         }
         Command::Check { scenario, json } => check::check(&scenario, json, &budget),
         Command::Scenario { print_default, schema } => {

@@ -1,10 +1,12 @@
 //! # mnsim-study
 //!
 //! Many runs at once. Today: [`validate`], the comparison of the model with published
-//! measurements, one case file per measurement, and [`kept`], the regression guard on the
-//! values of those cases.
+//! measurements, one case file per measurement, [`kept`], the regression guard on the
+//! values of those cases, and [`sensitivity`], global sensitivity analysis (Sobol indices,
+//! Morris screening) of any model, and of a scenario through its adapter.
 
 pub mod kept;
+pub mod sensitivity;
 pub mod validate;
 
 #[cfg(test)]

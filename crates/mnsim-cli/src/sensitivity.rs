@@ -1,0 +1,250 @@
+//! `mnsim sensitivity SCENARIO`: which uncertain parameters move which outputs — Sobol indices
+//! or Morris screening over parameter ranges (the estimators: `mnsim_study::sensitivity`).
+
+use crate::exit::{self, OrRunFailure};
+use crate::progress::Bar;
+use crate::run::default_out;
+use anyhow::{Context, Result};
+use mnsim_report::page::fmt_value;
+use mnsim_study::sensitivity::{self as sa, ParamRange, SensitivityError};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// The method of a sensitivity study.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Method {
+    /// Variance-based first-order and total indices (N·(k+2) runs).
+    Sobol,
+    /// Elementary-effects screening (r·(k+1) runs).
+    Morris,
+}
+
+/// The command's options, as given.
+pub struct Options {
+    pub scenario: Option<PathBuf>,
+    pub params: Vec<String>,
+    pub method: Method,
+    pub n: usize,
+    pub levels: usize,
+    pub outputs: Option<Vec<String>>,
+    pub seed: Option<u64>,
+    pub out: Option<PathBuf>,
+    pub force: bool,
+    pub json: bool,
+    pub quiet: bool,
+}
+
+/// An error of the study: the model failing at a point is a run failure, anything else (a
+/// range, a key, N, an output name) is invalid input.
+fn studying(e: SensitivityError) -> anyhow::Error {
+    match e {
+        SensitivityError::Model { .. } | SensitivityError::NonFinite { .. } | SensitivityError::OutputCount { .. } => {
+            exit::run_failure(e)
+        }
+        _ => e.into(),
+    }
+}
+
+/// The design of either method: its points and what the manifest says of it.
+enum Design {
+    Sobol(sa::SobolDesign),
+    Morris(sa::MorrisDesign),
+}
+
+impl Design {
+    fn points(&self) -> &[Vec<f64>] {
+        match self {
+            Design::Sobol(d) => &d.points,
+            Design::Morris(d) => &d.points,
+        }
+    }
+    fn json(&self) -> serde_json::Value {
+        match self {
+            Design::Sobol(d) => serde_json::json!({
+                "method": "sobol", "n": d.n, "runs": d.runs(), "params": d.params, "seed": d.seed,
+                "sequence": "Owen-scrambled Sobol (sobol_burley 0.5), A = dimensions 0..k, B = k..2k",
+                "bootstrap": sa::DEFAULT_BOOTSTRAP, "confidence": sa::CONFIDENCE_LEVEL,
+            }),
+            Design::Morris(d) => serde_json::json!({
+                "method": "morris", "trajectories": d.r, "levels": d.levels, "delta": d.delta,
+                "runs": d.points.len(), "params": d.params, "seed": d.seed,
+            }),
+        }
+    }
+}
+
+pub fn sensitivity(o: Options, budget: &mnsim_sim::Budget) -> Result<()> {
+    let (text, file) = match &o.scenario {
+        Some(p) => read(p)?,
+        None => (mnsim_scenario::default_toml().to_string(), "<built-in default>".to_string()),
+    };
+    let scenario = mnsim_scenario::parse(&text, &file)?;
+    crate::budget::check(&scenario, &file, budget)?;
+    let params: Vec<ParamRange> = if o.params.is_empty() {
+        sa::default_params()
+    } else {
+        o.params.iter().map(String::as_str).map(ParamRange::parse).collect::<Result<_, _>>()?
+    };
+    let model = sa::ScenarioModel::new(&text, &file, params, *budget)?;
+    let seed = o.seed.unwrap_or_else(|| scenario.seed());
+    let design = match o.method {
+        Method::Sobol => Design::Sobol(sa::sobol_design(model.params(), o.n, seed)?),
+        Method::Morris => Design::Morris(sa::morris_design(model.params(), o.n, o.levels, seed)?),
+    };
+    // every point is a valid scenario, checked before any run
+    model.check_points(design.points())?;
+    let started_utc = mnsim_report::now_utc();
+    let out = o.out.clone().unwrap_or_else(|| default_out("sensitivity", &started_utc));
+    let target = mnsim_report::OutputDir::reserve(&out, o.force)?;
+
+    let t0 = Instant::now();
+    let bar = Bar::new(o.quiet || o.json);
+    if let Some(b) = &bar.bar {
+        b.set_length(design.points().len() as u64 + 1);
+        b.set_message("sensitivity");
+    }
+    let tick = || {
+        bar.tick_visibility(t0);
+        if let Some(b) = &bar.bar {
+            b.inc(1);
+        }
+    };
+    // the base run: the outputs' names and units, and their values at the scenario as written
+    let base = model.base_figures().map_err(studying)?;
+    tick();
+    let outputs = sa::ScenarioModel::resolve_outputs(o.outputs.as_deref(), &base)?;
+    let figure = |name: &str| base.iter().find(|f| f.name == name).expect("resolve_outputs checked the names");
+    let units: Vec<String> = outputs.iter().map(|n| figure(n).unit.clone()).collect();
+    let eval = |x: &[f64]| model.evaluate(x, &outputs);
+    let values = sa::evaluate(&eval, model.params(), &outputs, design.points(), &tick).map_err(studying)?;
+    if let Some(b) = &bar.bar {
+        b.finish_and_clear();
+    }
+    let (result_json, csv, table) = match &design {
+        Design::Sobol(d) => {
+            let r = sa::sobol_analyse(d, &outputs, &values, sa::SobolOptions::default())?;
+            (serde_json::to_value(&r).or_run_failure()?, r.csv(&units), sobol_table(&r, &units, &base))
+        }
+        Design::Morris(d) => {
+            let r = sa::morris_analyse(d, &outputs, &values)?;
+            (serde_json::to_value(&r).or_run_failure()?, r.csv(&units), morris_table(&r, &units, &base))
+        }
+    };
+    let runs = design.points().len() + 1;
+    let meta = crate::run::meta(t0, started_utc);
+    let doc = serde_json::json!({
+        "method": design.json()["method"],
+        "scenario": file,
+        "scenario_name": scenario.scenario.name,
+        "ensemble_members_per_run": sa::ENSEMBLE_MEMBERS_PER_RUN,
+        "model_runs": runs,
+        "wall_time_s": meta.wall_time_s,
+        "outputs": outputs.iter().zip(&units).map(|(n, u)| serde_json::json!({
+            "name": n, "unit": u, "base_value": figure(n).value, "description": figure(n).description,
+        })).collect::<Vec<_>>(),
+        "result": result_json,
+    });
+    let details = serde_json::json!({
+        "seed": seed,
+        "scenario_file": file,
+        "scenario": scenario.scenario,
+        "design": design.json(),
+        "ensemble_members_per_run": sa::ENSEMBLE_MEMBERS_PER_RUN,
+        "model_runs": runs,
+    });
+    let files = vec![
+        mnsim_report::folder_manifest("sensitivity", &meta, details),
+        ("sensitivity.csv".to_string(), csv.into_bytes()),
+        ("sensitivity.json".to_string(), serde_json::to_vec_pretty(&doc).or_run_failure()?),
+    ];
+    let dir = target.commit(&files).map_err(exit::committing)?;
+    if o.json {
+        let mut doc = doc;
+        doc["out_dir"] = serde_json::json!(dir.display().to_string());
+        outln!("{}", serde_json::to_string_pretty(&doc).or_run_failure()?)
+    } else {
+        outln!(
+            "mnsim {} — sensitivity of {} ({}), {} model runs (1 base + design; nominal member each), seed {}, {:.1} s",
+            meta.mnsim_version,
+            scenario.scenario.name,
+            design.json()["method"].as_str().unwrap_or_default(),
+            runs,
+            seed,
+            meta.wall_time_s
+        )?;
+        out!("{table}")?;
+        outln!("wrote {} (sensitivity.csv, sensitivity.json, manifest.json)", dir.display())
+    }
+}
+
+fn read(p: &Path) -> Result<(String, String)> {
+    anyhow::ensure!(!p.is_dir(), "{}: is a directory, not a scenario file", p.display());
+    let text = std::fs::read_to_string(p).with_context(|| format!("{}: cannot read scenario file", p.display()))?;
+    Ok((text, p.display().to_string()))
+}
+
+/// Width of the parameter column of the tables.
+const PARAM_COLUMN: usize = 40;
+
+fn heading(name: &str, unit: &str, base: &[mnsim_sim::Figure]) -> String {
+    let at = base.iter().find(|f| f.name == name).map(|f| fmt_value(f.value)).unwrap_or_default();
+    format!("{name} ({unit}; {at} at the scenario as written)\n")
+}
+
+fn sobol_table(r: &sa::SobolResult, units: &[String], base: &[mnsim_sim::Figure]) -> String {
+    let mut t = String::new();
+    // three decimals, and no "-0.000" for an estimate a hair below 0
+    let f = |v: f64| {
+        let s = format!("{v:.3}");
+        if s == "-0.000" { "0.000".to_string() } else { s }
+    };
+    for (o, name) in r.outputs.iter().enumerate() {
+        t.push_str(&heading(name, &units[o], base));
+        t.push_str(&format!(
+            "  {:<PARAM_COLUMN$} {:>6} {:>17} {:>6} {:>17}\n",
+            "parameter", "S1", "95 % interval", "ST", "95 % interval"
+        ));
+        for i in r.indices.iter().filter(|i| &i.output == name) {
+            t.push_str(&format!(
+                "  {:<PARAM_COLUMN$} {:>6} {:>17} {:>6} {:>17}\n",
+                i.param,
+                f(i.s1),
+                format!("[{}, {}]", f(i.s1_low), f(i.s1_high)),
+                f(i.st),
+                format!("[{}, {}]", f(i.st_low), f(i.st_high))
+            ));
+        }
+    }
+    t.push_str(&format!(
+        "(N = {}, {} design runs; S1 first order (Saltelli 2010), ST total (Jansen 1999), fractions of the output's variance; intervals: {} bootstrap resamples)\n",
+        r.n, r.runs, r.bootstrap
+    ));
+    for w in &r.warnings {
+        t.push_str(&format!("warning: {w}\n"));
+    }
+    t
+}
+
+fn morris_table(r: &sa::MorrisResult, units: &[String], base: &[mnsim_sim::Figure]) -> String {
+    let mut t = String::new();
+    for (o, name) in r.outputs.iter().enumerate() {
+        t.push_str(&heading(name, &units[o], base));
+        t.push_str(&format!("  {:<PARAM_COLUMN$} {:>12} {:>12} {:>12}\n", "parameter", "μ*", "μ", "σ"));
+        let mut rows: Vec<&sa::MorrisEffect> = r.effects.iter().filter(|e| &e.output == name).collect();
+        rows.sort_by(|a, b| b.mu_star.total_cmp(&a.mu_star));
+        for e in rows {
+            t.push_str(&format!(
+                "  {:<PARAM_COLUMN$} {:>12} {:>12} {:>12}\n",
+                e.param,
+                fmt_value(e.mu_star),
+                fmt_value(e.mu),
+                fmt_value(e.sigma)
+            ));
+        }
+    }
+    t.push_str(&format!(
+        "(r = {} trajectories, p = {} levels, Δ = {:.3} of each range; μ*, μ, σ in the output's unit per full range, sorted by μ*)\n",
+        r.r, r.levels, r.delta
+    ));
+    t
+}

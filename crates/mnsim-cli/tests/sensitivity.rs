@@ -1,0 +1,93 @@
+//! `mnsim sensitivity` end to end (issue 15 item 4) on the cheapest scenario: two parameters,
+//! a penetration figure, N = 8 (32 design runs and the base run).
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn mnsim() -> Command {
+    Command::cargo_bin("mnsim").expect("binary built")
+}
+
+/// The built-in default without topical, healing or ensemble: a run of well under a second.
+fn fast_scenario(dir: &Path) -> PathBuf {
+    let o = mnsim().args(["scenario", "--print-default"]).output().unwrap();
+    let text = String::from_utf8(o.stdout).unwrap();
+    let (start, end) = (text.find("[topical]").unwrap(), text.find("[simulation]").unwrap());
+    let text = format!("{}{}", &text[..start], &text[end..])
+        .replace("ensemble_members = 5", "ensemble_members = 1\nrun_healing = false");
+    let f = dir.join("fast.toml");
+    std::fs::write(&f, text).unwrap();
+    f
+}
+
+const LENGTH: &str = "device.needle_length_um";
+const AGE: &str = "patient.age_y";
+
+#[test]
+fn sobol_on_two_parameters_writes_the_folder_and_needle_length_dominates_depth() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = fast_scenario(tmp.path());
+    let out = tmp.path().join("sa");
+    let o = mnsim()
+        .arg("sensitivity")
+        .arg(&f)
+        .args(["--param", &format!("{LENGTH}=500:2000"), "--param", &format!("{AGE}=20:70")])
+        .args(["--method", "sobol", "--n", "8", "--outputs", "mean_depth_um", "--json", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("stdout is one JSON document");
+    assert_eq!(doc["model_runs"], 8 * 4 + 1);
+    for name in ["sensitivity.csv", "sensitivity.json", "manifest.json"] {
+        assert!(out.join(name).is_file(), "{name} missing");
+    }
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("sensitivity.json")).unwrap()).unwrap();
+    assert_eq!(file["result"], doc["result"]);
+    let st = |param: &str| {
+        doc["result"]["indices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["param"] == param && i["output"] == "mean_depth_um")
+            .unwrap_or_else(|| panic!("no index of {param}"))["st"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!(st(LENGTH) > st(AGE), "ST of needle length {} vs age {}", st(LENGTH), st(AGE));
+    let csv = std::fs::read_to_string(out.join("sensitivity.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("output,output_unit,param,s1,s1_low_95,s1_high_95,st,st_low_95,st_high_95"));
+    assert_eq!(lines.count(), 2, "{csv}");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["kind"], "sensitivity");
+    assert_eq!(manifest["details"]["design"]["n"], 8);
+    assert_eq!(manifest["details"]["ensemble_members_per_run"], 1);
+    assert!(manifest["details"]["scenario"]["device"]["needle_length_um"].is_number());
+}
+
+#[test]
+fn bad_input_exits_1_before_any_run_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = fast_scenario(tmp.path());
+    let out = tmp.path().join("never");
+    let len = format!("--param={LENGTH}=500:2000");
+    for (args, says) in [
+        (vec![len.clone(), "--n=12".into()], "power of two"),
+        (vec![format!("--param={LENGTH}=2000:500"), "--n=8".into()], "low end"),
+        (vec!["--param=device.nope=1:2".into(), "--n=8".into()], "device.nope"),
+        (vec![format!("--param={AGE}=5:40"), "--n=8".into()], "[12, 100]"),
+        (vec![len.clone(), "--n=8".into(), "--outputs=no_such_figure".into()], "no_such_figure"),
+        (vec![len.clone(), "--method=morris".into(), "--n=1".into()], "trajectories"),
+        (vec!["--param=x".into(), "--n=8".into()], "KEY=LOW:HIGH"),
+    ] {
+        let o = mnsim().arg("sensitivity").arg(&f).args(&args).arg("--quiet").arg("--out").arg(&out).output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains(says) && !err.contains("panicked"), "{args:?}: {err}");
+        assert!(!out.exists(), "{args:?} left {}", out.display());
+    }
+}
