@@ -177,13 +177,8 @@ pub fn rhs(r: &Rates, cell: &CellParams, y: &[f64], dy: &mut [f64]) {
             vegf_src += r.vegf_from_wound_edge * pos(1.0 - ep);
             let dep = cell.reepi_per_d * k * (1.0 - ep);
             let db = 24.0 * (r.barrier_recovery_per_h * (1.0 - b) - r.barrier_open_per_h * pos(1.0 - ep) * b);
-            // Keratinocytes respond to the growth factor where they are, at the wound edge: the
-            // PDGF of the cell per unit wound volume (as the Cooper kinetics above), not its
-            // dilution over the cell.
-            let p_loc = p / we;
-            let k_src = 1.0
-                + r.keratinocyte_gf_gain * p_loc / (r.pdgf_half_sat + p_loc)
-                + r.keratinocyte_wound_gain * pos(1.0 - ep);
+            let k_src =
+                1.0 + r.keratinocyte_gf_gain * p / (r.pdgf_half_sat + p) + r.keratinocyte_wound_gain * pos(1.0 - ep);
             let dk = (k_src - k) / r.keratinocyte_tau_d;
             let tau = r.epidermal_transit_d / st;
             let dh = (k - h) / tau;
