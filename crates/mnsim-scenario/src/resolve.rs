@@ -115,6 +115,9 @@ fn transport_err(ctx: &Ctx, prefix: &str, e: mnsim_transport::TransportError) ->
             format!("{name:?}"),
             format!("must be a catalogue active ({known}), or a free name given with molecular_weight_da and log_p"),
         ),
+        mnsim_transport::TransportError::Missing { field, why } => {
+            ctx.invalid(&format!("{prefix}.{field}"), "(absent)", why.to_string())
+        }
         other => ctx.invalid(prefix, "(table)", other.to_string()),
     }
 }

@@ -220,3 +220,24 @@ fn edits_set_and_unset_keys_and_errors_name_the_edit() {
     assert_eq!(mnsim_scenario::parse_value("roller"), toml::Value::String("roller".into()));
     assert_eq!(mnsim_scenario::parse_value("[0, 28]").as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn vehicle_ph_outside_0_to_14_names_the_field() {
+    // the default scenario has a [topical] table; add the pH to it through an edit
+    use mnsim_scenario::{Edit, parse_with};
+    let text = default_toml();
+    for bad in ["15.5", "-1.5"] {
+        let v: toml::Value = bad.parse::<f64>().map(toml::Value::Float).unwrap();
+        match parse_with(text, "case.toml", &[Edit::Set("topical.vehicle_ph".into(), v)]) {
+            Err(e @ ScenarioError::Invalid { .. }) => {
+                assert_eq!(e.field().unwrap(), "topical.vehicle_ph");
+                let msg = e.to_string();
+                assert!(msg.contains("[0, 14]") && msg.contains(bad), "{msg}");
+            }
+            Err(other) => panic!("expected a field error, got {other}"),
+            Ok(_) => panic!("pH {bad} accepted"),
+        }
+    }
+    let ok = parse_with(text, "case.toml", &[Edit::Set("topical.vehicle_ph".into(), toml::Value::Float(3.5))]).unwrap();
+    assert_eq!(ok.scenario.topical.unwrap().vehicle_ph, Some(3.5));
+}

@@ -4,7 +4,8 @@
 //! (`reference/transport-healing.md` §7 unless stated). Names are snake_case; aliases are
 //! accepted case-insensitively with `-` or space for `_`.
 
-use crate::physchem::Physchem;
+use crate::physchem::{IonisationKind, Physchem, neutral_fraction};
+use crate::spec::DEFAULT_VEHICLE_PH;
 
 /// One catalogue entry.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
@@ -21,18 +22,31 @@ pub struct Active {
     pub hydrodynamic_radius_nm: Option<f64>,
     /// Source and confidence of MW and log P.
     pub source: &'static str,
+    /// Acid, base or neutral (for the Henderson–Hasselbalch un-ionised fraction).
+    pub ionisation: IonisationKind,
+    /// pKa of the group that sets the charge at topical pH (of the conjugate acid for a base);
+    /// `None` for a neutral active.
+    pub pka: Option<f64>,
+    /// Source and confidence of the pKa and of the acid/base kind.
+    pub pka_source: &'static str,
 }
 
 impl Active {
-    /// Physico-chemistry of this active (unbound and un-ionised fractions 1: no binding data;
-    /// assumed).
+    /// Physico-chemistry of this active in a vehicle of the default pH
+    /// ([`DEFAULT_VEHICLE_PH`]); see [`Active::physchem_at_ph`].
     pub fn physchem(&self) -> Physchem {
+        self.physchem_at_ph(DEFAULT_VEHICLE_PH)
+    }
+
+    /// Physico-chemistry of this active in a vehicle of pH `ph`: the un-ionised fraction from
+    /// its pKa (Henderson–Hasselbalch); unbound fraction 1 (no binding data; assumed).
+    pub fn physchem_at_ph(&self, ph: f64) -> Physchem {
         Physchem {
             molecular_weight_da: self.molecular_weight_da,
             log_p: self.log_p,
             hydrodynamic_radius_nm: self.hydrodynamic_radius_nm,
             unbound_fraction: 1.0,
-            unionised_fraction: 1.0,
+            unionised_fraction: neutral_fraction(self.ionisation, self.pka, ph),
         }
     }
 }
@@ -53,6 +67,9 @@ pub const CATALOGUE: &[Active] = &[
         log_p: -0.07,
         hydrodynamic_radius_nm: None,
         source: "MW, log P: standard values (recalled, unverified); reference hydrophilic permeant",
+        ionisation: IonisationKind::Neutral,
+        pka: None,
+        pka_source: "neutral at topical pH (conjugate-acid pKa ≈ 0.6; recalled, unverified)",
     },
     Active {
         name: "ascorbic_acid",
@@ -60,7 +77,10 @@ pub const CATALOGUE: &[Active] = &[
         molecular_weight_da: 176.12,
         log_p: -1.85,
         hydrodynamic_radius_nm: None,
-        source: "MW, log P: standard values (recalled, unverified); ionised at skin pH (pKa 4.2), not corrected",
+        source: "MW, log P: standard values (recalled, unverified); log P of the neutral acid (the ionisation at the vehicle pH is applied through its pKa)",
+        ionisation: IonisationKind::Acid,
+        pka: Some(4.17),
+        pka_source: "pKa₁ 4.17 (enediol; recalled, unverified)",
     },
     Active {
         name: "tranexamic_acid",
@@ -69,6 +89,9 @@ pub const CATALOGUE: &[Active] = &[
         log_p: -2.0,
         hydrodynamic_radius_nm: None,
         source: "MW from formula; log P not obtained: −2.0 assumed for a zwitterion",
+        ionisation: IonisationKind::Neutral,
+        pka: None,
+        pka_source: "zwitterion (pKa ≈ 4.3 carboxyl, 10.6 amine; recalled, unverified): net-neutral but charged at every topical pH; one-group Henderson–Hasselbalch does not apply, so treated as neutral with the assumed zwitterion log P −2.0",
     },
     Active {
         name: "niacinamide",
@@ -77,6 +100,9 @@ pub const CATALOGUE: &[Active] = &[
         log_p: -0.35,
         hydrodynamic_radius_nm: None,
         source: "log P: Bhattaccharjee, Beck-Broichsitter, Banga 2020, Pharmaceutics 12:472 (retrieved); MW from formula",
+        ionisation: IonisationKind::Base,
+        pka: Some(3.35),
+        pka_source: "pyridine N pKa 3.35 (recalled, unverified)",
     },
     Active {
         name: "hyaluronic_acid_5kda",
@@ -85,6 +111,9 @@ pub const CATALOGUE: &[Active] = &[
         log_p: -4.0,
         hydrodynamic_radius_nm: Some(3.3),
         source: "grade MW assumed (oligomer); log P assumed −4 (polyanion; irrelevant, the MW term dominates); R_h from the coil scaling",
+        ionisation: IonisationKind::Acid,
+        pka: Some(3.0),
+        pka_source: "glucuronic-acid carboxyl pKa ≈ 3.0 (recalled, unverified); a polyanion",
     },
     Active {
         name: "hyaluronic_acid_50kda",
@@ -93,6 +122,9 @@ pub const CATALOGUE: &[Active] = &[
         log_p: -4.0,
         hydrodynamic_radius_nm: Some(13.0),
         source: "grade MW assumed; log P assumed −4; R_h from the coil scaling",
+        ionisation: IonisationKind::Acid,
+        pka: Some(3.0),
+        pka_source: "glucuronic-acid carboxyl pKa ≈ 3.0 (recalled, unverified); a polyanion",
     },
     Active {
         name: "hyaluronic_acid_1mda",
@@ -101,6 +133,9 @@ pub const CATALOGUE: &[Active] = &[
         log_p: -4.0,
         hydrodynamic_radius_nm: Some(78.0),
         source: "grade MW assumed (high-MW HA); log P assumed −4; R_h from the coil scaling",
+        ionisation: IonisationKind::Acid,
+        pka: Some(3.0),
+        pka_source: "glucuronic-acid carboxyl pKa ≈ 3.0 (recalled, unverified); a polyanion",
     },
     Active {
         name: "palmitoyl_pentapeptide_4",
@@ -109,6 +144,9 @@ pub const CATALOGUE: &[Active] = &[
         log_p: 1.0,
         hydrodynamic_radius_nm: None,
         source: "MW from sequence (≈ 802, reference §7); log P not obtained: 1.0 assumed (palmitoyl chain on a polar peptide)",
+        ionisation: IonisationKind::Neutral,
+        pka: None,
+        pka_source: "not obtained: two lysines and a C-terminal carboxyl (several pKa); treated as neutral, assumed",
     },
     Active {
         name: "egf",
@@ -117,6 +155,9 @@ pub const CATALOGUE: &[Active] = &[
         log_p: -1.0,
         hydrodynamic_radius_nm: None,
         source: "MW ≈ 6.2 kDa, 53 amino acids (recalled, unverified); log P assumed −1 (irrelevant, the MW term dominates)",
+        ionisation: IonisationKind::Neutral,
+        pka: None,
+        pka_source: "not obtained: a protein (many ionisable groups); treated as neutral, assumed (irrelevant, the size term dominates)",
     },
     Active {
         name: "retinol",
@@ -125,6 +166,9 @@ pub const CATALOGUE: &[Active] = &[
         log_p: 5.7,
         hydrodynamic_radius_nm: None,
         source: "MW, log P ≈ 5.7: often-quoted estimate (recalled, unverified)",
+        ionisation: IonisationKind::Neutral,
+        pka: None,
+        pka_source: "not ionisable (recalled)",
     },
     Active {
         name: "hydroquinone",
@@ -133,6 +177,9 @@ pub const CATALOGUE: &[Active] = &[
         log_p: 0.59,
         hydrodynamic_radius_nm: None,
         source: "MW, log P: standard values (recalled, unverified)",
+        ionisation: IonisationKind::Acid,
+        pka: Some(9.9),
+        pka_source: "phenol pKa₁ ≈ 9.9 (recalled, unverified)",
     },
     Active {
         name: "kojic_acid",
@@ -141,6 +188,9 @@ pub const CATALOGUE: &[Active] = &[
         log_p: -0.64,
         hydrodynamic_radius_nm: None,
         source: "MW, log P: standard values (recalled, unverified)",
+        ionisation: IonisationKind::Acid,
+        pka: Some(7.9),
+        pka_source: "enol pKa ≈ 7.9 (recalled, unverified)",
     },
 ];
 

@@ -26,6 +26,14 @@ pub enum TransportError {
         /// Catalogue names, comma separated.
         known: String,
     },
+    /// A field needed by the others is absent (e.g. `pka` of an acid).
+    #[error("{field} is missing: {why}")]
+    Missing {
+        /// Field name.
+        field: &'static str,
+        /// Why it is needed and how to give it.
+        why: &'static str,
+    },
     /// Settings are inconsistent (e.g. output times not increasing).
     #[error("invalid transport settings: {0}")]
     Settings(String),

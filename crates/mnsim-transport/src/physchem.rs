@@ -63,6 +63,119 @@ pub const CLEARANCE_MW_SCALE_DA: f64 = 5_000.0;
 /// of order 1 % of blood flow).
 pub const CLEARANCE_LYMPH_PER_S: f64 = 1.0e-5;
 
+// --- Ionisation (Henderson–Hasselbalch) --------------------------------------------------------
+
+/// Acid/base character of an active, for its un-ionised fraction at the vehicle pH.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IonisationKind {
+    /// Not ionisable in the pH range of topical products (f_neutral = 1 at every pH).
+    #[default]
+    Neutral,
+    /// A weak acid HA ⇌ H⁺ + A⁻ with the given pKa.
+    Acid,
+    /// A weak base B + H⁺ ⇌ BH⁺ with the given pKa (of the conjugate acid BH⁺).
+    Base,
+}
+
+/// Smallest un-ionised fraction carried, dimensionless: keeps log D = log P + log10 f finite for a
+/// fully ionised active (pH − pKa up to 14 gives 10⁻¹⁴; this floor is far below it and only
+/// guards against 0 from underflow).
+pub const NEUTRAL_FRACTION_FLOOR: f64 = 1.0e-30;
+
+/// Un-ionised (neutral) fraction by Henderson–Hasselbalch, dimensionless in (0, 1]:
+/// acid f = 1/(1 + 10^(pH − pKa)), base f = 1/(1 + 10^(pKa − pH)), neutral f = 1.
+/// A `pka` of `None` is treated as neutral. Floored at [`NEUTRAL_FRACTION_FLOOR`].
+pub fn neutral_fraction(kind: IonisationKind, pka: Option<f64>, ph: f64) -> f64 {
+    let f = match (kind, pka) {
+        (IonisationKind::Acid, Some(pka)) => 1.0 / (1.0 + 10f64.powf(ph - pka)),
+        (IonisationKind::Base, Some(pka)) => 1.0 / (1.0 + 10f64.powf(pka - ph)),
+        _ => 1.0,
+    };
+    f.max(NEUTRAL_FRACTION_FLOOR)
+}
+
+/// Effective distribution coefficient log D = log P + log10 f_neutral (only the neutral species
+/// partitions into octanol/SC lipid; the ion pair partition is neglected, assumed).
+pub fn log_d(log_p: f64, neutral_fraction: f64) -> f64 {
+    log_p + neutral_fraction.max(NEUTRAL_FRACTION_FLOOR).log10()
+}
+
+// --- Polar (aqueous pore) pathway --------------------------------------------------------------
+
+/// Effective radius of the aqueous pores of intact stratum corneum, nm. 2.0 nm = 20 Å: the middle
+/// of the 10–28 Å range of SC aqueous pore radii reported in the literature (Moore, Shiloach,
+/// Puvvada, Blankschtein 2003, J Cosmet Sci 54:143, synopsis — retrieved) and the 20 ± 5 Å of
+/// glycerol-protected pig skin (Ghosh & Blankschtein 2007, J Cosmet Sci 58:109, p. 130 —
+/// retrieved); Peck et al. 1994 (Pharm Res 11:1306) gave 15–25 Å for human epidermal membrane
+/// (recalled, unverified). Not fitted to any permeability case.
+pub const SC_PORE_RADIUS_NM: f64 = 2.0;
+/// Area-specific electrical resistance of intact human skin in vitro, kΩ·cm². 25.4 = 10 kΩ over
+/// a 2.54 cm² diffusion cell: the integrity limit of Davies et al. 2004, which Brackin et al. 2023
+/// (Toxicol In Vitro 105735, abstract) found to split 9 978 measurements of one laboratory in
+/// half, i.e. the median (retrieved). Sets the pores' porosity/tortuosity (below).
+pub const SKIN_ELECTRICAL_RESISTANCE_KOHM_CM2: f64 = 25.4;
+/// Electrical conductivity of the isotonic saline/PBS the resistance is measured in, S/m, at
+/// 25 °C (0.9 % NaCl ≈ 1.6 S/m; handbook value, recalled, unverified).
+pub const SALINE_CONDUCTIVITY_S_PER_M: f64 = 1.6;
+/// Hydrodynamic radius of the current-carrying ion (Na⁺), nm: Stokes–Einstein radius from its
+/// infinite-dilution diffusivity 1.33·10⁻⁵ cm²/s at 25 °C (Ghosh & Blankschtein 2007, p. 130,
+/// retrieved; the porous-pathway theory of Tang et al. 2001 models the current as Na⁺) with water
+/// viscosity 0.890 mPa·s at 25 °C (handbook, recalled): r = k_B·T/(6π·η·D) = 0.184 nm.
+pub const CURRENT_ION_RADIUS_NM: f64 = 0.184;
+
+/// Renkin (centreline, hard-sphere) hindrance factor for a sphere of radius r in a cylindrical
+/// pore of radius r_p, dimensionless: with λ = r/r_p,
+/// H(λ) = (1 − λ)²·(1 − 2.104·λ + 2.09·λ³ − 0.95·λ⁵) for λ < 1, 0 for λ ≥ 1
+/// (partition (1 − λ)² times the centreline drag; as written in J Cosmet Sci 59:272, Eq. 3,
+/// citing Anderson & Quinn — retrieved; the source states it for λ ≤ 0.4, beyond which it is an
+/// extrapolation that stays positive and decreasing and reaches 0 at λ = 1).
+pub fn renkin_hindrance(solute_radius_nm: f64, pore_radius_nm: f64) -> f64 {
+    let l = solute_radius_nm / pore_radius_nm;
+    if !(l < 1.0) {
+        return 0.0;
+    }
+    let l = l.max(0.0);
+    (1.0 - l).powi(2) * (1.0 - 2.104 * l + 2.09 * l.powi(3) - 0.95 * l.powi(5))
+}
+
+/// Porosity over tortuosity and path length of the SC aqueous pores, ε/(τ·L), µm⁻¹, from the
+/// skin's electrical resistance (porous-pathway theory, Tang, Mitragotri, Blankschtein, Langer
+/// 2001, J Pharm Sci 90:545 — form recalled): the ions cross the same hindered pores, so
+/// 1/R = (ε/(τ·L))·σ·H(r_ion/r_p), i.e. ε/(τ·L) = 1/(R·σ·H(r_ion/r_p)).
+pub fn pore_porosity_per_length_per_um(
+    resistance_kohm_cm2: f64,
+    conductivity_s_per_m: f64,
+    pore_radius_nm: f64,
+) -> f64 {
+    // R: kΩ·cm² → Ω·m² (×10³ × 10⁻⁴); result m⁻¹ → µm⁻¹ (×10⁻⁶).
+    let r_ohm_m2 = resistance_kohm_cm2 * 1.0e3 * 1.0e-4;
+    let h_ion = renkin_hindrance(CURRENT_ION_RADIUS_NM, pore_radius_nm);
+    1.0 / (r_ohm_m2 * conductivity_s_per_m * h_ion) * 1.0e-6
+}
+
+/// Permeability of the polar (aqueous pore) pathway of intact skin, cm/h:
+/// kp_polar = ε/(τ·L) · D_aq(r) · H(r/r_p), D_aq the Stokes–Einstein diffusivity at skin
+/// temperature, with the default pore constants above. Size dependent, independent of log P and
+/// of ionisation (ions and neutral species cross the water-filled pores alike; charge–wall
+/// interactions neglected, assumed).
+pub fn polar_kp_cm_per_h(solute_radius_nm: f64) -> f64 {
+    let eps_tau_l = pore_porosity_per_length_per_um(
+        SKIN_ELECTRICAL_RESISTANCE_KOHM_CM2,
+        SALINE_CONDUCTIVITY_S_PER_M,
+        SC_PORE_RADIUS_NM,
+    );
+    let kp_um_s =
+        eps_tau_l * stokes_einstein_um2_per_s(solute_radius_nm) * renkin_hindrance(solute_radius_nm, SC_PORE_RADIUS_NM);
+    kp_um_s / UM_PER_S_PER_CM_PER_H
+}
+
+/// Intact-skin permeability, two parallel routes, cm/h (not floored):
+/// kp = kp_lipid·f_neutral + kp_polar, kp_lipid the Potts–Guy value of the neutral species.
+pub fn intact_kp_cm_per_h(mw_da: f64, log_p: f64, neutral_fraction: f64, solute_radius_nm: f64) -> f64 {
+    10f64.powf(potts_guy_log_kp_cm_per_h(mw_da, log_p)) * neutral_fraction + polar_kp_cm_per_h(solute_radius_nm)
+}
+
 /// Potts–Guy QSPR for the permeability coefficient of intact skin from water, log10 cm/h.
 ///
 /// log10 kp[cm/s] = −6.3 + 0.71·log Kow − 0.0061·MW (Potts & Guy 1992, Pharm Res 9:663–669),
@@ -128,7 +241,8 @@ pub struct Physchem {
     pub hydrodynamic_radius_nm: Option<f64>,
     /// Fraction unbound in plasma/tissue (Chen 2015 `fu`), (0, 1].
     pub unbound_fraction: f64,
-    /// Un-ionised fraction at skin pH (Chen 2015 `f_non`), [0, 1].
+    /// Un-ionised fraction at the vehicle pH (Henderson–Hasselbalch, [`neutral_fraction`]; Chen
+    /// 2015 `f_non`), (0, 1]. Only this fraction takes the lipid route.
     pub unionised_fraction: f64,
 }
 
@@ -137,9 +251,16 @@ pub struct Physchem {
 pub struct TransportParams {
     /// Molecular weight, Da (kept for unit conversion mol ↔ µg).
     pub molecular_weight_da: f64,
-    /// Potts–Guy log10 kp, cm/h, after the floor.
-    pub log_kp_potts_guy_cm_per_h: f64,
-    /// SC/water partition.
+    /// Intact-skin log10 kp of the reference SC, cm/h, after the floor:
+    /// log10(kp_lipid·f_neutral + kp_polar).
+    pub log_kp_intact_cm_per_h: f64,
+    /// Lipid-route log10 kp of the neutral species (Potts–Guy), cm/h, not floored.
+    pub log_kp_lipid_cm_per_h: f64,
+    /// Polar-route (aqueous pore) kp, cm/h (0 for a solute wider than the pores).
+    pub kp_polar_cm_per_h: f64,
+    /// Un-ionised fraction at the vehicle pH used.
+    pub neutral_fraction: f64,
+    /// SC/water partition, from log D.
     pub k_sc: f64,
     /// SC diffusivity, µm²/s: D_sc = kp·h_ref / K_sc.
     pub d_sc_um2_per_s: f64,
@@ -167,22 +288,29 @@ impl TransportParams {
     /// Derive all transport parameters. `clearance_override_per_s` replaces the default dermal
     /// clearance when given.
     ///
-    /// SC: kp from Potts–Guy (floored at 10⁻¹² cm/h), K_sc from [`sc_water_partition`],
-    /// D_sc = kp·h_ref/K_sc so that a membrane of thickness h_ref has exactly the Potts–Guy kp
-    /// (steady flux K·D·ΔC/h).
+    /// SC: kp = kp_lipid·f_neutral + kp_polar ([`intact_kp_cm_per_h`], floored at 10⁻¹² cm/h),
+    /// K_sc from [`sc_water_partition`] at log D = log P + log10 f_neutral, D_sc = kp·h_ref/K_sc
+    /// so that a membrane of thickness h_ref has exactly that kp (steady flux K·D·ΔC/h).
     pub fn from_physchem(p: &Physchem, clearance_override_per_s: Option<f64>) -> TransportParams {
-        let log_kp = potts_guy_log_kp_cm_per_h(p.molecular_weight_da, p.log_p).max(LOG_KP_FLOOR_CM_PER_H);
+        let r = p.hydrodynamic_radius_nm.unwrap_or_else(|| equivalent_sphere_radius_nm(p.molecular_weight_da));
+        let f_n = p.unionised_fraction.clamp(NEUTRAL_FRACTION_FLOOR, 1.0);
+        let log_kp_lipid = potts_guy_log_kp_cm_per_h(p.molecular_weight_da, p.log_p);
+        let kp_polar = polar_kp_cm_per_h(r);
+        let log_kp = intact_kp_cm_per_h(p.molecular_weight_da, p.log_p, f_n, r).log10().max(LOG_KP_FLOOR_CM_PER_H);
         let kp_um_s = 10f64.powf(log_kp) * UM_PER_S_PER_CM_PER_H;
-        let k_sc = sc_water_partition(p.log_p);
+        let k_sc = sc_water_partition(log_d(p.log_p, f_n));
         let d_sc = kp_um_s * SC_REFERENCE_THICKNESS_UM / k_sc;
-        let b = chen_binding_term(p.unbound_fraction, p.unionised_fraction, k_sc);
+        // Chen 2015's binding term weights the neutral species' SC partition by f_non itself.
+        let b = chen_binding_term(p.unbound_fraction, f_n, sc_water_partition(p.log_p));
         let k_ve = viable_partition(b);
         let d_ve = viable_diffusivity_um2_per_s(p.molecular_weight_da, b);
-        let r = p.hydrodynamic_radius_nm.unwrap_or_else(|| equivalent_sphere_radius_nm(p.molecular_weight_da));
         let d_aq = stokes_einstein_um2_per_s(r);
         TransportParams {
             molecular_weight_da: p.molecular_weight_da,
-            log_kp_potts_guy_cm_per_h: log_kp,
+            log_kp_intact_cm_per_h: log_kp,
+            log_kp_lipid_cm_per_h: log_kp_lipid,
+            kp_polar_cm_per_h: kp_polar,
+            neutral_fraction: f_n,
             k_sc,
             d_sc_um2_per_s: d_sc,
             k_ve,
@@ -241,7 +369,10 @@ mod tests {
         };
         let t = TransportParams::from_physchem(&p, None);
         let kp_sc = t.laminate_kp_cm_per_h(&[(SC_REFERENCE_THICKNESS_UM, 0)]);
-        assert!((kp_sc.log10() - lk).abs() < 1e-12);
+        // the reference SC carries exactly the two-route kp, and it exceeds Potts–Guy alone
+        let two_route = intact_kp_cm_per_h(194.19, -0.07, 1.0, equivalent_sphere_radius_nm(194.19));
+        assert!((kp_sc / two_route - 1.0).abs() < 1e-12);
+        assert!(kp_sc.log10() > lk);
         assert!(t.d_ve_um2_per_s > 50.0 && t.d_ve_um2_per_s < 200.0, "{}", t.d_ve_um2_per_s);
     }
 
@@ -255,8 +386,105 @@ mod tests {
             unionised_fraction: 0.0,
         };
         let t = TransportParams::from_physchem(&p, None);
-        assert_eq!(t.log_kp_potts_guy_cm_per_h, LOG_KP_FLOOR_CM_PER_H);
+        assert_eq!(t.log_kp_intact_cm_per_h, LOG_KP_FLOOR_CM_PER_H);
+        assert_eq!(t.kp_polar_cm_per_h, 0.0, "a 78 nm coil does not fit a 2 nm pore");
         assert!(t.d_sc_um2_per_s > 0.0 && (t.d_sc_um2_per_s as f32) > 0.0);
         assert!(t.d_aq_um2_per_s.is_finite() && t.clearance_per_s > 0.0);
+    }
+
+    #[test]
+    fn henderson_hasselbalch_by_hand() {
+        // acid pKa 4.2 at pH 5.2: 1/(1 + 10¹) = 1/11; base pKa 8 at pH 7: 1/(1 + 10¹) = 1/11
+        assert!((neutral_fraction(IonisationKind::Acid, Some(4.2), 5.2) - 1.0 / 11.0).abs() < 1e-12);
+        assert!((neutral_fraction(IonisationKind::Base, Some(8.0), 7.0) - 1.0 / 11.0).abs() < 1e-12);
+        // acid pKa 4 at pH 2: 1/(1 + 10⁻²) = 100/101; base pKa 9.6 at pH 11.6: 100/101
+        assert!((neutral_fraction(IonisationKind::Acid, Some(4.0), 2.0) - 100.0 / 101.0).abs() < 1e-12);
+        assert!((neutral_fraction(IonisationKind::Base, Some(9.6), 11.6) - 100.0 / 101.0).abs() < 1e-12);
+        // pH = pKa: half, for either kind
+        for pka in [2.0, 4.2, 7.4, 9.6] {
+            assert!((neutral_fraction(IonisationKind::Acid, Some(pka), pka) - 0.5).abs() < 1e-12);
+            assert!((neutral_fraction(IonisationKind::Base, Some(pka), pka) - 0.5).abs() < 1e-12);
+        }
+        // neutral, or no pKa: 1 at every pH
+        for ph in [0.0, 5.5, 14.0] {
+            assert_eq!(neutral_fraction(IonisationKind::Neutral, Some(4.0), ph), 1.0);
+            assert_eq!(neutral_fraction(IonisationKind::Acid, None, ph), 1.0);
+        }
+        // log D of an acid one unit above its pKa: log P − log10 11
+        assert!(
+            (log_d(1.87, neutral_fraction(IonisationKind::Acid, Some(4.2), 5.2)) - (1.87 - 11f64.log10())).abs()
+                < 1e-12
+        );
+    }
+
+    #[test]
+    fn fully_ionised_turns_the_lipid_route_off() {
+        // benzoic acid (pKa 4.2) at pH 14: f = 10^-9.8, so kp is the polar route alone
+        let (mw, lp) = (122.12, 1.87);
+        let r = equivalent_sphere_radius_nm(mw);
+        let f = neutral_fraction(IonisationKind::Acid, Some(4.2), 14.0);
+        assert!(f < 1e-9);
+        let kp = intact_kp_cm_per_h(mw, lp, f, r);
+        assert!((kp / polar_kp_cm_per_h(r) - 1.0).abs() < 1e-6, "{kp}");
+        // un-ionised: the lipid route dominates for this lipophilic acid
+        assert!(intact_kp_cm_per_h(mw, lp, 1.0, r) > 10.0 * polar_kp_cm_per_h(r));
+        // at pH = pKa the lipid part is exactly half
+        let half = intact_kp_cm_per_h(mw, lp, 0.5, r) - polar_kp_cm_per_h(r);
+        assert!((half / (0.5 * 10f64.powf(potts_guy_log_kp_cm_per_h(mw, lp))) - 1.0).abs() < 1e-9);
+        // ionisation lowers the SC partition through log D
+        let p = |f: f64| Physchem {
+            molecular_weight_da: mw,
+            log_p: lp,
+            hydrodynamic_radius_nm: None,
+            unbound_fraction: 1.0,
+            unionised_fraction: f,
+        };
+        let (t1, t0) = (TransportParams::from_physchem(&p(1.0), None), TransportParams::from_physchem(&p(1e-6), None));
+        assert!(t0.k_sc < t1.k_sc && t0.log_kp_intact_cm_per_h < t1.log_kp_intact_cm_per_h);
+    }
+
+    #[test]
+    fn renkin_and_pore_term_by_hand() {
+        // λ = 0.5/2 = 0.25: (0.75)²·(1 − 0.526 + 2.09·0.015625 − 0.95·0.0009765625)
+        //                  = 0.5625 · 0.505728516 = 0.284472290
+        assert!((renkin_hindrance(0.5, 2.0) - 0.284_472_290).abs() < 1e-8);
+        assert_eq!(renkin_hindrance(2.0, 2.0), 0.0);
+        assert_eq!(renkin_hindrance(5.0, 2.0), 0.0);
+        assert!((renkin_hindrance(0.0, 2.0) - 1.0).abs() < 1e-15);
+        // ε/(τL) by hand: R = 25.4 kΩ·cm² = 2.54 Ω·m², σ = 1.6 S/m, Na⁺ λ = 0.184/2 = 0.092:
+        // H = 0.908²·(1 − 0.193568 + 2.09·0.092³ − 0.95·0.092⁵) = 0.824464·0.808053 = 0.666211
+        // ε/(τL) = 1/(2.54·1.6·0.666211) = 0.369347 m⁻¹ = 3.69347e-7 µm⁻¹
+        let e = pore_porosity_per_length_per_um(25.4, 1.6, 2.0);
+        assert!((e / 3.69347e-7 - 1.0).abs() < 1e-5, "{e}");
+        // kp_polar at r = 0.5 nm: D = k_B·T/(6π·η·r) = 4.21305e-21/(6π·0.765e-3·0.5e-9) = 584.34 µm²/s;
+        // kp = 3.69347e-7 · 584.34 · 0.284472 = 6.1396e-5 µm/s = 2.2103e-5 cm/h
+        let kp = polar_kp_cm_per_h(0.5);
+        assert!((kp / 2.2103e-5 - 1.0).abs() < 1e-3, "{kp}");
+    }
+
+    #[test]
+    fn pore_term_falls_with_size_and_two_routes_bound_each() {
+        let mut prev = f64::INFINITY;
+        for i in 1..=60 {
+            let r = 0.05 * i as f64; // 0.05 … 3 nm
+            let kp = polar_kp_cm_per_h(r);
+            assert!(kp >= 0.0 && kp.is_finite());
+            if r < SC_PORE_RADIUS_NM {
+                assert!(kp < prev && kp > 0.0, "not decreasing at r = {r}: {kp} vs {prev}");
+            } else {
+                assert_eq!(kp, 0.0);
+            }
+            prev = kp;
+        }
+        for mw in [18.0, 120.0, 300.0, 765.0, 2000.0] {
+            for lp in [-4.0, -1.0, 0.0, 2.0, 5.0] {
+                for f in [1e-12, 0.01, 0.5, 1.0] {
+                    let r = equivalent_sphere_radius_nm(mw);
+                    let total = intact_kp_cm_per_h(mw, lp, f, r);
+                    let lipid = 10f64.powf(potts_guy_log_kp_cm_per_h(mw, lp)) * f;
+                    assert!(total >= lipid && total >= polar_kp_cm_per_h(r), "{mw} {lp} {f}");
+                }
+            }
+        }
     }
 }

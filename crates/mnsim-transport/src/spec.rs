@@ -3,7 +3,7 @@
 
 use crate::catalogue;
 use crate::error::{TransportError, check};
-use crate::physchem::Physchem;
+use crate::physchem::{IonisationKind, Physchem, neutral_fraction};
 use crate::solver::{BottomBoundary, LateralBoundary};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -26,6 +26,18 @@ pub struct TopicalSpec {
     /// Hydrodynamic radius, nm (optional; default: catalogue value or equivalent sphere from MW).
     #[serde(default)]
     pub hydrodynamic_radius_nm: Option<f64>,
+    /// Acid/base character (`neutral`, `acid`, `base`): overrides the catalogue; a free name
+    /// without it is neutral. An acid or base needs a `pka`.
+    #[serde(default)]
+    pub ionisation: Option<IonisationKind>,
+    /// pKa of the ionisable group (of the conjugate acid for a base): overrides the catalogue.
+    /// [−2, 16].
+    #[serde(default)]
+    pub pka: Option<f64>,
+    /// pH of the vehicle, which sets the un-ionised fraction (Henderson–Hasselbalch): only that
+    /// fraction takes the lipid route through the SC. [0, 14]. Absent: [`DEFAULT_VEHICLE_PH`].
+    #[serde(default)]
+    pub vehicle_ph: Option<f64>,
     /// Concentration of the active in the vehicle, mg/mL. (0, 1000].
     #[serde(default = "d_conc")]
     pub concentration_mg_per_ml: f64,
@@ -45,6 +57,14 @@ pub struct TopicalSpec {
     pub applied_after_needling_min: f64,
 }
 
+/// Vehicle pH when a scenario gives none. Assumed 5.5: leave-on topical products (serums,
+/// creams) are usually formulated near the skin-surface pH of about 4.5–5.5 to be tolerated;
+/// products far from it (L-ascorbic acid serums at pH ≤ 3.5, for instance) should say so with
+/// `vehicle_ph`. In-vitro permeation buffers (PBS, pH 7.4) likewise.
+pub const DEFAULT_VEHICLE_PH: f64 = 5.5;
+/// Allowed pH range of a vehicle (the aqueous pH scale at 25 °C).
+pub const VEHICLE_PH_RANGE: (f64, f64) = (0.0, 14.0);
+
 fn d_name() -> String {
     "niacinamide".into()
 }
@@ -62,6 +82,9 @@ impl Default for TopicalSpec {
             molecular_weight_da: None,
             log_p: None,
             hydrodynamic_radius_nm: None,
+            ionisation: None,
+            pka: None,
+            vehicle_ph: None,
             concentration_mg_per_ml: d_conc(),
             vehicle_volume_ul_per_cm2: d_vol(),
             occluded: false,
@@ -91,13 +114,42 @@ impl TopicalSpec {
         if let Some(r) = self.hydrodynamic_radius_nm {
             check("hydrodynamic_radius_nm", r, 0.05, 1000.0, "[0.05, 1000]")?;
         }
+        if let Some(ph) = self.vehicle_ph {
+            check("vehicle_ph", ph, VEHICLE_PH_RANGE.0, VEHICLE_PH_RANGE.1, "[0, 14]")?;
+        }
+        if let Some(pka) = self.pka {
+            check("pka", pka, -2.0, 16.0, "[-2, 16]")?;
+        }
         self.physchem().map(|_| ())
+    }
+
+    /// The vehicle pH in force: the setting, else [`DEFAULT_VEHICLE_PH`].
+    pub fn vehicle_ph_or_default(&self) -> f64 {
+        self.vehicle_ph.unwrap_or(DEFAULT_VEHICLE_PH)
+    }
+
+    /// Acid/base kind and pKa in force: the settings over the catalogue entry (a free name
+    /// without them is neutral). An acid or base without a pKa is an error naming `pka`.
+    pub fn ionisation(&self) -> Result<(IonisationKind, Option<f64>), TransportError> {
+        let cat = catalogue::find(&self.name);
+        let kind = self.ionisation.or(cat.map(|a| a.ionisation)).unwrap_or_default();
+        let pka = self.pka.or(cat.and_then(|a| a.pka));
+        match (kind, pka) {
+            (IonisationKind::Acid | IonisationKind::Base, None) => Err(TransportError::Missing {
+                field: "pka",
+                why: "an acid or base active needs its pKa (give `pka`, or set `ionisation = \"neutral\"`)",
+            }),
+            (k, p) => Ok((k, p)),
+        }
     }
 
     /// Resolve physico-chemistry: catalogue entry with overrides, or the free-name fields.
     pub fn physchem(&self) -> Result<Physchem, TransportError> {
+        let (kind, pka) = self.ionisation()?;
+        let f_neutral = neutral_fraction(kind, pka, self.vehicle_ph_or_default());
         if let Some(a) = catalogue::find(&self.name) {
             let mut p = a.physchem();
+            p.unionised_fraction = f_neutral;
             if let Some(mw) = self.molecular_weight_da {
                 p.molecular_weight_da = mw;
             }
@@ -115,7 +167,7 @@ impl TopicalSpec {
                     log_p: lp,
                     hydrodynamic_radius_nm: self.hydrodynamic_radius_nm,
                     unbound_fraction: 1.0,
-                    unionised_fraction: 1.0,
+                    unionised_fraction: f_neutral,
                 }),
                 _ => Err(TransportError::UnknownActive { name: self.name.clone(), known: catalogue::names() }),
             }
@@ -396,5 +448,49 @@ mod preparation_tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("bottom_boundary") && e.contains("excised_closed"), "{e}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vehicle_ph_is_range_checked_and_named() {
+        for bad in [-0.5, 14.5, f64::NAN] {
+            let t = TopicalSpec { vehicle_ph: Some(bad), ..TopicalSpec::named("caffeine") };
+            match t.validate() {
+                Err(TransportError::OutOfRange { field, allowed, .. }) => {
+                    assert_eq!(field, "vehicle_ph");
+                    assert_eq!(allowed, "[0, 14]");
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        for ok in [0.0, 3.5, 14.0] {
+            TopicalSpec { vehicle_ph: Some(ok), ..TopicalSpec::named("caffeine") }.validate().unwrap();
+        }
+    }
+
+    #[test]
+    fn ionisation_follows_catalogue_pka_and_vehicle_ph() {
+        // ascorbic acid (pKa 4.17) at its pKa: half neutral; at the default pH 5.5 mostly ionised
+        let mut t = TopicalSpec { vehicle_ph: Some(4.17), ..TopicalSpec::named("vitamin_c") };
+        assert!((t.physchem().unwrap().unionised_fraction - 0.5).abs() < 1e-12);
+        t.vehicle_ph = None;
+        let f = t.physchem().unwrap().unionised_fraction;
+        assert!((f - 1.0 / (1.0 + 10f64.powf(DEFAULT_VEHICLE_PH - 4.17))).abs() < 1e-12);
+        // a free name is neutral unless told otherwise
+        let mut free =
+            TopicalSpec { name: "x".into(), molecular_weight_da: Some(200.0), log_p: Some(1.0), ..Default::default() };
+        assert_eq!(free.physchem().unwrap().unionised_fraction, 1.0);
+        // a base without a pKa is an error naming pka
+        free.ionisation = Some(IonisationKind::Base);
+        assert!(matches!(free.validate(), Err(TransportError::Missing { field: "pka", .. })));
+        free.pka = Some(8.0);
+        free.vehicle_ph = Some(7.0);
+        assert!((free.physchem().unwrap().unionised_fraction - 1.0 / 11.0).abs() < 1e-12);
+        free.pka = Some(30.0);
+        assert!(matches!(free.validate(), Err(TransportError::OutOfRange { field: "pka", .. })));
     }
 }
