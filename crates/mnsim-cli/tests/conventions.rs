@@ -2,29 +2,14 @@
 //! pipe, `--json` on every command that prints a table, shell completions, the man page and a
 //! help text that describes every command.
 
-use assert_cmd::Command;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
-fn mnsim() -> Command {
-    Command::cargo_bin("mnsim").expect("binary built")
-}
+mod common;
+use common::{fast_scenario, mnsim};
 
 fn bin() -> std::process::Command {
     std::process::Command::new(assert_cmd::cargo::cargo_bin("mnsim"))
-}
-
-/// The built-in default without topical, healing or ensemble: a run of well under a second.
-fn fast_scenario(dir: &Path) -> PathBuf {
-    let o = mnsim().args(["scenario", "--print-default"]).output().unwrap();
-    let text = String::from_utf8(o.stdout).unwrap();
-    let (start, end) = (text.find("[topical]").unwrap(), text.find("[simulation]").unwrap());
-    let text = format!("{}{}", &text[..start], &text[end..])
-        .replace("ensemble_members = 5", "ensemble_members = 1\nrun_healing = false");
-    let f = dir.join("fast.toml");
-    std::fs::write(&f, text).unwrap();
-    f
 }
 
 fn stderr(o: &std::process::Output) -> String {

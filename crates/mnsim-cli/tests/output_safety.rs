@@ -4,25 +4,11 @@
 //! other commands is refused. Every data-loss case runs in a temporary folder holding sentinel
 //! files that must survive.
 
-use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-fn mnsim() -> Command {
-    Command::cargo_bin("mnsim").expect("binary built")
-}
-
-/// The built-in default without topical, healing or ensemble: a run of well under a second.
-fn fast_scenario(dir: &Path) -> PathBuf {
-    let o = mnsim().args(["scenario", "--print-default"]).output().unwrap();
-    let text = String::from_utf8(o.stdout).unwrap();
-    let (start, end) = (text.find("[topical]").unwrap(), text.find("[simulation]").unwrap());
-    let text = format!("{}{}", &text[..start], &text[end..])
-        .replace("ensemble_members = 5", "ensemble_members = 1\nrun_healing = false");
-    let f = dir.join("fast.toml");
-    std::fs::write(&f, text).unwrap();
-    f
-}
+mod common;
+use common::{fast_scenario, mnsim};
 
 /// A folder with sentinel files (and a sub-folder) that must survive every refused command.
 fn sentinels(dir: &Path) -> Vec<PathBuf> {

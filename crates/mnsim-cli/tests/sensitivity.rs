@@ -1,24 +1,8 @@
 //! `mnsim sensitivity` end to end (issue 15 item 4) on the cheapest scenario: two parameters,
 //! a penetration figure, N = 8 (32 design runs and the base run).
 
-use assert_cmd::Command;
-use std::path::{Path, PathBuf};
-
-fn mnsim() -> Command {
-    Command::cargo_bin("mnsim").expect("binary built")
-}
-
-/// The built-in default without topical, healing or ensemble: a run of well under a second.
-fn fast_scenario(dir: &Path) -> PathBuf {
-    let o = mnsim().args(["scenario", "--print-default"]).output().unwrap();
-    let text = String::from_utf8(o.stdout).unwrap();
-    let (start, end) = (text.find("[topical]").unwrap(), text.find("[simulation]").unwrap());
-    let text = format!("{}{}", &text[..start], &text[end..])
-        .replace("ensemble_members = 5", "ensemble_members = 1\nrun_healing = false");
-    let f = dir.join("fast.toml");
-    std::fs::write(&f, text).unwrap();
-    f
-}
+mod common;
+use common::{fast_scenario, mnsim};
 
 const LENGTH: &str = "device.needle_length_um";
 const AGE: &str = "patient.age_y";
