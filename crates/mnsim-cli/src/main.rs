@@ -3,6 +3,7 @@
 
 #[macro_use]
 mod out;
+mod actives;
 mod bench;
 mod budget;
 mod check;
@@ -222,6 +223,15 @@ enum Command {
         #[arg(long)]
         schema: bool,
     },
+    /// List the catalogue of topical actives a scenario can name (`topical.name`).
+    ///
+    /// Molecular weight, log P, hydrodynamic radius, ionisation kind and pKa as the model uses
+    /// them; `--json` adds each value's source.
+    Actives {
+        /// Print the catalogue as JSON on stdout (with sources).
+        #[arg(long)]
+        json: bool,
+    },
     /// Benchmarks that print their figures (never timed assertions).
     ///
     /// Figures and how to read them: docs/PERFORMANCE.md.
@@ -323,6 +333,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             )
         }
         Command::Check { scenario, json } => check::check(&scenario, json, &budget),
+        Command::Actives { json } => actives::actives(json),
         Command::Scenario { print_default, schema } => {
             if schema {
                 outln!("{}", serde_json::to_string_pretty(&mnsim_scenario::json_schema()).or_run_failure()?)

@@ -262,3 +262,23 @@ fn default_output_folders_of_the_same_second_do_not_collide() {
     let n = std::fs::read_dir(dir.path().join("runs")).unwrap().count();
     assert_eq!(n, 3);
 }
+
+/// `mnsim actives` lists the catalogue a scenario can name, and `--json` gives every active
+/// with its physico-chemistry and a source.
+#[test]
+fn actives_lists_the_catalogue_with_sources() {
+    let o = mnsim().args(["actives"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    for name in ["caffeine", "tranexamic_acid", "hyaluronic_acid_50kda"] {
+        assert!(text.contains(name), "{name} missing from:\n{text}");
+    }
+    let o = mnsim().args(["actives", "--json"]).output().unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let rows = rows.as_array().expect("an array");
+    assert!(rows.len() >= 3);
+    for r in rows {
+        assert!(r["molecular_weight_da"].as_f64().unwrap() > 0.0, "{r}");
+        assert!(!r["source"].as_str().unwrap().is_empty(), "{r}");
+    }
+}
