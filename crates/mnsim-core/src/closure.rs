@@ -123,26 +123,7 @@ pub fn reference_array() -> (crate::device::Device, crate::skin::Skin) {
 /// tip radius; 20 mm drum, 192 needles, rolled by hand at 20 mm/s, assumed) on the penetration
 /// calibration skin (cutis 1000 µm; docs/MODEL.md § 5).
 pub fn rat_reference_roller() -> (crate::device::Device, crate::skin::Skin) {
-    use crate::device::{Device, DeviceGeometry, Needle};
-    let device = Device {
-        needle: Needle { length_um: 370.0, base_diameter_um: 140.0, tip_diameter_um: 8.0, taper_length_um: 420.0 },
-        geometry: DeviceGeometry::Roller {
-            drum_diameter_um: 20_000.0,
-            drum_width_um: 20_000.0,
-            needle_rings: 8,
-            needles_per_ring: 24,
-            needle_tilt_deg: 0.0,
-            rolling_speed_um_per_s: 20_000.0,
-        },
-    };
-    let layers = crate::skin::LayerStack {
-        stratum_corneum_um: 15.0,
-        viable_epidermis_um: 60.0,
-        papillary_dermis_um: 185.0,
-        reticular_dermis_um: 740.0,
-        subcutis_um: 3000.0,
-    };
-    (device, crate::skin::Skin::from_layers("kalluri-rat".into(), layers, 40.0, crate::skin::Sex::Female))
+    (crate::penetration::kalluri_dermaroller(370.0), crate::penetration::calibration_skin())
 }
 
 /// Pitch of the reference array, µm (assumed: 50 needles on about 1 cm²).

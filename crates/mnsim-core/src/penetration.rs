@@ -234,39 +234,44 @@ pub fn channels(punctures: &Punctures, pen: &Penetration, device: &Device, p: &P
     }
 }
 
+/// The skin the penetration model is calibrated on (docs/MODEL.md § 5): SC 15 µm, viable
+/// epidermis 60 µm, papillary dermis 185 µm, reticular dermis 740 µm (a cutis of 1000 µm, the
+/// reference thickness of the stiffness scaling), subcutis 3000 µm, 40 y.
+pub fn calibration_skin() -> Skin {
+    use crate::skin::{LayerStack, Sex};
+    let layers = LayerStack {
+        stratum_corneum_um: 15.0,
+        viable_epidermis_um: 60.0,
+        papillary_dermis_um: 185.0,
+        reticular_dermis_um: 740.0,
+        subcutis_um: 3000.0,
+    };
+    Skin::from_layers("reference".into(), layers, 40.0, Sex::Female)
+}
+
+/// The DermaRoller of Kalluri, Kolli & Banga 2011 (AAPS J 13:473) with needles of `length_um`
+/// (370 or 770 µm in the study): 140 µm base, 4 µm tip radius, 420 µm taper; a 20 mm drum with
+/// 8 rings of 24 needles, rolled by hand at 20 mm/s (drum and speed assumed). The device
+/// `drag_loss_quasistatic` is calibrated on (PN01).
+pub fn kalluri_dermaroller(length_um: f64) -> Device {
+    use crate::device::{DeviceGeometry, Needle};
+    Device {
+        needle: Needle { length_um, base_diameter_um: 140.0, tip_diameter_um: 8.0, taper_length_um: 420.0 },
+        geometry: DeviceGeometry::Roller {
+            drum_diameter_um: 20_000.0,
+            drum_width_um: 20_000.0,
+            needle_rings: 8,
+            needles_per_ring: 24,
+            needle_tilt_deg: 0.0,
+            rolling_speed_um_per_s: 20_000.0,
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::device::{CartridgeLayout, DeviceGeometry, Needle};
-    use crate::skin::{LayerStack, Sex};
-
-    /// Skin with the reference cutis thickness (the calibration skin).
-    fn reference_skin() -> Skin {
-        let layers = LayerStack {
-            stratum_corneum_um: 15.0,
-            viable_epidermis_um: 60.0,
-            papillary_dermis_um: 185.0,
-            reticular_dermis_um: 740.0,
-            subcutis_um: 3000.0,
-        };
-        Skin::from_layers("reference".into(), layers, 40.0, Sex::Female)
-    }
-
-    /// The DermaRoller of Kalluri et al. 2011: 770 µm needles, 140 µm base, 4 µm tip radius,
-    /// on a 20 mm drum (assumed), rolled by hand at 20 mm/s (assumed).
-    fn kalluri_roller(length_um: f64) -> Device {
-        Device {
-            needle: Needle { length_um, base_diameter_um: 140.0, tip_diameter_um: 8.0, taper_length_um: 420.0 },
-            geometry: DeviceGeometry::Roller {
-                drum_diameter_um: 20_000.0,
-                drum_width_um: 20_000.0,
-                needle_rings: 8,
-                needles_per_ring: 24,
-                needle_tilt_deg: 0.0,
-                rolling_speed_um_per_s: 20_000.0,
-            },
-        }
-    }
 
     fn pen(length_um: f64) -> Device {
         Device {
@@ -285,7 +290,7 @@ mod tests {
     #[test]
     fn calibration_kalluri_2011_roller_depth_within_one_sd() {
         // PN01: 152.5 ± 9.6 µm (calibration case)
-        let m = mean_depth(&kalluri_roller(770.0), &reference_skin(), &PenetrationParams::default());
+        let m = mean_depth(&kalluri_dermaroller(770.0), &calibration_skin(), &PenetrationParams::default());
         assert!((m.depth_um - 152.5).abs() < 9.6, "model {:.1} µm vs 152.5 ± 9.6", m.depth_um);
     }
 
@@ -294,11 +299,11 @@ mod tests {
         // PN03: buried length < 50 % of nominal for nominal depth < 1 mm (slow insertion)
         let p = PenetrationParams::default();
         for l in [300.0, 500.0, 750.0, 950.0] {
-            let mut d = kalluri_roller(l);
+            let mut d = kalluri_dermaroller(l);
             if let DeviceGeometry::Roller { rolling_speed_um_per_s, .. } = &mut d.geometry {
                 *rolling_speed_um_per_s = 2_000.0; // quasi-static
             }
-            let m = mean_depth(&d, &reference_skin(), &p);
+            let m = mean_depth(&d, &calibration_skin(), &p);
             assert!(m.depth_fraction < 0.5, "L = {l}: fraction {:.2}", m.depth_fraction);
         }
     }
@@ -309,7 +314,7 @@ mod tests {
         // Band 0.8–1.0 (assumed reading of "closely approximated").
         let p = PenetrationParams::default();
         for l in [500.0, 1500.0] {
-            let m = mean_depth(&pen(l), &reference_skin(), &p);
+            let m = mean_depth(&pen(l), &calibration_skin(), &p);
             assert!(m.depth_fraction > 0.8 && m.depth_fraction <= 1.0, "L = {l}: fraction {:.2}", m.depth_fraction);
         }
     }
@@ -317,7 +322,7 @@ mod tests {
     #[test]
     fn a_stamp_pressed_home_loses_only_the_surface_dimple() {
         let p = PenetrationParams::default();
-        let skin = reference_skin();
+        let skin = calibration_skin();
         let stamp = Device {
             needle: Needle { length_um: 600.0, base_diameter_um: 140.0, tip_diameter_um: 8.0, taper_length_um: 420.0 },
             geometry: DeviceGeometry::Stamp { rows: 6, cols: 6, pitch_um: 1000.0, press_speed_um_per_s: 20_000.0 },
@@ -326,7 +331,7 @@ mod tests {
         assert_eq!(m.drag_loss, 0.0);
         assert!((m.depth_um - (600.0 - m.deflection_um)).abs() < 1e-9);
         // a roller of the same needles at the same speed buries much less (drag loss)
-        let mut roller = kalluri_roller(600.0);
+        let mut roller = kalluri_dermaroller(600.0);
         roller.needle = stamp.needle;
         assert!(mean_depth(&roller, &skin, &p).depth_um < 0.5 * m.depth_um);
     }
@@ -334,20 +339,20 @@ mod tests {
     #[test]
     fn faster_sharper_longer_needles_go_deeper() {
         let p = PenetrationParams::default();
-        let skin = reference_skin();
-        let slow = mean_depth(&kalluri_roller(1000.0), &skin, &p).depth_um;
+        let skin = calibration_skin();
+        let slow = mean_depth(&kalluri_dermaroller(1000.0), &skin, &p).depth_um;
         let fast = mean_depth(&pen(1000.0), &skin, &p).depth_um;
         assert!(fast > slow);
-        let mut blunt = kalluri_roller(1000.0);
+        let mut blunt = kalluri_dermaroller(1000.0);
         blunt.needle.tip_diameter_um = 40.0;
         assert!(mean_depth(&blunt, &skin, &p).depth_um < slow);
-        assert!(mean_depth(&kalluri_roller(1500.0), &skin, &p).depth_um > slow);
+        assert!(mean_depth(&kalluri_dermaroller(1500.0), &skin, &p).depth_um > slow);
     }
 
     #[test]
     fn depth_scatter_has_the_calibrated_cv_and_never_exceeds_the_needle() {
-        let d = kalluri_roller(770.0);
-        let skin = reference_skin();
+        let d = kalluri_dermaroller(770.0);
+        let skin = calibration_skin();
         let mut punct = Punctures::default();
         for i in 0..20_000 {
             punct.x_um.push(i as f64);

@@ -457,8 +457,10 @@ fn recovery_time(t: &[f64], x: &[f64], i0: usize, i1: usize, frac: f64, from_pea
     (t[i1] - t[i0], true)
 }
 
-/// Last time in the window at which `x` exceeds `thr`, relative to the window start.
-fn duration_above(t: &[f64], x: &[f64], i0: usize, i1: usize, thr: f64) -> (f64, bool) {
+/// Last time in the window of samples `i0..=i1` at which `x` exceeds `thr`, relative to the
+/// window start (linear interpolation at the last crossing), and whether the window ended above
+/// it (censored). The downtime and erythema read-outs of [`crate::output::Summary`].
+pub fn duration_above(t: &[f64], x: &[f64], i0: usize, i1: usize, thr: f64) -> (f64, bool) {
     let mut last = None;
     for i in i0..=i1 {
         if x[i] > thr {

@@ -25,43 +25,32 @@ fn erythema_course(id: &str) -> (Vec<f64>, Vec<f64>, f64) {
     (h.time_courses.t_d.clone(), e, s.scenario.healing.rates.downtime_threshold)
 }
 
-/// Time above `thr` after the first sample (one session), d, linear interpolation at the crossing.
+/// Days of visible erythema at threshold `thr`: the healing crate's own downtime read-out over
+/// the whole (one-session) course.
 fn days_above(t: &[f64], e: &[f64], thr: f64) -> f64 {
-    let mut last = None;
-    for i in 0..t.len() {
-        if e[i] > thr {
-            last = Some(i);
-        }
+    mnsim_healing::simulate::duration_above(t, e, 0, t.len() - 1, thr).0
+}
+
+/// The threshold at which the course shows `days` of visible erythema (bisection on log θ; the
+/// duration falls as θ rises).
+fn threshold_for(t: &[f64], e: &[f64], days: f64) -> f64 {
+    let (mut lo, mut hi) = (1e-6f64, 10.0f64);
+    for _ in 0..60 {
+        let mid = (lo * hi).sqrt();
+        if days_above(t, e, mid) > days { lo = mid } else { hi = mid }
     }
-    match last {
-        None => 0.0,
-        Some(i) if i + 1 == t.len() => t[i] - t[0],
-        Some(i) => t[i] + (e[i] - thr) / (e[i] - e[i + 1]) * (t[i + 1] - t[i]) - t[0],
-    }
+    (lo * hi).sqrt()
 }
 
 #[test]
 #[ignore = "calibration print (re-derives downtime_threshold on RS13); run with --ignored --nocapture"]
 fn downtime_threshold_from_rs13() {
     let (t, e, current) = erythema_course("RS13");
-    // bisection on log θ for 2.5 d (the middle of the stated 2–3 d)
-    let (mut lo, mut hi) = (1e-6f64, 10.0f64);
-    for _ in 0..60 {
-        let mid = (lo * hi).sqrt();
-        if days_above(&t, &e, mid) > 2.5 { lo = mid } else { hi = mid }
-    }
-    let theta = (lo * hi).sqrt();
-    let band = [(2.0, "3 d"), (3.0, "2 d")].map(|(d, _)| {
-        let (mut a, mut b) = (1e-6f64, 10.0f64);
-        for _ in 0..60 {
-            let m = (a * b).sqrt();
-            if days_above(&t, &e, m) > d { a = m } else { b = m }
-        }
-        (a * b).sqrt()
-    });
+    let theta = threshold_for(&t, &e, 2.5);
+    let band = [threshold_for(&t, &e, 3.0), threshold_for(&t, &e, 2.0)];
     println!(
         "RS13: θ for 2.5 d = {theta:.5}; θ range for 2–3 d = {:.5} – {:.5}; current θ = {current}",
-        band[1], band[0]
+        band[0], band[1]
     );
     for id in ["RS12", "RS13", "RS14", "RS15"] {
         let (t, e, _) = erythema_course(id);
