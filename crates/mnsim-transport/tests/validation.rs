@@ -49,42 +49,36 @@ fn kind(s: &str) -> IonisationKind {
     }
 }
 
-fn shared() -> Vec<Compound> {
-    let ion: Vec<Vec<String>> = IONISATION.lines().skip(1).map(split).collect();
-    DATASET
-        .lines()
+/// The compounds of a CSV table (name, MW, log P, measured log kp, …), with the ionisation kind
+/// and pKa of each row given by `ionisation` (from the row's own columns or another table).
+fn compounds(text: &str, ionisation: impl Fn(&[String]) -> (IonisationKind, Option<f64>)) -> Vec<Compound> {
+    text.lines()
         .skip(1)
         .map(|line| {
             let f = split(line);
-            let i = ion.iter().find(|r| r[0] == f[0]).unwrap_or_else(|| panic!("no ionisation row for {}", f[0]));
+            let (kind, pka) = ionisation(&f);
             Compound {
                 name: f[0].clone(),
                 mw: f[1].parse().unwrap(),
                 log_p: f[2].parse().unwrap(),
                 measured: f[3].parse().unwrap(),
-                kind: kind(&i[1]),
-                pka: i[2].parse().ok(),
+                kind,
+                pka,
             }
         })
         .collect()
 }
 
+fn shared() -> Vec<Compound> {
+    let ion: Vec<Vec<String>> = IONISATION.lines().skip(1).map(split).collect();
+    compounds(DATASET, |f| {
+        let i = ion.iter().find(|r| r[0] == f[0]).unwrap_or_else(|| panic!("no ionisation row for {}", f[0]));
+        (kind(&i[1]), i[2].parse().ok())
+    })
+}
+
 fn extra() -> Vec<Compound> {
-    EXTRA
-        .lines()
-        .skip(1)
-        .map(|line| {
-            let f = split(line);
-            Compound {
-                name: f[0].clone(),
-                mw: f[1].parse().unwrap(),
-                log_p: f[2].parse().unwrap(),
-                measured: f[3].parse().unwrap(),
-                kind: kind(&f[4]),
-                pka: f[5].parse().ok(),
-            }
-        })
-        .collect()
+    compounds(EXTRA, |f| (kind(&f[4]), f[5].parse().ok()))
 }
 
 /// The epidermal membrane of the KP cases: reference SC + heat-separated viable epidermis.
