@@ -613,9 +613,19 @@ pub fn sobol_analyse(
     })
 }
 
-/// A CSV field: quoted when it holds a comma, a quote or a line break.
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+/// One table as CSV text (the `csv` crate quotes fields that need it), header first.
+fn csv_table(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header).expect("in-memory CSV");
+    for r in rows {
+        w.write_record(&r).expect("in-memory CSV");
+    }
+    String::from_utf8(w.into_inner().expect("in-memory CSV")).expect("CSV of UTF-8 fields is UTF-8")
+}
+
+/// The unit of output `name` among `outputs` (`units[o]` of output `o`), or "".
+fn unit_of<'a>(outputs: &[String], units: &'a [String], name: &str) -> &'a str {
+    outputs.iter().position(|o| o == name).and_then(|o| units.get(o)).map_or("", |u| u.as_str())
 }
 
 impl SobolResult {
@@ -623,23 +633,15 @@ impl SobolResult {
     /// (`units[o]` of output `o`), S1 and ST with their 95 % intervals (fractions of the
     /// output's variance, so no unit).
     pub fn csv(&self, units: &[String]) -> String {
-        let mut t = String::from("output,output_unit,param,s1,s1_low_95,s1_high_95,st,st_low_95,st_high_95\n");
-        for i in &self.indices {
-            let unit = self.outputs.iter().position(|o| *o == i.output).and_then(|o| units.get(o));
-            t.push_str(&format!(
-                "{},{},{},{},{},{},{},{},{}\n",
-                csv_field(&i.output),
-                csv_field(unit.map_or("", |u| u.as_str())),
-                csv_field(&i.param),
-                i.s1,
-                i.s1_low,
-                i.s1_high,
-                i.st,
-                i.st_low,
-                i.st_high
-            ));
-        }
-        t
+        csv_table(
+            &["output", "output_unit", "param", "s1", "s1_low_95", "s1_high_95", "st", "st_low_95", "st_high_95"],
+            self.indices.iter().map(|i| {
+                let mut r =
+                    vec![i.output.clone(), unit_of(&self.outputs, units, &i.output).to_string(), i.param.clone()];
+                r.extend([i.s1, i.s1_low, i.s1_high, i.st, i.st_low, i.st_high].map(|x| x.to_string()));
+                r
+            }),
+        )
     }
 }
 
@@ -843,20 +845,15 @@ impl MorrisResult {
     /// The table `sensitivity.csv`: one row per output × parameter, with the output's unit
     /// (`units[o]`); μ, μ* and σ are in that unit per full range of the parameter.
     pub fn csv(&self, units: &[String]) -> String {
-        let mut t = String::from("output,output_unit,param,mu,mu_star,sigma\n");
-        for e in &self.effects {
-            let unit = self.outputs.iter().position(|o| *o == e.output).and_then(|o| units.get(o));
-            t.push_str(&format!(
-                "{},{},{},{},{},{}\n",
-                csv_field(&e.output),
-                csv_field(unit.map_or("", |u| u.as_str())),
-                csv_field(&e.param),
-                e.mu,
-                e.mu_star,
-                e.sigma
-            ));
-        }
-        t
+        csv_table(
+            &["output", "output_unit", "param", "mu", "mu_star", "sigma"],
+            self.effects.iter().map(|e| {
+                let mut r =
+                    vec![e.output.clone(), unit_of(&self.outputs, units, &e.output).to_string(), e.param.clone()];
+                r.extend([e.mu, e.mu_star, e.sigma].map(|x| x.to_string()));
+                r
+            }),
+        )
     }
 }
 
