@@ -20,6 +20,13 @@ pub struct CellParams {
     /// Re-epithelialisation rate of the open epidermis, per day (2 v / r_wound, set at each
     /// session from the channels that hit this column).
     pub reepi_per_d: f64,
+    /// Open share of the epidermal cell right after the last session that opened it (0 if
+    /// none): the local openness of the wounds is (1 − ε)/this, 1 while the wound is as open as
+    /// when it was made, whatever share of the cell it takes.
+    pub open_after_session: f64,
+    /// Barrier deficit (1 − B) of the epidermal cell right after the last session that opened
+    /// it (0 if none): the share of the cell's surface in the disrupted footprint.
+    pub footprint_after_session: f64,
     /// Age factor of keratinocyte turnover and melanin clearance (1 at 40 y).
     pub age_turnover: f64,
     /// Age factor of collagen/elastin synthesis and fibroblast proliferation (1 at 40 y).
@@ -90,20 +97,36 @@ pub fn rhs(r: &Rates, cell: &CellParams, y: &[f64], dy: &mut [f64]) {
         + r.tgfb_from_m2_per_d * m2
         + r.tgfb_from_myo_per_d * mf;
 
-    // Growth-factor signals on fibroblasts (cell-average concentrations, saturating).
+    // Growth-factor signals on fibroblasts. The mediators come from the wound sub-volume W;
+    // fibroblasts respond to the wound's local concentration (cell average ÷ W_e) inside the
+    // response zone Z ⊇ W (the part of the cell within the wound's signalling reach,
+    // `Rates::signal_reach_um`), so that the cell-average response Z·g(P/W_e) is extensive in
+    // the wounded volume and does not depend on the size of the cell (no Jensen bias of a
+    // saturating g on a cell mean).
+    let zone = pos(y[ResponseZone.index()]).max(w);
     let h_t = {
+        let x = pos(t - 1.0) / we;
+        x / (r.tgfb_half_sat + x)
+    };
+    let g_p = {
+        let x = p / we;
+        x / (r.pdgf_half_sat + x)
+    };
+    let act = 1.0 - (1.0 - g_p) * (1.0 - h_t);
+    // The myofibroblast switch and survival keep the cell-average TGF-β signal they were
+    // calibrated on (HK-TL-04/05): localised, TGF-β stays saturating in the wound for as long
+    // as macrophages remain and the switch runs to day 16, 10 % of peak at day 37.
+    let h_t_cell = {
         let x = pos(t - 1.0);
         x / (r.tgfb_half_sat + x)
     };
-    let g_p = p / (r.pdgf_half_sat + p);
-    let act = 1.0 - (1.0 - g_p) * (1.0 - h_t);
 
     // MMP (aggregate), relaxing to its source; TGF-β inhibits the fibroblast part (Murphy 2012).
     let mmp_src = 1.0
         + r.mmp_from_neut * n
         + r.mmp_from_m1 * m1
         + r.mmp_from_m2 * m2
-        + r.mmp_from_fib_act * f * act / (1.0 + r.mmp_tgfb_inhibition * h_t);
+        + r.mmp_from_fib_act * f * zone * act / (1.0 + r.mmp_tgfb_inhibition * h_t);
     let dmmp = r.mmp_relax_per_d * (mmp_src - mmp);
 
     // VEGF
@@ -130,16 +153,16 @@ pub fn rhs(r: &Rates, cell: &CellParams, y: &[f64], dy: &mut [f64]) {
             let tension = cn / (r.myo_tension_half_sat + cn);
             let cap_f = 1.0 + (r.fib_capacity - 1.0) * we;
             let df = r.fib_death_per_d * (1.0 - f)
-                + sa * r.fib_death_per_d * r.fib_pdgf_gain * g_p * f * (1.0 - (f + mf) / cap_f)
-                - r.myo_diff_per_d * h_t * tension * f * we;
+                + sa * r.fib_death_per_d * r.fib_pdgf_gain * zone * g_p * f * (1.0 - (f + mf) / cap_f)
+                - r.myo_diff_per_d * h_t_cell * tension * f * we;
             // Differentiation happens in the granulation tissue (wound sub-volume W) only.
-            let dmf = r.myo_diff_per_d * h_t * tension * f * we
-                - r.myo_apoptosis_per_d * (1.0 - r.myo_survival_tgfb * h_t) * mf;
+            let dmf = r.myo_diff_per_d * h_t_cell * tension * f * we
+                - r.myo_apoptosis_per_d * (1.0 - r.myo_survival_tgfb * h_t_cell) * mf;
             // ---- collagen III/I with the added III → I conversion step.
             let ctot = c1 + c3;
             let room = pos((r.col_capacity - ctot) / (r.col_capacity - 1.0));
             let q_hom = r.col_turnover_per_d * sa * f;
-            let q_act = sa * r.col_synth_per_d * (f * act + r.col_synth_myo * mf) * room;
+            let q_act = sa * r.col_synth_per_d * (f * zone * act + r.col_synth_myo * mf) * room;
             let deg = r.col_turnover_per_d * sa * mmp;
             let wound_deg = r.matrix_mmp_degradation_per_d * pos(mmp - 1.0);
             let excess = r.col_excess_remodel_per_d * mmp * pos(ctot - 1.0) / ctot.max(1e-9);
@@ -152,7 +175,7 @@ pub fn rhs(r: &Rates, cell: &CellParams, y: &[f64], dy: &mut [f64]) {
             let dcn = q_act - (deg + wound_deg * mean_sus + excess) * cn;
             // ---- elastin
             let del = r.elastin_turnover_per_d * sa * (f - mmp * el)
-                + sa * r.elastin_synth_per_d * h_t * (f + mf) * room
+                + sa * r.elastin_synth_per_d * h_t * (f * zone + mf) * room
                 - r.elastin_neut_per_d * n * el
                 - wound_deg * el;
             // ---- capillaries (VEGF-driven sprouting, regression when VEGF falls).
@@ -171,12 +194,27 @@ pub fn rhs(r: &Rates, cell: &CellParams, y: &[f64], dy: &mut [f64]) {
             dy[CollagenNew.index()] = dcn;
             dy[Elastin.index()] = del;
             dy[Capillaries.index()] = dcap;
+            dy[ResponseZone.index()] = -r.wound_resolution_per_d * pos(y[ResponseZone.index()]);
         }
         Compartment::Epidermis => {
             let st = cell.age_turnover;
             vegf_src += r.vegf_from_wound_edge * pos(1.0 - ep);
-            let dep = cell.reepi_per_d * k * (1.0 - ep);
-            let db = 24.0 * (r.barrier_recovery_per_h * (1.0 - b) - r.barrier_open_per_h * pos(1.0 - ep) * b);
+            // Wound-edge keratinocytes: activated by the wound's local PDGF-like signal and by
+            // the wound being open (local openness, intensive), with the turnover's time lag.
+            let openness =
+                if cell.open_after_session > 0.0 { (pos(1.0 - ep) / cell.open_after_session).min(1.0) } else { 0.0 };
+            let ke = g(EdgeActivation);
+            let p_loc = p / we;
+            let ke_src = 1.0
+                + r.keratinocyte_gf_gain * p_loc / (r.pdgf_half_sat + p_loc)
+                + r.keratinocyte_wound_gain * openness;
+            let dep = cell.reepi_per_d * ke * (1.0 - ep);
+            // Open wounds hold the barrier of their disrupted footprint open: the local form
+            // of the loss, k_Bo·(local openness)·(barrier still standing inside the footprint),
+            // with the footprint's barrier B − (1 − β) (β the footprint share), so that it does
+            // not depend on how much intact surface shares the cell.
+            let in_footprint = pos(b - (1.0 - cell.footprint_after_session));
+            let db = 24.0 * (r.barrier_recovery_per_h * (1.0 - b) - r.barrier_open_per_h * openness * in_footprint);
             let k_src =
                 1.0 + r.keratinocyte_gf_gain * p / (r.pdgf_half_sat + p) + r.keratinocyte_wound_gain * pos(1.0 - ep);
             let dk = (k_src - k) / r.keratinocyte_tau_d;
@@ -184,6 +222,7 @@ pub fn rhs(r: &Rates, cell: &CellParams, y: &[f64], dy: &mut [f64]) {
             let dh = (k - h) / tau;
             let dmel = (1.0 + r.melanin_inflammation_gain * (n + m1) - k * mel) / tau;
             dy[Epidermis.index()] = dep;
+            dy[EdgeActivation.index()] = (ke_src - ke) / r.keratinocyte_tau_d;
             dy[Barrier.index()] = db;
             dy[KeratinocyteTurnover.index()] = dk;
             dy[EpidermalThickness.index()] = dh;

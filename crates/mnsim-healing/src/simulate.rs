@@ -262,6 +262,8 @@ fn run(
         .map(|k| CellParams {
             comp: g.compartment(k / nc),
             reepi_per_d: default_reepi,
+            open_after_session: 0.0,
+            footprint_after_session: 0.0,
             age_turnover: age_t,
             age_synthesis: age_s,
         })
@@ -321,12 +323,16 @@ fn run(
             let inj = &injuries[next_session];
             for k in 0..ncell {
                 let iz = k / nc;
-                let col = k % nc;
-                injury::apply(&mut y[k], g.compartment(iz), g.layer[iz], inj.phi[k], inj.phi_barrier[col], r);
+                injury::apply(&mut y[k], g.compartment(iz), g.layer[iz], inj.cell(k, nc), r);
             }
             for c in 0..nc {
                 if let Some(rate) = inj.reepi_per_d[c] {
                     params[c].reepi_per_d = rate;
+                }
+                let open = (1.0 - y[c][Var::Epidermis.index()]).max(0.0);
+                if open > 0.0 {
+                    params[c].open_after_session = open;
+                    params[c].footprint_after_session = (1.0 - y[c][Var::Barrier.index()]).clamp(0.0, 1.0);
                 }
             }
             let (mut vi, mut vt) = (0.0, 0.0);

@@ -14,7 +14,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Number of state variables per tissue cell.
-pub const NSTATES: usize = 22;
+pub const NSTATES: usize = 24;
 
 /// Index of each state variable in a cell's state vector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
@@ -67,6 +67,15 @@ pub enum Var {
     /// Wound (granulation) tissue fraction of the cell volume, 0..1: the sub-volume in which the
     /// saturating Cooper 2015 kinetics and the granulation-tissue capacities apply.
     WoundFraction,
+    /// Response zone: fraction of the cell volume within the signalling reach of a wound
+    /// (`injury::response_zone`), 0..1. Fibroblasts inside it respond to the wound's growth
+    /// factors at the wound's local concentration; it resolves with the wound.
+    ResponseZone,
+    /// Activation of the keratinocytes at the edge of the open wounds (migration speed factor),
+    /// relative to homeostasis. Driven by the wound's local signals, so that the closure rate
+    /// does not depend on how much intact epidermis shares the cell; the turnover of the whole
+    /// epidermal cell is [`Var::KeratinocyteTurnover`].
+    EdgeActivation,
 }
 
 impl Var {
@@ -94,6 +103,8 @@ impl Var {
         Var::Melanin,
         Var::EpidermalThickness,
         Var::WoundFraction,
+        Var::ResponseZone,
+        Var::EdgeActivation,
     ];
 
     /// Position in the state vector.
@@ -126,6 +137,8 @@ impl Var {
             Var::Melanin => "basal_melanin",
             Var::EpidermalThickness => "epidermal_thickness",
             Var::WoundFraction => "wound_fraction",
+            Var::ResponseZone => "response_zone",
+            Var::EdgeActivation => "wound_edge_activation",
         }
     }
 
@@ -138,7 +151,7 @@ impl Var {
             Var::Neutrophils | Var::MacrophagesM1 | Var::MacrophagesM2 => "cooper2015_cell_units",
             Var::CollagenIII | Var::CollagenI | Var::CollagenNew => "fraction_of_baseline_collagen",
             Var::Epidermis | Var::Barrier => "fraction",
-            Var::WoundFraction => "volume_fraction",
+            Var::WoundFraction | Var::ResponseZone => "volume_fraction",
             _ => "rel_to_homeostasis",
         }
     }
@@ -146,7 +159,12 @@ impl Var {
     /// Which compartment(s) this variable lives in.
     pub fn home(self) -> Home {
         match self {
-            Var::Epidermis | Var::Barrier | Var::KeratinocyteTurnover | Var::Melanin | Var::EpidermalThickness => {
+            Var::Epidermis
+            | Var::Barrier
+            | Var::KeratinocyteTurnover
+            | Var::Melanin
+            | Var::EpidermalThickness
+            | Var::EdgeActivation => {
                 Home::Epidermis
             }
             Var::Fibroblasts
@@ -155,7 +173,8 @@ impl Var {
             | Var::CollagenI
             | Var::CollagenNew
             | Var::Elastin
-            | Var::Capillaries => Home::Dermis,
+            | Var::Capillaries
+            | Var::ResponseZone => Home::Dermis,
             _ => Home::Everywhere,
         }
     }
@@ -199,6 +218,7 @@ pub fn baseline(comp: Compartment) -> [f64; NSTATES] {
     y[Var::KeratinocyteTurnover.index()] = 1.0;
     y[Var::Melanin.index()] = 1.0;
     y[Var::EpidermalThickness.index()] = 1.0;
+    y[Var::EdgeActivation.index()] = 1.0;
     if comp == Compartment::Connective {
         y[Var::Fibroblasts.index()] = 1.0;
         y[Var::CollagenIII.index()] = COL3_BASELINE;

