@@ -152,7 +152,7 @@ impl TissueCourse {
 }
 
 /// What the transport stage delivered that matters to outcomes.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeliverySummary {
     /// Name of the depigmenting active (e.g. `tranexamic_acid`), for the report.
@@ -166,6 +166,46 @@ pub struct DeliverySummary {
     /// course (0 none … <1), e.g. [`crate::pigment::TRIPLE_COMBINATION_INHIBITION`].
     #[serde(default)]
     pub home_depigmenting_inhibition: f64,
+    /// Inhibition-days of each session's delivered active, ∫ I(u(t)) dt from the active's
+    /// pharmacodynamics ([`crate::actives`]) over the basal-layer concentration course, d (one
+    /// per session, or empty: then the amount-based `depigmenting_amount_ug_per_cm2` rule of
+    /// [`crate::OutcomeParams`] applies).
+    #[serde(default)]
+    pub session_inhibition_d: Vec<f64>,
+    /// Window over which one session's inhibition-days are spread, d (the active's effect
+    /// offset, at least 1 d; widened so that the inhibition stays below 0.99). (0, 365].
+    #[serde(default = "d_window")]
+    pub session_effect_window_d: f64,
+    /// Steady inhibition of lesional melanogenesis by a daily home topical (the scenario's
+    /// `[home_care]`, through intact skin), [0, 0.99], from `home_active_from_day` to
+    /// `home_active_to_day`.
+    #[serde(default)]
+    pub home_active_inhibition: f64,
+    /// First day of the home topical, d from the first session.
+    #[serde(default)]
+    pub home_active_from_day: f64,
+    /// Last day of the home topical (absent: to the end of the course).
+    #[serde(default)]
+    pub home_active_to_day: Option<f64>,
+}
+
+fn d_window() -> f64 {
+    1.0
+}
+
+impl Default for DeliverySummary {
+    fn default() -> Self {
+        DeliverySummary {
+            depigmenting_active: None,
+            depigmenting_amount_ug_per_cm2: vec![],
+            home_depigmenting_inhibition: 0.0,
+            session_inhibition_d: vec![],
+            session_effect_window_d: d_window(),
+            home_active_inhibition: 0.0,
+            home_active_from_day: 0.0,
+            home_active_to_day: None,
+        }
+    }
 }
 
 impl DeliverySummary {
@@ -182,6 +222,22 @@ impl DeliverySummary {
             check(format!("depigmenting_amount_ug_per_cm2[{i}]"), a, 0.0, 1.0e6, "[0, 1e6] µg/cm²")?;
         }
         check("home_depigmenting_inhibition", self.home_depigmenting_inhibition, 0.0, 0.99, "[0, 0.99]")?;
+        if !self.session_inhibition_d.is_empty() && self.session_inhibition_d.len() != n_sessions {
+            return Err(OutcomeError::LengthMismatch {
+                field: "session_inhibition_d (one per session; session_days)",
+                len: self.session_inhibition_d.len(),
+                expected: n_sessions,
+            });
+        }
+        for (i, &a) in self.session_inhibition_d.iter().enumerate() {
+            check(format!("session_inhibition_d[{i}]"), a, 0.0, 365.0, "[0, 365] d")?;
+        }
+        check_pos("session_effect_window_d", self.session_effect_window_d, 365.0, "(0, 365] d")?;
+        check("home_active_inhibition", self.home_active_inhibition, 0.0, 0.99, "[0, 0.99]")?;
+        check("home_active_from_day", self.home_active_from_day, 0.0, 1.0e5, "[0, 1e5] d")?;
+        if let Some(t) = self.home_active_to_day {
+            check("home_active_to_day", t, self.home_active_from_day, 1.0e5, "[home_active_from_day, 1e5] d")?;
+        }
         Ok(())
     }
 }

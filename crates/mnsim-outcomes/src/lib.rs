@@ -31,6 +31,7 @@
 //! assert_eq!(o.matrix.collagen_change_pct, 0.0);
 //! ```
 
+pub mod actives;
 pub mod barrier;
 pub mod ensemble;
 pub mod error;
@@ -43,6 +44,7 @@ pub mod pigment;
 pub mod scar;
 pub mod series;
 
+pub use actives::{DEPIGMENTING_PD, DepigmentingPd, find_pd};
 pub use ensemble::{Interval, summarise, summarise_outcomes};
 pub use error::OutcomeError;
 pub use input::{

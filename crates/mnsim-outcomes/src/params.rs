@@ -96,13 +96,16 @@ pub struct OutcomeParams {
     /// Time constant of melanin clearance by epidermal turnover, d (recalled: basal-to-shed
     /// transit 40–56 d; 40 taken).
     pub melanin_turnover_d: f64,
-    /// Maximal fractional inhibition of lesional melanogenesis by the depigmenting active
-    /// delivered at a session. Assumed 0.5 (tranexamic acid is a moderate depigmenter).
+    /// Legacy amount rule (used only when a caller gives amounts without
+    /// `DeliverySummary::session_inhibition_d`; mnsim itself gives inhibition-days from each
+    /// active's own dose–response, [`crate::actives::DEPIGMENTING_PD`]): maximal fractional
+    /// inhibition by the active delivered at a session. Assumed 0.5.
     pub active_max_inhibition: f64,
-    /// Amount at the basal layer giving half the maximal inhibition, µg·cm⁻². Assumed 5; no
-    /// dose–response in skin was retrieved.
+    /// Legacy amount rule: amount at the basal layer giving half the maximal inhibition,
+    /// µg·cm⁻². Assumed 5 (superseded by the per-active IC50s of [`crate::actives`]).
     pub active_ec50_ug_per_cm2: f64,
-    /// How long one session's delivered active inhibits melanogenesis, d. Assumed 7.
+    /// Legacy amount rule: how long one session's delivered active inhibits melanogenesis, d.
+    /// Assumed 7 (superseded by the exposure from the transport's concentration course).
     pub active_effect_d: f64,
     /// Lesion excess melanin giving the maximal MASI darkness (4). Assumed 1 (lesion twice as
     /// pigmented as the surround).

@@ -3,9 +3,12 @@
 //! melanin evenness index, a MASI-like score and lesion lightness.
 //!
 //! ```text
-//! I_s      = I_max·A_s/(A_s + EC50)                     inhibition by session s's dose A_s
-//! I_ses(t) = min(I_max, Σ_{t_s ≤ t < t_s+τ_a} I_s)
-//! I(t)     = 1 − (1 − I_home)·(1 − I_ses(t))
+//! Φ_s      = ∫ I_a(u_s(t)) dt                           session s: active's E_max over the
+//!                                                        basal-layer concentration (crate::actives)
+//! I_ses(t) = min(0.99, Σ_{t_s ≤ t < t_s+w} Φ_s/w)        spread over w ≥ 1 d
+//!            (legacy, no Φ: I_s = I_max·A_s/(A_s + EC50) over τ_a)
+//! I_hc     = I_a(u_home)                                 daily home topical (steady state)
+//! I(t)     = 1 − (1 − I_home)·(1 − I_hc(t))·(1 − I_ses(t))
 //! dD/dt    = ((1 − I(t)) − D)/τ_turn,  D(t0) = 1         depigmentation factor
 //! E(t)     = E0·m(t)/m(t0)·D(t)                          lesion excess melanin (m: melanin_rel)
 //! MI       = 1 + E                                       lesion melanin index, rel. to surround
@@ -63,17 +66,39 @@ pub fn evenness_index(e: f64, area: f64) -> f64 {
     100.0 * (1.0 - (area * (1.0 - area)).sqrt() * e / (1.0 + area * e))
 }
 
-/// Inhibition of melanogenesis at time `t` by sessions' delivered active and the home regimen.
+/// Inhibition of melanogenesis at time `t` by sessions' delivered active, the home topical and
+/// the home regimen.
+///
+/// A session with inhibition-days Φ_s (`delivery.session_inhibition_d`, from the active's
+/// pharmacodynamics) inhibits by Φ_s/w over [t_s, t_s + w), w = max(window, Φ_s/0.99); without
+/// them, the amount-based rule I_max·A_s/(A_s + EC50) over `active_effect_d` applies.
 pub fn inhibition_at(t: f64, session_days: &[f64], delivery: &DeliverySummary, p: &OutcomeParams) -> f64 {
     let mut ses = 0.0;
-    for (s, &ts) in session_days.iter().enumerate() {
-        let a = delivery.depigmenting_amount_ug_per_cm2.get(s).copied().unwrap_or(0.0);
-        if t >= ts && t < ts + p.active_effect_d && a > 0.0 {
-            ses += p.active_max_inhibition * a / (a + p.active_ec50_ug_per_cm2);
+    let mut cap = p.active_max_inhibition;
+    if delivery.session_inhibition_d.is_empty() {
+        for (s, &ts) in session_days.iter().enumerate() {
+            let a = delivery.depigmenting_amount_ug_per_cm2.get(s).copied().unwrap_or(0.0);
+            if t >= ts && t < ts + p.active_effect_d && a > 0.0 {
+                ses += p.active_max_inhibition * a / (a + p.active_ec50_ug_per_cm2);
+            }
+        }
+    } else {
+        cap = 0.99;
+        for (s, &ts) in session_days.iter().enumerate() {
+            let phi = delivery.session_inhibition_d.get(s).copied().unwrap_or(0.0);
+            let w = delivery.session_effect_window_d.max(phi / 0.99);
+            if phi > 0.0 && t >= ts && t < ts + w {
+                ses += phi / w;
+            }
         }
     }
-    let ses = ses.min(p.active_max_inhibition);
-    1.0 - (1.0 - delivery.home_depigmenting_inhibition) * (1.0 - ses)
+    let ses = ses.min(cap);
+    let home_active = if t >= delivery.home_active_from_day && delivery.home_active_to_day.is_none_or(|e| t < e) {
+        delivery.home_active_inhibition
+    } else {
+        0.0
+    };
+    1.0 - (1.0 - delivery.home_depigmenting_inhibition) * (1.0 - home_active) * (1.0 - ses)
 }
 
 /// Depigmentation factor D at each sample of `times_d` (exponential integrator, sub-steps of

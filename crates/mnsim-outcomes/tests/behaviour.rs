@@ -224,6 +224,7 @@ fn more_depigmenting_active_means_lower_melanin_index_and_masi() {
             depigmenting_active: Some("tranexamic_acid".into()),
             depigmenting_amount_ug_per_cm2: vec![amount; 6],
             home_depigmenting_inhibition: 0.0,
+            ..Default::default()
         };
         let pg = compute_outcomes(&inp, &p()).unwrap().pigment.unwrap();
         let now = (pg.lesion_melanin_index_change_pct, pg.masi, pg.evenness);
@@ -399,4 +400,56 @@ fn ensemble_summary_of_a_seeded_ensemble() {
     // deterministic under the seed
     let again = summarise_outcomes(&members, 0.05, 0.95).unwrap();
     assert_eq!(s, again);
+}
+
+/// Session inhibition-days and a home topical both lighten, more with more; out-of-range
+/// values are rejected with the field named.
+#[test]
+fn inhibition_days_and_home_topical_lighten_monotonically() {
+    let sessions = [0.0, 30.0];
+    let c = course(&sessions, 100.0, STANDARD, 1000.0, 120.0);
+    let masi_with = |d: DeliverySummary| {
+        let mut inp = inputs(c.clone(), 40.0);
+        inp.pigment = Some(PigmentLesion { excess_melanin: 0.5, area_fraction: 0.4 });
+        inp.delivery = d;
+        let pg = compute_outcomes(&inp, &p()).unwrap().pigment.unwrap();
+        assert!(pg.masi.is_finite() && pg.evenness.is_finite());
+        pg.masi
+    };
+    let mut last = masi_with(DeliverySummary::default());
+    for phi in [0.1, 1.0, 5.0, 50.0] {
+        let m = masi_with(DeliverySummary { session_inhibition_d: vec![phi; 2], ..Default::default() });
+        assert!(m < last, "Φ {phi}: {m} vs {last}");
+        last = m;
+    }
+    let mut last = masi_with(DeliverySummary::default());
+    for i in [0.05, 0.2, 0.5, 0.9] {
+        let m =
+            masi_with(DeliverySummary { home_active_inhibition: i, home_active_from_day: 1.0, ..Default::default() });
+        assert!(m < last, "home {i}: {m} vs {last}");
+        last = m;
+    }
+    // stopping the home topical early gives back some of the lightening
+    let full = masi_with(DeliverySummary { home_active_inhibition: 0.5, ..Default::default() });
+    let stopped = masi_with(DeliverySummary {
+        home_active_inhibition: 0.5,
+        home_active_to_day: Some(30.0),
+        ..Default::default()
+    });
+    assert!(stopped > full);
+    for (d, field) in [
+        (DeliverySummary { home_active_inhibition: 1.5, ..Default::default() }, "home_active_inhibition"),
+        (DeliverySummary { session_inhibition_d: vec![1.0], ..Default::default() }, "session_inhibition_d"),
+        (DeliverySummary { session_inhibition_d: vec![f64::NAN; 2], ..Default::default() }, "session_inhibition_d[0]"),
+        (
+            DeliverySummary { home_active_from_day: 10.0, home_active_to_day: Some(5.0), ..Default::default() },
+            "home_active_to_day",
+        ),
+    ] {
+        let mut inp = inputs(c.clone(), 40.0);
+        inp.pigment = Some(PigmentLesion { excess_melanin: 0.5, area_fraction: 0.4 });
+        inp.delivery = d;
+        let e = compute_outcomes(&inp, &p()).unwrap_err().to_string();
+        assert!(e.contains(field), "{e}");
+    }
 }

@@ -137,6 +137,34 @@ fn check_topical(ctx: &Ctx, t: &mnsim_transport::TopicalSpec) -> Result<(), Scen
     t.validate().map_err(|e| transport_err(ctx, "topical", e))
 }
 
+/// The home topical: a catalogue active and its regimen in range.
+fn check_home_care(ctx: &Ctx, h: &crate::schema::HomeCareSpec) -> Result<(), ScenarioError> {
+    if mnsim_transport::catalogue::find(&h.name).is_none() {
+        return Err(ctx.invalid(
+            "home_care.name",
+            format!("{:?}", h.name),
+            format!("must be a catalogue active: {}", mnsim_transport::catalogue::names()),
+        ));
+    }
+    ctx.positive("home_care.concentration_mg_per_ml", h.concentration_mg_per_ml, 1000.0, "mg/mL")?;
+    ctx.count("home_care.applications_per_day", h.applications_per_day, 1, 6)?;
+    ctx.range("home_care.from_day", h.from_day, 0.0, 3650.0, "days")?;
+    if let Some(t) = h.to_day {
+        if !(t.is_finite() && t >= h.from_day && t <= 3650.0) {
+            return Err(ctx.invalid(
+                "home_care.to_day",
+                t,
+                format!("must be a finite number in [home_care.from_day = {}, 3650] days", compact(h.from_day)),
+            ));
+        }
+    }
+    ctx.positive("home_care.amount_mg_per_cm2", h.amount_mg_per_cm2, 20.0, "mg/cm²")?;
+    if let Some(ph) = h.vehicle_ph {
+        ctx.range("home_care.vehicle_ph", ph, 0.0, 14.0, "")?;
+    }
+    Ok(())
+}
+
 /// Validate `sc` (parsed from `text` of `file`), fill defaults and build the physics inputs.
 pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, ScenarioError> {
     // --- name -------------------------------------------------------------------------------
@@ -462,6 +490,9 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
     // --- topical and transport ---------------------------------------------------------------
     if let Some(t) = &sc.topical {
         check_topical(ctx, t)?;
+    }
+    if let Some(h) = &sc.home_care {
+        check_home_care(ctx, h)?;
     }
     sc.transport.validate().map_err(|e| transport_err(ctx, "transport", e))?;
 

@@ -32,6 +32,12 @@ pub struct Scenario {
     /// free name with `molecular_weight_da` and `log_p`.
     #[serde(default)]
     pub topical: Option<mnsim_transport::TopicalSpec>,
+    /// A daily topical the patient applies at home between sessions (omit for none), taken up
+    /// through intact skin: a catalogue active by name. A depigmenting active (tranexamic acid,
+    /// ascorbic acid, niacinamide, hydroquinone, kojic acid) inhibits melanogenesis by its own
+    /// dose–response (docs/model/outcomes.md § 7); any other active does nothing here.
+    #[serde(default)]
+    pub home_care: Option<HomeCareSpec>,
     /// Transport solver settings (grid, time steps, channel resealing; advanced).
     #[serde(default)]
     pub transport: mnsim_transport::TransportSettings,
@@ -131,6 +137,45 @@ pub struct Indication {
     /// Baseline surface roughness Ra, µm, if known.
     #[serde(default)]
     pub roughness_ra_um: Option<f64>,
+}
+
+/// A daily home topical (the scenario's `[home_care]` table).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HomeCareSpec {
+    /// Catalogue active (`tranexamic_acid`, `niacinamide`, …; see `mnsim actives`).
+    pub name: String,
+    /// Concentration of the active in the product, mg/mL. (0, 1000].
+    pub concentration_mg_per_ml: f64,
+    /// Applications per day, 1–6.
+    #[serde(default = "default_applications")]
+    pub applications_per_day: u32,
+    /// First day of use, d from the first session. [0, 3650].
+    #[serde(default = "default_home_from")]
+    pub from_day: f64,
+    /// Last day of use, d from the first session (absent: to the end of follow-up).
+    /// [from_day, 3650].
+    #[serde(default)]
+    pub to_day: Option<f64>,
+    /// Product applied per application, mg/cm² (density 1 g/mL assumed). (0, 20]. Default 2,
+    /// the standard application of sunscreen testing (ISO 24444; recalled), taken for a
+    /// leave-on serum or cream.
+    #[serde(default = "default_home_amount")]
+    pub amount_mg_per_cm2: f64,
+    /// Vehicle pH (sets the un-ionised fraction). [0, 14]. Absent: the transport default (5.5).
+    #[serde(default)]
+    pub vehicle_ph: Option<f64>,
+}
+
+fn default_applications() -> u32 {
+    2
+}
+/// Assumed: home care resumes the day after needling.
+fn default_home_from() -> f64 {
+    1.0
+}
+fn default_home_amount() -> f64 {
+    2.0
 }
 
 /// Device kinds.

@@ -497,29 +497,133 @@ fn run_transport(
 
 /// Actives treated as depigmenting by the outcome metrics: tranexamic acid (Saleh et al. 2019),
 /// ascorbic acid (Ismail et al. 2019), hydroquinone and kojic acid (tyrosinase inhibitors), and
-/// niacinamide (melanosome-transfer inhibitor).
+/// niacinamide (melanosome-transfer inhibitor). Each has its own dose–response in
+/// [`mnsim_outcomes::DEPIGMENTING_PD`] (same names; checked by a test).
 pub const DEPIGMENTING_ACTIVES: [&str; 5] =
     ["tranexamic_acid", "ascorbic_acid", "hydroquinone", "kojic_acid", "niacinamide"];
 
-/// What delivery means to the outcomes: the amount of a depigmenting active delivered past the
-/// stratum corneum (towards the basal layer) by the end of the transport run after session 1,
-/// taken as the same for every session (the model runs transport once, after the first).
+/// The pharmacodynamics of a depigmenting active named `name` (catalogue name, alias, or a
+/// free name that contains a depigmenting active's name, e.g. `tranexamic_acid_serum`).
+pub fn depigmenting_pd(name: &str) -> Option<&'static mnsim_outcomes::DepigmentingPd> {
+    let key = name.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+    mnsim_outcomes::find_pd(&key).or_else(|| mnsim_outcomes::DEPIGMENTING_PD.iter().find(|p| key.contains(p.name)))
+}
+
+/// Fallback decay rate of the basal-layer concentration after the transport run, 1/h, used when
+/// the last two samples do not decay faster. Assumed ln 2 / 24 h: what is left in the skin a day
+/// after the session is gone within about another day (the face is washed, the channels have
+/// closed and the dermis clears small solutes within minutes).
+pub const TAIL_DECAY_FLOOR_PER_H: f64 = std::f64::consts::LN_2 / 24.0;
+
+/// Free (water-equivalent) concentration in the viable epidermis, µg/mL, of an amount per cm²
+/// of skin: u = A/(h_ve·K_ve).
+fn viable_epidermis_free_ug_per_ml(amount_ug_per_cm2: f64, h_ve_um: f64, k_ve: f64) -> f64 {
+    (amount_ug_per_cm2 / (h_ve_um * 1e-4) / k_ve.max(1e-12)).max(0.0)
+}
+
+/// Inhibition-days of one session's delivered active (the transport run after session 1):
+/// the active's E_max over the viable-epidermis (basal-layer) concentration course, plus an
+/// exponential tail after the last sample (rate from the last two samples, at least
+/// [`TAIL_DECAY_FLOOR_PER_H`]).
+pub fn session_inhibition_d(
+    pd: &mnsim_outcomes::DepigmentingPd,
+    t: &mnsim_transport::TransportResult,
+    h_ve_um: f64,
+) -> f64 {
+    let u: Vec<f64> = t
+        .needled
+        .viable_epidermis_ug_per_cm2
+        .iter()
+        .map(|&a| viable_epidermis_free_ug_per_ml(a, h_ve_um, t.params.k_ve))
+        .collect();
+    let n = u.len().min(t.times_h.len());
+    let mut k = TAIL_DECAY_FLOOR_PER_H;
+    if n >= 2 && u[n - 1] > 0.0 && u[n - 2] > u[n - 1] {
+        let dt = t.times_h[n - 1] - t.times_h[n - 2];
+        if dt > 0.0 {
+            k = k.max((u[n - 2] / u[n - 1]).ln() / dt);
+        }
+    }
+    pd.exposure_inhibition_d(&t.times_h[..n], &u[..n], k)
+}
+
+/// Uptake and basal-layer concentration of a daily home topical through intact skin.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct HomeCareDose {
+    /// Intact-skin permeability of the active, cm/h (the transport model's kp).
+    pub kp_cm_per_h: f64,
+    /// Amount taken up through the stratum corneum per day, µg/cm².
+    pub daily_dose_ug_per_cm2: f64,
+    /// Steady free concentration in the viable epidermis (basal layer), µg/mL.
+    pub basal_free_ug_per_ml: f64,
+    /// Steady inhibition of melanogenesis (0 for an active that is not depigmenting).
+    pub inhibition: f64,
+}
+
+/// The daily dose of a home topical and the basal-layer concentration it holds (`None` for a
+/// name outside the transport catalogue).
+///
+/// Each application leaves `amount_mg_per_cm2` of product on for 24 h / applications; the
+/// uptake of one application is kp·C·t_res (infinite-dose flux through intact skin, kp from
+/// the transport model for this active), at most the applied amount. The mean flux J = daily
+/// dose / 24 h crosses the viable epidermis (no clearance there) into a dermis that clears at
+/// λ: a steady state with c(DEJ) = J/√(D_de·λ) and a linear profile through the viable
+/// epidermis, so the mean viable-epidermis concentration is J·(1/√(D_de·λ) + h_ve/(2·D_ve)),
+/// free concentration that over K_ve.
+pub fn home_care_dose(h: &mnsim_scenario::schema::HomeCareSpec, h_ve_um: f64) -> Option<HomeCareDose> {
+    // the scenario's validation already rejected a name outside the catalogue
+    let active = mnsim_transport::catalogue::find(&h.name)?;
+    let ph = h.vehicle_ph.unwrap_or(mnsim_transport::spec::DEFAULT_VEHICLE_PH);
+    let p = mnsim_transport::physchem::TransportParams::from_physchem(&active.physchem_at_ph(ph), None);
+    let kp = 10f64.powf(p.log_kp_intact_cm_per_h);
+    let apps = f64::from(h.applications_per_day.max(1));
+    let t_res_h = 24.0 / apps;
+    // mg/mL × cm/h × h = mg/cm²; ×1000 → µg/cm²
+    let per_app = (kp * h.concentration_mg_per_ml * t_res_h).min(h.amount_mg_per_cm2 * h.concentration_mg_per_ml) * 1e3;
+    let daily = apps * per_app;
+    let j = daily / 86_400.0; // µg·cm⁻²·s⁻¹
+    let d_de = p.d_de_um2_per_s * 1e-8; // cm²/s
+    let d_ve = p.d_ve_um2_per_s * 1e-8;
+    let lam = p.clearance_per_s.max(1e-12);
+    let c_mean = j * (1.0 / (d_de * lam).sqrt() + h_ve_um * 1e-4 / (2.0 * d_ve)); // µg/cm³
+    let u = (c_mean / p.k_ve.max(1e-12)).max(0.0);
+    let inhibition = depigmenting_pd(active.name).map_or(0.0, |pd| pd.inhibition(u));
+    Some(HomeCareDose { kp_cm_per_h: kp, daily_dose_ug_per_cm2: daily, basal_free_ug_per_ml: u, inhibition })
+}
+
+/// What delivery means to the outcomes: the depigmenting active delivered past the stratum
+/// corneum by the transport run after session 1 (taken as the same for every session; the
+/// model runs transport once) and, when the active has a dose–response, its inhibition-days
+/// per session from the viable-epidermis concentration course; plus the home topical's steady
+/// inhibition and the indication's home regimen.
 fn delivery(
     scenario: &ResolvedScenario,
     transport: Option<&mnsim_transport::TransportResult>,
 ) -> mnsim_outcomes::DeliverySummary {
     let ind = &scenario.scenario.indication;
     let n = scenario.protocol.sessions.len();
-    let depig = transport.filter(|t| {
-        DEPIGMENTING_ACTIVES.iter().any(|a| t.active.to_ascii_lowercase().replace([' ', '-'], "_").contains(a))
-    });
-    mnsim_outcomes::DeliverySummary {
-        depigmenting_active: depig.map(|t| t.active.clone()),
+    let h_ve = scenario.skin.layers.viable_epidermis_um;
+    let depig = transport.and_then(|t| depigmenting_pd(&t.active).map(|pd| (t, pd)));
+    let mut d = mnsim_outcomes::DeliverySummary {
+        depigmenting_active: depig.map(|(t, _)| t.active.clone()),
         depigmenting_amount_ug_per_cm2: depig
-            .map(|t| vec![t.needled.delivered_ug_per_cm2.last().copied().unwrap_or(0.0).max(0.0); n])
+            .map(|(t, _)| vec![t.needled.delivered_ug_per_cm2.last().copied().unwrap_or(0.0).max(0.0); n])
             .unwrap_or_default(),
         home_depigmenting_inhibition: ind.home_depigmenting_inhibition,
+        ..Default::default()
+    };
+    if let Some((t, pd)) = depig {
+        d.session_inhibition_d = vec![session_inhibition_d(pd, t, h_ve).clamp(0.0, 365.0); n];
+        d.session_effect_window_d = pd.offset_d.max(1.0);
     }
+    if let Some(h) = &scenario.scenario.home_care
+        && let Some(dose) = home_care_dose(h, h_ve)
+    {
+        d.home_active_inhibition = dose.inhibition.clamp(0.0, 0.99);
+        d.home_active_from_day = h.from_day;
+        d.home_active_to_day = h.to_day;
+    }
+    d
 }
 
 /// Lower quantile of the reported ensemble interval.

@@ -68,7 +68,7 @@ fn fine_lines_get_shallower() {
 
 /// Melasma (1.5 mm pen, 2 sessions, tranexamic acid 4 mg/mL): the nearest retrieved clinical
 /// range for needling plus a topical depigmenting active is Ismail 2019 (J Cosmet Dermatol,
-/// MA05): MASI −33 %, band −55 to −15 %. The scenario gives ≈ −0.2 %: a known miss (case
+/// MA05): MASI −33 %, band −55 to −15 %. The scenario gives ≈ −0.1 %: a known miss (case
 /// SC-MELASMA-TXA). Asserted here: the direction (MASI falls) and that the transport ran.
 #[test]
 fn melasma_gets_lighter_with_tranexamic_acid() {
