@@ -603,13 +603,13 @@ impl Solver {
     fn combine(&mut self, acc0: Accounts, f: &Accounts, hh: &Accounts, am_f: f64, am_h: f64) -> ExtrapolatedStep {
         let plane = self.nx * self.ny;
         let x = |a: f64, b: f64| 2.0 * a - b;
-        // pass 1: c ← 2·c_half − c_full; per plane Σ c and Σ max(c, 0)
-        self.c.par_chunks_mut(plane).zip(self.ext_c.par_chunks(plane)).zip(self.plane_sums.par_iter_mut()).for_each(
-            |((cp, ep), ps)| {
+        // pass 1: ext ← 2·c_half − c_full (c keeps c_half for a fallback); per plane Σ and Σ max(·, 0)
+        self.ext_c.par_chunks_mut(plane).zip(self.c.par_chunks(plane)).zip(self.plane_sums.par_iter_mut()).for_each(
+            |((ep, cp), ps)| {
                 let (mut s, mut sp) = (0.0, 0.0);
-                for (c, &e) in cp.iter_mut().zip(ep) {
-                    let v = 2.0 * *c - e;
-                    *c = v;
+                for (e, &c) in ep.iter_mut().zip(cp) {
+                    let v = 2.0 * c - *e;
+                    *e = v;
                     s += v;
                     sp += v.max(0.0);
                 }
@@ -635,8 +635,7 @@ impl Solver {
         };
         match outcome {
             ExtrapolatedStep::Fallback => {
-                // (2·c_h − c_f + c_f)/2 = c_h, and ≥ 0 exactly for c_h ≥ 0 (monotone rounding)
-                self.c.par_iter_mut().zip(self.ext_c.par_iter()).for_each(|(c, &e)| *c = 0.5 * (*c + e));
+                // c holds the two half steps
                 self.acc = *hh;
                 self.vehicle.amount = am_h;
             }
@@ -650,6 +649,7 @@ impl Solver {
                 a.uptake = x(hh.uptake, f.uptake);
                 a.added = x(hh.added, f.added);
                 self.vehicle.amount = am;
+                std::mem::swap(&mut self.c, &mut self.ext_c);
                 if outcome == ExtrapolatedStep::Clipped {
                     let scale = m_ext / m_pos;
                     self.c.par_iter_mut().for_each(|c| *c = c.max(0.0) * scale);
