@@ -27,6 +27,12 @@
 //! gives u_v (Schur complement); the second pass is an ordinary Thomas solve per column with u_v
 //! known. Clearance and the bottom sink are implicit in the z sweep.
 //!
+//! Second order in time: [`Solver::step_extrapolated`] (the production path, via
+//! [`crate::stepping::StepControl`]) combines one step of h and two of h/2 of the above as
+//! 2·S(h/2)² − S(h) (Richardson extrapolation of the whole split step: the splitting error is
+//! removed with the backward-Euler error). L-stable, conservative (weights sum to 1), kept ≥ 0
+//! by a clip-and-rescale of tiny undershoots or a fallback to the half steps (counted).
+//!
 //! # Conservation
 //!
 //! Every sweep conserves Σ c·V exactly up to round-off (faces are shared); amounts that leave
@@ -40,7 +46,8 @@
 //! 1/(D·K) (only read when channel voxels change): 28 B per voxel plus per-block scratch. When
 //! channels reseal only the channel voxels and their faces are recomputed, so nothing is recomputed when channels reseal except the few channel
 //! voxels. The x and y sweeps are fused per z-plane (the plane stays in cache); the z sweep
-//! streams once (twice for a finite dose). No allocation inside a step.
+//! streams once (twice for a finite dose). No allocation inside a step (the extrapolated step's
+//! second state, 8 B per voxel, is allocated on its first call).
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -58,9 +58,10 @@ pub enum TimeScheme {
     Extrapolated,
 }
 
-/// Adaptive step-size control (the same for both [`TimeScheme`]s) on the cumulative delivered (past the SC) and
-/// uptake amounts: local error ≈ h/2·|Δrate| relative to the amount (floored at 10⁻⁶ of the
-/// dose), step factor 0.9·√(tol/err) clamped to [0.5, `dt_growth`], step in
+/// Adaptive step-size control (the same for both [`TimeScheme`]s) on the cumulative delivered
+/// (past the SC) and uptake amounts: local error of backward Euler ≈ h/2·|Δrate| relative to
+/// the amount (floored at 10⁻⁶ of the dose; with the extrapolated step this bounds the
+/// first-order error that the extrapolation removes, as in local extrapolation), step factor 0.9·√(tol/err) clamped to [0.5, `dt_growth`], step in
 /// [min(`dt_initial_s`, 10⁻³), `dt_max_s`], and at most t½/8 while channels are more than 0.1 %
 /// open.
 #[derive(Debug, Clone, PartialEq)]

@@ -60,8 +60,8 @@ fn front_tail_undershoot_is_clipped_conservatively() {
         let cons = (total(&s) / m0 - 1.0).abs();
         assert!(cons < 1e-12, "conservation {cons:e}");
         let lay = s.layer_amounts();
-        for l in 0..5 {
-            assert!((lay[l] - s.acc.layer[l]).abs() <= 1e-12 * m0, "layer {l}: {} vs {}", lay[l], s.acc.layer[l]);
+        for (l, (&a, &b)) in lay.iter().zip(&s.acc.layer).enumerate() {
+            assert!((a - b).abs() <= 1e-12 * m0, "layer {l}: {a} vs {b}");
         }
         h *= 1.2;
     }

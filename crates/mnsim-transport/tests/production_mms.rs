@@ -332,7 +332,9 @@ fn time_orders(scheme: TimeScheme) -> Vec<f64> {
     let tols = [5e-4, 1.25e-4, 3.125e-5, 7.8125e-6];
     let runs: Vec<Run> = tols
         .iter()
-        .map(|&tol| run_with(8, 1, &TransportSettings { tolerance: tol, dt_max_s: 600.0, ..Default::default() }, scheme))
+        .map(|&tol| {
+            run_with(8, 1, &TransportSettings { tolerance: tol, dt_max_s: 600.0, ..Default::default() }, scheme)
+        })
         .collect();
     let diff = |a: &Run, b: &Run| a.state.iter().zip(&b.state).fold(0.0f64, |m, (x, y)| m.max((x - y).abs()));
     let mut orders = vec![];

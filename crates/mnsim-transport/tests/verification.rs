@@ -271,8 +271,10 @@ fn manufactured_solution_orders_in_space_and_time() {
     let n = 12;
     for (extrapolated, band) in [(false, 0.85..1.2), (true, 1.7..2.3)] {
         let name = if extrapolated { "extrapolated implicit Euler" } else { "backward Euler" };
-        let sols: Vec<Vec<f64>> =
-            [10usize, 20, 40, 80, 160, 320].iter().map(|&m| mms_run(n, t_end / m as f64, t_end, extrapolated)).collect();
+        let sols: Vec<Vec<f64>> = [10usize, 20, 40, 80, 160, 320]
+            .iter()
+            .map(|&m| mms_run(n, t_end / m as f64, t_end, extrapolated))
+            .collect();
         let mut t_orders = vec![];
         for w in 0..4 {
             let d1: Vec<f64> = sols[w].iter().zip(&sols[w + 1]).map(|(a, b)| a - b).collect();
