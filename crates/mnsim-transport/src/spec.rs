@@ -314,7 +314,7 @@ impl Default for TransportSettings {
             dt_initial_s: 0.5,
             dt_max_s: 600.0,
             dt_growth: 1.3,
-            tolerance: 2e-3,
+            tolerance: 1e-3,
             lateral_boundary: LateralBoundary::NoFlux,
             preparation: Preparation::InVivo,
             bottom_boundary: None,

@@ -3,7 +3,7 @@
 //! fixed floor, so it moves with it) in both directions around the default depth grid and time
 //! tolerance, on the production path (`simulate`), for a dense and a sparse channel pattern.
 //! Run with `cargo test -p mnsim-transport --test headline_convergence -- --nocapture`
-//! (`--ignored` for the slow known-miss study).
+//! (`--include-ignored` adds the five-level time study of the dense pattern).
 mod common;
 use mnsim_core::Patch;
 use mnsim_transport::{TopicalSpec, TransportSettings, simulate};
@@ -88,20 +88,21 @@ fn dense_pattern_headlines_move_less_than_two_percent_either_way() {
     }
 }
 
-/// Sparse pattern, time refinement to four levels finer than the default (steps ÷16):
-/// converged = Richardson for first order on the two finest levels. Asserts the 2 % target.
-/// KNOWN MISS (fails today): dermis at 24 h ≈ −6 %, delivered at 2 h ≈ −11 % at the default
-/// tolerance; see docs/model/transport.md § 6.2.
-#[test]
-#[ignore = "known miss (sparse pattern: default Δt control not within 2 %) and slow (≈ 2 min)"]
-fn sparse_pattern_default_time_control_is_within_two_percent() {
-    let v: Vec<[f64; 3]> = (0..=4).map(|k| heads(300.0, &time_level(k))).collect();
+/// Time refinement to four levels finer than the default (steps ÷16) for the pattern of
+/// `pitch_um`: prints the levels, the observed order (three finest levels) and the default
+/// error against the Richardson extrapolation of the two finest at that order (clamped to
+/// [1, 2]; the scheme is second order, the observed order is lower on these levels, so this is
+/// the larger correction); returns the default errors.
+fn time_table(name: &str, pitch_um: f64) -> Vec<f64> {
+    let t0 = std::time::Instant::now();
+    let v: Vec<[f64; 3]> = (0..=4).map(|k| heads(pitch_um, &time_level(k))).collect();
     let mut errs = vec![];
     for i in 0..3 {
-        let conv = 2.0 * v[4][i] - v[3][i];
+        let q = ((v[2][i] - v[3][i]) / (v[3][i] - v[4][i])).abs().log2();
+        let conv = v[4][i] + (v[4][i] - v[3][i]) / (2f64.powf(q.clamp(1.0, 2.0)) - 1.0);
         let e = v[0][i] / conv - 1.0;
         println!(
-            "sparse, time: {}: {:.4} (default) {:.4} {:.4} {:.4} {:.4}; converged {conv:.4}; default error {:+.2} %",
+            "{name}, time: {}: {:.4} (default) {:.4} {:.4} {:.4} {:.4}; observed order {q:.2}; converged (Richardson at that order) {conv:.4}; default error {:+.2} %",
             NAMES[i],
             v[0][i],
             v[1][i],
@@ -112,5 +113,25 @@ fn sparse_pattern_default_time_control_is_within_two_percent() {
         );
         errs.push(e);
     }
+    println!("{name}: five time levels in {:.1} s", t0.elapsed().as_secs_f64());
+    errs
+}
+
+/// Sparse pattern: the default time control is within 2 % of the time-converged headlines (met
+/// since the second-order step and the default tolerance 10⁻³; it was −7 % to −11 % with
+/// backward Euler at 2·10⁻³); see docs/model/transport.md § 6.2.
+#[test]
+fn sparse_pattern_default_time_control_is_within_two_percent() {
+    let errs = time_table("sparse", 300.0);
+    assert!(errs.iter().all(|e| e.abs() < 0.02), "{errs:?}");
+}
+
+/// Dense pattern: the same five-level time study, same 2 % target (met: ≤ 0.4 %). Ignored for
+/// time only (≈ 100 s on the loaded 2-core machine; the one-level-each-way dense test above runs
+/// by default).
+#[test]
+#[ignore = "slow (≈ 100 s); run with --include-ignored"]
+fn dense_pattern_default_time_control_is_within_two_percent() {
+    let errs = time_table("dense", 150.0);
     assert!(errs.iter().all(|e| e.abs() < 0.02), "{errs:?}");
 }

@@ -31,7 +31,7 @@ fn convergence_of_headline_outputs() {
         );
         rows.push((name.to_string(), d, er24, er2));
     };
-    push("default (dx 10, dz 5/40, tol 2e-3)", base.clone());
+    push("default (dx 10, dz 5/40, tol 1e-3)", base.clone());
     push("dx 20", TransportSettings { lateral_resolution_um: 20.0, ..base.clone() });
     push("dx 5", TransportSettings { lateral_resolution_um: 5.0, ..base.clone() });
     push(
