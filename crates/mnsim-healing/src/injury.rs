@@ -160,7 +160,13 @@ pub const ZONE_LEVEL_UM: f64 = 50.0;
 /// most [`ZONE_LEVEL_UM`] apart (cell midpoints of equal sub-slabs), periodic like the patch, and
 /// the covered share of each cell's sample points is its zone fraction. The measurement does
 /// not depend on the healing grid except through which cell a point falls in.
-pub fn response_zone(grid: &TissueGrid, channels: &ChannelSet, session: u32, margin_um: f64, reach_um: f64) -> Vec<f64> {
+pub fn response_zone(
+    grid: &TissueGrid,
+    channels: &ChannelSet,
+    session: u32,
+    margin_um: f64,
+    reach_um: f64,
+) -> Vec<f64> {
     let ncols = grid.ncols();
     let mut zone = vec![0.0; grid.ncells()];
     // Whole raster points per column (so that every point weighs the same), at most
@@ -331,7 +337,12 @@ pub struct CellInjury {
 impl Injury {
     /// The injury of cell `k` (flat index) in a grid of `ncols` columns.
     pub fn cell(&self, k: usize, ncols: usize) -> CellInjury {
-        CellInjury { phi: self.phi[k], phi_torn: self.phi_torn[k], phi_barrier: self.phi_barrier[k % ncols], zone: self.zone[k] }
+        CellInjury {
+            phi: self.phi[k],
+            phi_torn: self.phi_torn[k],
+            phi_barrier: self.phi_barrier[k % ncols],
+            zone: self.zone[k],
+        }
     }
 }
 
@@ -466,7 +477,10 @@ mod tests {
             let bottom = g.z_top_um[g.nz() - 1] + g.dz_um[g.nz() - 1];
             let exact = one_zone_volume(&channels, margin, reach, top, bottom);
             let got = zone_volume(&g, &zone);
-            println!("cell {cell} µm: raster {got:.5e} vs exact {exact:.5e} µm³ ({:+.2} %)", 100.0 * (got / exact - 1.0));
+            println!(
+                "cell {cell} µm: raster {got:.5e} vs exact {exact:.5e} µm³ ({:+.2} %)",
+                100.0 * (got / exact - 1.0)
+            );
             assert!((got / exact - 1.0).abs() < 0.02, "cell {cell} µm: raster {got:.4e} vs exact {exact:.4e} µm³");
             assert!(zone[..g.ncols()].iter().all(|&z| z == 0.0), "no zone in the epidermis");
             assert!(zone.iter().all(|&z| (0.0..=1.0).contains(&z)));
@@ -504,7 +518,12 @@ mod tests {
         let r = Rates::default();
         let inj = session_injury(&g, &channels, 0, 400.0, &r);
         let k = g.ncols() + 1;
-        assert!(inj.phi_torn[k] > 0.0 && inj.phi_torn[k] < inj.phi[k], "torn {} vs injured {}", inj.phi_torn[k], inj.phi[k]);
+        assert!(
+            inj.phi_torn[k] > 0.0 && inj.phi_torn[k] < inj.phi[k],
+            "torn {} vs injured {}",
+            inj.phi_torn[k],
+            inj.phi[k]
+        );
         let no_rim = Rates { damage_margin_um: 0.0, ..Rates::default() };
         let inj0 = session_injury(&g, &channels, 0, 400.0, &no_rim);
         assert!(inj0.phi_torn.iter().all(|&t| t.abs() < 1e-15), "no margin, nothing torn");

@@ -205,9 +205,8 @@ pub fn rhs(r: &Rates, cell: &CellParams, y: &[f64], dy: &mut [f64]) {
                 if cell.open_after_session > 0.0 { (pos(1.0 - ep) / cell.open_after_session).min(1.0) } else { 0.0 };
             let ke = g(EdgeActivation);
             let p_loc = p / we;
-            let ke_src = 1.0
-                + r.keratinocyte_gf_gain * p_loc / (r.pdgf_half_sat + p_loc)
-                + r.keratinocyte_wound_gain * openness;
+            let ke_src =
+                1.0 + r.keratinocyte_gf_gain * p_loc / (r.pdgf_half_sat + p_loc) + r.keratinocyte_wound_gain * openness;
             let dep = cell.reepi_per_d * ke * (1.0 - ep);
             // Open wounds hold the barrier of their disrupted footprint open: the local form
             // of the loss, k_Bo·(local openness)·(barrier still standing inside the footprint),

@@ -164,9 +164,7 @@ impl Var {
             | Var::KeratinocyteTurnover
             | Var::Melanin
             | Var::EpidermalThickness
-            | Var::EdgeActivation => {
-                Home::Epidermis
-            }
+            | Var::EdgeActivation => Home::Epidermis,
             Var::Fibroblasts
             | Var::Myofibroblasts
             | Var::CollagenIII

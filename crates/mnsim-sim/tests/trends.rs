@@ -102,7 +102,10 @@ fn assert_depth_trend(c: &[f64], depth_um: &[f64], cutis_um: f64) {
     for i in 1..c.len() {
         let best_before = c[..i].iter().copied().fold(f64::MIN, f64::max);
         if depth_um[i] < cutis_um {
-            assert!(c[i] > c[i - 1], "collagen does not rise with depth inside the cutis: {c:.2?}, depth {depth_um:.0?}");
+            assert!(
+                c[i] > c[i - 1],
+                "collagen does not rise with depth inside the cutis: {c:.2?}, depth {depth_um:.0?}"
+            );
         } else {
             assert!(c[i] >= 0.9 * best_before, "no plateau past the cutis: {c:.2?}, depth {depth_um:.0?}");
         }
