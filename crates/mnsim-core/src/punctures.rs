@@ -390,17 +390,7 @@ mod tests {
     }
 
     fn mf8(length_um: f64, base: f64) -> Device {
-        Device {
-            needle: needle(length_um, base),
-            geometry: DeviceGeometry::Roller {
-                drum_diameter_um: 20_000.0,
-                drum_width_um: 20_000.0,
-                needle_rings: 8,
-                needles_per_ring: 24,
-                needle_tilt_deg: 0.0,
-                rolling_speed_um_per_s: 20_000.0,
-            },
-        }
+        Device { needle: needle(length_um, base), ..crate::penetration::kalluri_dermaroller(length_um) }
     }
 
     #[test]

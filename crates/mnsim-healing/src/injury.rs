@@ -183,10 +183,7 @@ pub fn response_zone(
     let (nxs, nys) = (px * grid.nx, py * grid.ny);
     let (sx, sy) = (grid.dx_um / px as f64, grid.dy_um / py as f64);
     let col_of: Vec<usize> = (0..nys).flat_map(|j| (0..nxs).map(move |i| (j / py) * grid.nx + i / px)).collect();
-    let mut per_col = vec![0usize; ncols];
-    for &c in &col_of {
-        per_col[c] += 1;
-    }
+    let per_col = (px * py) as f64;
     let ids: Vec<usize> = channels.of_session(session).filter(|&i| channels.depth_um[i] > 0.0).collect();
     if ids.is_empty() {
         return zone;
@@ -219,9 +216,7 @@ pub fn response_zone(
                 }
             }
             for c in 0..ncols {
-                if per_col[c] > 0 {
-                    zone[iz * ncols + c] += counts[c] as f64 / per_col[c] as f64 / levels as f64;
-                }
+                zone[iz * ncols + c] += counts[c] as f64 / per_col / levels as f64;
             }
         }
     }
