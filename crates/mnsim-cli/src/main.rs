@@ -6,6 +6,7 @@ mod out;
 mod actives;
 mod bench;
 mod budget;
+mod calibrate;
 mod check;
 mod compare;
 mod exit;
@@ -140,6 +141,40 @@ enum Command {
         #[arg(long)]
         force: bool,
         /// Print the results as JSON on stdout instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// No progress bar.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Fit the parameters that calibration cases set (data/calibration.toml) on those cases.
+    ///
+    /// Each parameter in the calibration file names the calibration cases that inform it
+    /// (role = "calibration" only: naming a validation case is an error, so validation cases
+    /// are never read). Parameters that share a case are fitted jointly (Nelder–Mead), one
+    /// alone by a scan and Brent's method, on the objective Σ ((model − target)/spread)² run end
+    /// to end through the model. Prints the fit, each case's residual and an identifiability
+    /// check (Gauss–Newton standard error of ln θ and the objective's profile), and writes
+    /// calibration.json and the fitted calibration.toml into the output folder; --write FILE
+    /// also writes the fitted values into FILE (data/calibration.toml: every run of a rebuilt
+    /// mnsim then takes them).
+    Calibrate {
+        /// Calibration file (default: the built-in data/calibration.toml).
+        #[arg(long, value_name = "FILE")]
+        spec: Option<PathBuf>,
+        /// Folder of case files (repeatable). Default: the built-in cases.
+        #[arg(long = "cases", value_name = "DIR")]
+        cases: Vec<PathBuf>,
+        /// Output folder (default: runs/calibrate-<time>).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Replace an existing output folder, only if mnsim wrote it.
+        #[arg(long)]
+        force: bool,
+        /// Also write the fitted calibration file here (e.g. data/calibration.toml).
+        #[arg(long, value_name = "FILE")]
+        write: Option<PathBuf>,
+        /// Print the result as JSON on stdout instead of the tables.
         #[arg(long)]
         json: bool,
         /// No progress bar.
@@ -313,6 +348,9 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Bench { what } => bench::bench(what, &budget),
         Command::Validate { cases, case, out, force, json, quiet } => {
             validate::validate(&cases, &case, out, force, json, quiet)
+        }
+        Command::Calibrate { spec, cases, out, force, write, json, quiet } => {
+            calibrate::calibrate(calibrate::Options { spec, cases, out, force, write, json, quiet })
         }
         Command::Sensitivity { scenario, param, method, n, levels, outputs, seed, out, force, json, quiet } => {
             sensitivity::sensitivity(

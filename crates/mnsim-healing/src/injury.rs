@@ -369,7 +369,7 @@ pub fn apply(y: &mut [f64], comp: Compartment, layer: Layer, cell: CellInjury, r
             for v in [Fibroblasts, Myofibroblasts, Capillaries] {
                 y[v.index()] *= keep;
             }
-            for v in [CollagenIII, CollagenI, CollagenNew, Elastin] {
+            for v in [CollagenIII, CollagenI, CollagenNew, Elastin, Tropoelastin, ElastinAssembly] {
                 y[v.index()] *= frag;
             }
         }

@@ -197,6 +197,11 @@ pub struct Summary {
     pub epidermal_thickness_change_pct: f64,
     /// New collagen (made during the course, still present) at the end, as dermal thickness, µm.
     pub new_collagen_um: f64,
+    /// Wound-induced elastin not yet assembled into mature fibres at the end (tropoelastin and
+    /// fibres still assembling: what tropoelastin immunostaining sees beside the elastic-fibre
+    /// stain of `elastin_change_pct`), % of homeostatic elastin.
+    #[serde(default)]
+    pub tropoelastin_pct: f64,
 }
 
 /// Everything a healing run returns.
@@ -242,6 +247,7 @@ impl HealingResult {
             ("melanin_index_change_pct", h.melanin_index_change_pct, "%"),
             ("epidermal_thickness_change_pct", h.epidermal_thickness_change_pct, "%"),
             ("new_collagen_um", h.new_collagen_um, "um"),
+            ("tropoelastin_pct", h.tropoelastin_pct, "%"),
         ]
         .into_iter()
         .map(|(a, b, c)| (a.to_string(), b, c.to_string()))

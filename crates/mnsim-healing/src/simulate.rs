@@ -630,6 +630,7 @@ fn finish(
         melanin_index_change_pct: pct(patch(Var::Melanin)[last], 1.0),
         epidermal_thickness_change_pct: pct(patch(Var::EpidermalThickness)[last], 1.0),
         new_collagen_um: patch(Var::CollagenNew)[last] * dth * r.thickness_collagen_share,
+        tropoelastin_pct: 100.0 * (patch(Var::Tropoelastin)[last] + patch(Var::ElastinAssembly)[last]),
     };
 
     // Time courses.

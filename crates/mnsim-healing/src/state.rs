@@ -14,7 +14,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Number of state variables per tissue cell.
-pub const NSTATES: usize = 24;
+pub const NSTATES: usize = 26;
 
 /// Index of each state variable in a cell's state vector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
@@ -46,7 +46,8 @@ pub enum Var {
     CollagenI,
     /// Collagen made since the course began and still present, fraction of homeostatic total.
     CollagenNew,
-    /// Elastin, relative to homeostasis.
+    /// Mature (cross-linked, stainable) elastic fibres, relative to homeostasis: what an
+    /// elastic-fibre stain (Verhoeff, Miller, orcein) measures as "total elastin".
     Elastin,
     /// Aggregate MMP (collagenase/gelatinase) activity, relative to homeostasis.
     Mmp,
@@ -76,6 +77,15 @@ pub enum Var {
     /// does not depend on how much intact epidermis shares the cell; the turnover of the whole
     /// epidermal cell is [`Var::KeratinocyteTurnover`].
     EdgeActivation,
+    /// Wound-induced tropoelastin, first stage of its assembly into elastic fibres (secreted,
+    /// not yet on microfibrils), fraction of homeostatic elastin. With
+    /// [`Var::ElastinAssembly`] it makes the maturation delay a two-stage (gamma) delay of mean
+    /// `Rates::elastin_maturation_d` (Roten et al. 1996: no elastic fibres in any scar younger
+    /// than 3 months, a progressive increase after).
+    Tropoelastin,
+    /// Wound-induced elastin in the second stage of assembly (on microfibrils, not yet
+    /// cross-linked), fraction of homeostatic elastin.
+    ElastinAssembly,
 }
 
 impl Var {
@@ -105,6 +115,8 @@ impl Var {
         Var::WoundFraction,
         Var::ResponseZone,
         Var::EdgeActivation,
+        Var::Tropoelastin,
+        Var::ElastinAssembly,
     ];
 
     /// Position in the state vector.
@@ -139,6 +151,8 @@ impl Var {
             Var::WoundFraction => "wound_fraction",
             Var::ResponseZone => "response_zone",
             Var::EdgeActivation => "wound_edge_activation",
+            Var::Tropoelastin => "tropoelastin",
+            Var::ElastinAssembly => "elastin_assembly",
         }
     }
 
@@ -150,6 +164,7 @@ impl Var {
             Var::Pdgf => "rel_clot_equivalent",
             Var::Neutrophils | Var::MacrophagesM1 | Var::MacrophagesM2 => "cooper2015_cell_units",
             Var::CollagenIII | Var::CollagenI | Var::CollagenNew => "fraction_of_baseline_collagen",
+            Var::Tropoelastin | Var::ElastinAssembly => "fraction_of_baseline_elastin",
             Var::Epidermis | Var::Barrier => "fraction",
             Var::WoundFraction | Var::ResponseZone => "volume_fraction",
             _ => "rel_to_homeostasis",
@@ -171,6 +186,8 @@ impl Var {
             | Var::CollagenI
             | Var::CollagenNew
             | Var::Elastin
+            | Var::Tropoelastin
+            | Var::ElastinAssembly
             | Var::Capillaries
             | Var::ResponseZone => Home::Dermis,
             _ => Home::Everywhere,

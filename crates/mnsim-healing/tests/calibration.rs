@@ -151,7 +151,7 @@ fn mmp_activity_returns_towards_baseline_by_three_weeks() {
 
 /// Unit check on the synthetic session (not calibration: since the wound erythema index, the
 /// visible-erythema threshold is set end to end on case RS13, a 1.5 mm roller session, 2.5 d;
-/// `cargo test -p mnsim-study --test erythema_calibration -- --ignored --nocapture`). RS14
+/// `mnsim calibrate` (data/calibration.toml)). RS14
 /// (systematic review: transient effects last up to 7 days; one-sided): the synthetic session
 /// and a dense 300-channel session give days of downtime (≥ 1 d, assumed lower bound: visible
 /// erythema after a dermal session is reported in days, RS13/RS15), the dense one at least as

@@ -12,6 +12,7 @@
 //! assert!(msg.contains("x.toml:") && msg.contains("device.needle_length_um") && msg.contains("-5"));
 //! ```
 
+pub mod calibrated;
 pub mod defaults;
 mod diagnose;
 mod error;
@@ -44,6 +45,15 @@ pub fn parse(text: &str, file: &str) -> Result<ResolvedScenario, ScenarioError> 
         });
     }
     let sc: Scenario = toml::from_str(text).map_err(|e| diagnose::toml_error(&e, text, file))?;
+    // the calibrated set (data/calibration.toml) for every calibrated key the file does not set
+    let with_defaults = toml::from_str::<toml::Table>(text).ok().and_then(|t| calibrated::with_calibrated_defaults(&t));
+    let sc = match with_defaults {
+        Some(t) => toml::Value::Table(t).try_into().map_err(|e: toml::de::Error| ScenarioError::Parse {
+            at: Location { file: file.to_string(), line: None },
+            message: format!("with the calibrated defaults of data/calibration.toml: {}", e.message()),
+        })?,
+        None => sc,
+    };
     resolve::resolve(sc, &resolve::Ctx { file, text })
 }
 

@@ -757,6 +757,7 @@ fn healing_description(name: &str) -> String {
         "melanin_index_change_pct" => "basal melanin index vs baseline",
         "epidermal_thickness_change_pct" => "epidermal thickness vs baseline",
         "new_collagen_um" => "newly formed collagen, as added dermal thickness",
+        "tropoelastin_pct" => "new elastin not yet assembled into mature fibres, % of baseline elastin",
         _ => "healing model figure",
     };
     format!("{what}{when}")

@@ -2,9 +2,11 @@
 //!
 //! Many runs at once. Today: [`validate`], the comparison of the model with published
 //! measurements, one case file per measurement, [`kept`], the regression guard on the
-//! values of those cases, and [`sensitivity`], global sensitivity analysis (Sobol indices,
+//! values of those cases, [`calibrate`], the fit of the parameters that calibration cases set
+//! (`data/calibration.toml`), and [`sensitivity`], global sensitivity analysis (Sobol indices,
 //! Morris screening) of any model, and of a scenario through its adapter.
 
+pub mod calibrate;
 pub mod kept;
 pub mod sensitivity;
 pub mod validate;

@@ -308,6 +308,12 @@ fn base_text(name: &str) -> Option<&'static str> {
 
 /// Build the case's resolved scenario.
 pub fn case_scenario(case: &Case, file: &str) -> Result<ResolvedScenario, CaseError> {
+    case_scenario_with(case, file, &[])
+}
+
+/// Build the case's resolved scenario with `extra` edits applied after the case's own (a
+/// calibration trial value of a parameter overrides what the case sets).
+pub fn case_scenario_with(case: &Case, file: &str, extra: &[Edit]) -> Result<ResolvedScenario, CaseError> {
     let s = &case.scenario;
     let text = match (&s.base, &s.inline) {
         (Some(b), None) => base_text(b).map(str::to_string).ok_or_else(|| {
@@ -326,6 +332,7 @@ pub fn case_scenario(case: &Case, file: &str) -> Result<ResolvedScenario, CaseEr
     let mut edits: Vec<Edit> = vec![Edit::Set("simulation.ensemble_members".into(), toml::Value::Integer(1))];
     edits.extend(s.unset.iter().map(|k| Edit::Unset(k.clone())));
     edits.extend(s.set.iter().map(|(k, v)| Edit::Set(k.clone(), v.clone())));
+    edits.extend(extra.iter().cloned());
     mnsim_scenario::parse_with(&text, &format!("{file} [scenario]"), &edits)
         .map_err(|e| CaseError::Scenario(file.into(), e.to_string()))
 }
@@ -336,7 +343,34 @@ pub use mnsim_report::validation::Row as CaseResult;
 
 /// Run one case.
 pub fn run_case(case: &Case, file: &str) -> Result<CaseResult, CaseError> {
-    let sc = case_scenario(case, file)?;
+    let value = model_value(case, file, &[])?;
+    let null = null_model(&case.compare.quantity);
+    Ok(CaseResult {
+        id: case.id.clone(),
+        title: case.title.clone(),
+        area: case.area.clone(),
+        role: case.role.name().to_string(),
+        evidence: case.evidence.name().to_string(),
+        evidence_note: case.evidence_note.clone(),
+        model: value,
+        published: case.compare.published,
+        low: case.compare.low,
+        high: case.compare.high,
+        spread: case.compare.spread.clone(),
+        band_low: case.band.low,
+        band_high: case.band.high,
+        unit: case.compare.unit.clone(),
+        pass: in_band(&case.band, value),
+        null_value: null.map(|n| n.value),
+        null_pass: null.map(|n| in_band(&case.band, n.value)),
+        source: case.source.clone(),
+    })
+}
+
+/// The model's value of the case's compared quantity, with `extra` edits on top of the case's
+/// scenario (see [`case_scenario_with`]).
+pub fn model_value(case: &Case, file: &str, extra: &[Edit]) -> Result<f64, CaseError> {
+    let sc = case_scenario_with(case, file, extra)?;
     let r = mnsim_sim::run(&sc, &mut mnsim_sim::NoProgress).map_err(|e| match e {
         // over the memory budget: refused before any work, so the case's input, not the model
         mnsim_sim::SimError::Budget(_) => CaseError::Scenario(file.into(), e.to_string()),
@@ -354,27 +388,7 @@ pub fn run_case(case: &Case, file: &str) -> Result<CaseResult, CaseError> {
             format!("compare.unit = {:?} but the model reports {} in {:?}", case.compare.unit, f.name, f.unit),
         ));
     }
-    let null = null_model(&case.compare.quantity);
-    Ok(CaseResult {
-        id: case.id.clone(),
-        title: case.title.clone(),
-        area: case.area.clone(),
-        role: case.role.name().to_string(),
-        evidence: case.evidence.name().to_string(),
-        evidence_note: case.evidence_note.clone(),
-        model: f.value,
-        published: case.compare.published,
-        low: case.compare.low,
-        high: case.compare.high,
-        spread: case.compare.spread.clone(),
-        band_low: case.band.low,
-        band_high: case.band.high,
-        unit: case.compare.unit.clone(),
-        pass: in_band(&case.band, f.value),
-        null_value: null.map(|n| n.value),
-        null_pass: null.map(|n| in_band(&case.band, n.value)),
-        source: case.source.clone(),
-    })
+    Ok(f.value)
 }
 
 /// Whether a value lies in the band (inclusive; a non-finite value never does).

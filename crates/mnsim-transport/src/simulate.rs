@@ -129,6 +129,8 @@ pub struct TransportResult {
     pub grid: GridInfo,
     /// Output times after application, h.
     pub times_h: Vec<f64>,
+    /// The settings' read-out times, h (each one of `times_h`).
+    pub read_out_times_h: Vec<f64>,
     /// Needled skin.
     pub needled: Series,
     /// Same skin, not needled.
@@ -182,6 +184,7 @@ impl TransportResult {
         {
             s.push(("transport_window".into(), m, "min".into()));
         }
+        s.extend(self.read_outs());
         // units in names and in SI-style symbols
         s.into_iter()
             .map(|(name, v, unit): (String, f64, String)| {
@@ -201,12 +204,47 @@ impl TransportResult {
 /// Amount held in the skin (stratum corneum to subcutis) at the last output time, µg/cm²: what a
 /// skin-extraction study measures at the end.
 fn skin_content(s: &Series) -> f64 {
-    let last = |v: &Vec<f64>| v.last().copied().unwrap_or(0.0);
-    last(&s.stratum_corneum_ug_per_cm2)
-        + last(&s.viable_epidermis_ug_per_cm2)
-        + last(&s.papillary_dermis_ug_per_cm2)
-        + last(&s.reticular_dermis_ug_per_cm2)
-        + last(&s.subcutis_ug_per_cm2)
+    s.stratum_corneum_ug_per_cm2.last().map_or(0.0, |_| skin_content_at(s, s.stratum_corneum_ug_per_cm2.len() - 1))
+}
+
+/// Amount in the skin (stratum corneum to subcutis) at output `i`, µg/cm².
+fn skin_content_at(s: &Series, i: usize) -> f64 {
+    s.stratum_corneum_ug_per_cm2[i]
+        + s.viable_epidermis_ug_per_cm2[i]
+        + s.papillary_dermis_ug_per_cm2[i]
+        + s.reticular_dermis_ug_per_cm2[i]
+        + s.subcutis_ug_per_cm2[i]
+}
+
+/// A read-out time as it appears in a figure name: `6` → `6h`, `0.5` → `0p5h`.
+pub fn read_out_label(t_h: f64) -> String {
+    // shortest decimal form of t to the microhour (6 → "6", 0.5 → "0.5")
+    let text = format!("{}", (t_h * 1e6).round() / 1e6);
+    format!("{}h", text.replace('.', "p"))
+}
+
+impl TransportResult {
+    /// The figures at each read-out time (unit symbols as in [`TransportResult::summary`]
+    /// before suffixing): (name, value, unit).
+    fn read_outs(&self) -> Vec<(String, f64, String)> {
+        let mut out = Vec::new();
+        for &t in &self.read_out_times_h {
+            let Some(i) = self.times_h.iter().position(|&x| (x - t).abs() <= 1e-9) else { continue };
+            let at = read_out_label(t);
+            let (n, o) = (&self.needled, &self.intact);
+            out.extend([
+                (format!("transport_delivered_needled_at_{at}"), n.delivered_ug_per_cm2[i], "ug/cm2".to_string()),
+                (format!("transport_delivered_intact_at_{at}"), o.delivered_ug_per_cm2[i], "ug/cm2".into()),
+                (format!("transport_receptor_needled_at_{at}"), n.receptor_ug_per_cm2[i], "ug/cm2".into()),
+                (format!("transport_receptor_intact_at_{at}"), o.receptor_ug_per_cm2[i], "ug/cm2".into()),
+                (format!("transport_skin_content_needled_at_{at}"), skin_content_at(n, i), "ug/cm2".into()),
+                (format!("transport_skin_content_intact_at_{at}"), skin_content_at(o, i), "ug/cm2".into()),
+                (format!("transport_flux_needled_at_{at}"), n.flux_into_skin_ug_per_cm2_per_h[i], "ug/cm2/h".into()),
+                (format!("transport_enhancement_ratio_at_{at}"), self.enhancement_ratio[i], "1".into()),
+            ]);
+        }
+        out
+    }
 }
 
 /// Output amounts of one case.
@@ -567,10 +605,10 @@ pub fn simulate(
         threads,
         scheme: crate::stepping::TimeScheme::default(),
     };
-    let mut outputs: Vec<f64> = settings.output_times_h.clone();
-    if outputs.last().is_none_or(|&t| (t - settings.duration_h).abs() > 1e-9) {
-        outputs.push(settings.duration_h);
-    }
+    let mut outputs: Vec<f64> = settings.output_times_h.iter().chain(&settings.read_out_times_h).copied().collect();
+    outputs.push(settings.duration_h);
+    outputs.sort_by(f64::total_cmp);
+    outputs.dedup_by(|a, b| (*a - *b).abs() <= 1e-9);
     let profiles = settings.profile_times_h.clone();
     let needled = base.run(&outputs, &profiles, Some(settings.slice_time_h))?;
     let intact_case = Case { nx: 1, ny: 1, channels: ch_profile(&zg), focus: None, threads: 1, ..base };
@@ -629,6 +667,7 @@ pub fn simulate(
             dz_range_um: [dz_min, dz_max],
         },
         times_h: outputs,
+        read_out_times_h: settings.read_out_times_h.clone(),
         max_conservation_rel_error: needled.max_cons.max(intact.max_cons),
         steps: [needled.steps, intact.steps],
         needled: needled.series,
@@ -716,4 +755,17 @@ fn window_search(
         window_min: window,
         unit_cell_um: side,
     })
+}
+
+#[cfg(test)]
+mod read_out_tests {
+    use super::read_out_label;
+
+    #[test]
+    fn read_out_labels_are_short_and_dotless() {
+        assert_eq!(read_out_label(6.0), "6h");
+        assert_eq!(read_out_label(0.5), "0p5h");
+        assert_eq!(read_out_label(1.25), "1p25h");
+        assert_eq!(read_out_label(24.0), "24h");
+    }
 }

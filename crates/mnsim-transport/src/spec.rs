@@ -235,6 +235,12 @@ pub struct TransportSettings {
     pub duration_h: f64,
     /// Output times after application, h (increasing, ≤ duration; the duration is always added).
     pub output_times_h: Vec<f64>,
+    /// Times after application at which a study reads its amounts out, h (increasing, each in
+    /// (0, duration_h]; default none). Each adds the figures `transport_<quantity>_at_<t>h`
+    /// (cumulative delivered, receptor amount and skin content of needled and intact skin, the
+    /// flux into needled skin, the enhancement ratio; 0.5 h is written `0p5h`) and is added to
+    /// the output times, so the figures are the solver's own values there, not interpolated.
+    pub read_out_times_h: Vec<f64>,
     /// Times of the depth profiles, h.
     pub profile_times_h: Vec<f64>,
     /// Time of the depth slice through a channel, h.
@@ -309,6 +315,7 @@ impl Default for TransportSettings {
             domain_depth_um: None,
             duration_h: 24.0,
             output_times_h: vec![0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 12.0, 24.0],
+            read_out_times_h: Vec::new(),
             profile_times_h: vec![1.0, 24.0],
             slice_time_h: 1.0,
             dt_initial_s: 0.5,
@@ -366,6 +373,14 @@ impl TransportSettings {
             check("output_times_h", t, 1e-6, self.duration_h, "(0, duration_h], increasing")?;
             if t <= prev {
                 return Err(TransportError::Settings(format!("output_times_h must increase; {t} follows {prev}")));
+            }
+            prev = t;
+        }
+        let mut prev = 0.0;
+        for &t in &self.read_out_times_h {
+            check("read_out_times_h", t, 1e-6, self.duration_h, "(0, duration_h], increasing")?;
+            if t <= prev {
+                return Err(TransportError::Settings(format!("read_out_times_h must increase; {t} follows {prev}")));
             }
             prev = t;
         }
