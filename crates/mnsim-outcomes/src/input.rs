@@ -258,6 +258,13 @@ pub struct Patient {
     /// Baseline arithmetic surface roughness Ra, µm (replica profilometry), if known.
     #[serde(default)]
     pub roughness_ra_um: Option<f64>,
+    /// Baseline Alexiades-Armenakas laxity grade, 0–4, if graded (absent: from age,
+    /// [`crate::OutcomeParams::aa_grade_at_50y`]).
+    #[serde(default)]
+    pub laxity_grade: Option<f64>,
+    /// Baseline Alexiades-Armenakas texture grade, 0–4, if graded (absent: from age).
+    #[serde(default)]
+    pub texture_grade: Option<f64>,
 }
 
 impl Patient {
@@ -270,6 +277,12 @@ impl Patient {
         }
         if let Some(r) = self.roughness_ra_um {
             check("roughness_ra_um", r, 0.0, 1000.0, "[0, 1000] µm")?;
+        }
+        if let Some(g) = self.laxity_grade {
+            check("laxity_grade", g, 0.0, 4.0, "[0, 4]")?;
+        }
+        if let Some(g) = self.texture_grade {
+            check("texture_grade", g, 0.0, 4.0, "[0, 4]")?;
         }
         Ok(())
     }
@@ -308,6 +321,11 @@ pub struct AtrophicScar {
     pub depth_um: f64,
     /// Width (diameter) of the depression, µm (> 0).
     pub width_um: f64,
+    /// Number of such scars on the assessed face, 1–1000, for the Goodman–Baron quantitative
+    /// and ECCA scores (absent: [`crate::OutcomeParams::default_scar_count`]). Their depths
+    /// spread around `depth_um` ([`crate::OutcomeParams::scar_depth_spread_fraction`]).
+    #[serde(default)]
+    pub count: Option<u32>,
 }
 
 impl AtrophicScar {
@@ -315,6 +333,9 @@ impl AtrophicScar {
     pub fn validate(&self) -> Result<(), OutcomeError> {
         check_pos("scar.depth_um", self.depth_um, 5000.0, "(0, 5000] µm")?;
         check_pos("scar.width_um", self.width_um, 50_000.0, "(0, 50000] µm")?;
+        if let Some(n) = self.count {
+            check("scar.count", f64::from(n), 1.0, 1000.0, "1..=1000")?;
+        }
         Ok(())
     }
 }
@@ -359,6 +380,11 @@ pub struct PigmentLesion {
     pub excess_melanin: f64,
     /// Fraction of the treated region covered by the lesion, (0, 1].
     pub area_fraction: f64,
+    /// Lesion area fraction in each MASI region — forehead, right malar, left malar, chin —
+    /// each [0, 1] (absent: `area_fraction` in all four, the same pattern everywhere). All
+    /// involved regions are taken as treated with the same protocol.
+    #[serde(default)]
+    pub region_area_fraction: Option<[f64; 4]>,
 }
 
 impl PigmentLesion {
@@ -366,6 +392,11 @@ impl PigmentLesion {
     pub fn validate(&self) -> Result<(), OutcomeError> {
         check_pos("pigment.excess_melanin", self.excess_melanin, 10.0, "(0, 10]")?;
         check_pos("pigment.area_fraction", self.area_fraction, 1.0, "(0, 1]")?;
+        if let Some(r) = self.region_area_fraction {
+            for (i, &a) in r.iter().enumerate() {
+                check(format!("pigment.region_area_fraction[{i}]"), a, 0.0, 1.0, "[0, 1]")?;
+            }
+        }
         Ok(())
     }
 }

@@ -11,6 +11,7 @@
 //! | scar revision | scar depth and Goodman–Baron-style grade per session; striae deficit, quartile response | clinical grading |
 //! | pigmentation | melanin evenness index, MASI-like score, lesion L* | MASI, Mexameter, colorimetry |
 //! | downtime | TEWL over time and recovery, days of visible erythema | evaporimeter, colorimeter |
+//! | clinical scores | Goodman–Baron quantitative and ECCA points, MASI/mMASI points, Lemperle and Fitzpatrick wrinkle grades, Alexiades-Armenakas laxity/texture, profilometry Ra/Rz, HFUS echogenicity, Mexameter MI, PIH risk | the scales and instruments trials report ([`clinical`]) |
 //!
 //! Inputs are this crate's own plain structs ([`TissueCourse`], [`DeliverySummary`],
 //! [`Patient`], [`AtrophicScar`], [`Striae`], [`PigmentLesion`]), so the crate is independent of
@@ -24,7 +25,8 @@
 //!     course,
 //!     delivery: DeliverySummary::default(),
 //!     patient: Patient { age_y: 40.0, fitzpatrick: 3, site: "cheek".into(),
-//!                        wrinkle_depth_um: None, roughness_ra_um: None },
+//!                        wrinkle_depth_um: None, roughness_ra_um: None,
+//!                        laxity_grade: None, texture_grade: None },
 //!     scar: None, striae: None, pigment: None,
 //! };
 //! let o = compute_outcomes(&inputs, &OutcomeParams::default()).unwrap();
@@ -33,6 +35,7 @@
 
 pub mod actives;
 pub mod barrier;
+pub mod clinical;
 pub mod ensemble;
 pub mod error;
 pub mod input;
@@ -45,6 +48,7 @@ pub mod scar;
 pub mod series;
 
 pub use actives::{DEPIGMENTING_PD, DepigmentingPd, find_pd};
+pub use clinical::ClinicalReadouts;
 pub use ensemble::{Interval, summarise, summarise_outcomes};
 pub use error::OutcomeError;
 pub use input::{

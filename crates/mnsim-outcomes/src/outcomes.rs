@@ -2,6 +2,7 @@
 //! short generated "what this means" sentence per benefit (for the HTML report).
 
 use crate::barrier::{BarrierOutcome, barrier_outcome};
+use crate::clinical::{ClinicalReadouts, clinical_readouts};
 use crate::error::OutcomeError;
 use crate::input::OutcomeInputs;
 use crate::matrix::{MatrixOutcome, ThicknessOutcome, matrix_outcome, thickness_outcome};
@@ -62,6 +63,8 @@ pub struct Outcomes {
     pub pigment: Option<PigmentOutcome>,
     /// TEWL and erythema.
     pub barrier: BarrierOutcome,
+    /// Clinical read-outs in the units clinics score (points, grades, instrument units).
+    pub clinical: ClinicalReadouts,
     /// One sentence per benefit.
     pub meaning: Vec<Meaning>,
 }
@@ -72,17 +75,22 @@ pub fn compute_outcomes(inputs: &OutcomeInputs, params: &OutcomeParams) -> Resul
     inputs.validate()?;
     let c = &inputs.course;
     let p = params;
+    let elasticity = elasticity_outcome(c, &inputs.patient, p);
+    let texture = texture_outcome(c, &inputs.patient, p);
+    let barrier = barrier_outcome(c, p);
+    let clinical = clinical_readouts(inputs, &elasticity, &texture, &barrier, p);
     let mut o = Outcomes {
         times_d: c.times_d.clone(),
         session_days: c.session_days.clone(),
         matrix: matrix_outcome(c, p),
         thickness: thickness_outcome(c, p),
-        elasticity: elasticity_outcome(c, &inputs.patient, p),
-        texture: texture_outcome(c, &inputs.patient, p),
+        elasticity,
+        texture,
         scar: inputs.scar.as_ref().map(|s| scar_outcome(s, c, p)),
         striae: inputs.striae.as_ref().map(|s| striae_outcome(s, c, p)),
         pigment: inputs.pigment.as_ref().map(|l| pigment_outcome(l, c, &inputs.delivery, p)),
-        barrier: barrier_outcome(c, p),
+        barrier,
+        clinical,
         meaning: vec![],
     };
     o.meaning = meanings(&o, inputs);
@@ -209,7 +217,81 @@ fn meanings(o: &Outcomes, inputs: &OutcomeInputs) -> Vec<Meaning> {
         )
     };
     v.push(Meaning { benefit: Benefit::Downtime, text });
+    clinical_sentences(o, inputs, &mut v);
     v
+}
+
+/// Append the clinical scores (docs/model/outcomes.md § 11) to each benefit's sentence.
+fn clinical_sentences(o: &Outcomes, inputs: &OutcomeInputs, v: &mut [Meaning]) {
+    let k = &o.clinical;
+    let mut append = |b: Benefit, extra: String| {
+        if let Some(m) = v.iter_mut().find(|m| m.benefit == b) {
+            m.text.push(' ');
+            m.text.push_str(&extra);
+        }
+    };
+    let (w, pr) = (&k.wrinkle, &k.profilometry);
+    append(
+        Benefit::Texture,
+        format!(
+            "Scored: Lemperle grade {} → {}, Fitzpatrick wrinkle score {:.1} → {:.1}; profilometry of a field with the lines: Ra {:.0} → {:.0} µm, Rz {:.0} → {:.0} µm.",
+            w.lemperle_grade_baseline,
+            w.lemperle_grade,
+            w.fitzpatrick_score_baseline,
+            w.fitzpatrick_score,
+            pr.ra_baseline_um,
+            pr.ra_um,
+            pr.rz_baseline_um,
+            pr.rz_um
+        ),
+    );
+    if let Some(s) = &k.scar {
+        append(
+            Benefit::ScarRevision,
+            format!(
+                "Scored over {} such scars: Goodman–Baron quantitative {:.0} → {:.0} points, ECCA (atrophic items) {:.0} → {:.0} points.",
+                s.count, s.baseline.gb_points, s.follow_up.gb_points, s.baseline.ecca_points, s.follow_up.ecca_points
+            ),
+        );
+    }
+    if let Some(m) = &k.masi {
+        append(
+            Benefit::Pigmentation,
+            format!(
+                "In points over the four MASI regions: MASI {:.1} → {:.1}, mMASI {:.1} → {:.1}; lesion melanin index {:.0} → {:.0} (Mexameter).",
+                m.masi_baseline,
+                m.masi,
+                m.mmasi_baseline,
+                m.mmasi,
+                m.lesion_melanin_index_baseline,
+                m.lesion_melanin_index
+            ),
+        );
+    }
+    let a = &k.laxity_texture;
+    append(
+        Benefit::Tightening,
+        format!(
+            "Alexiades-Armenakas laxity {:.1} → {:.1} and texture {:.1} → {:.1} (0–4).",
+            a.laxity_baseline, a.laxity, a.texture_baseline, a.texture
+        ),
+    );
+    append(
+        Benefit::Rejuvenation,
+        format!(
+            "HFUS would read a dermal echogenicity change of {} % (lowest {} % during the course): it weighs immature collagen III and oedema less than collagen content does.",
+            signed(k.hfus.change_pct),
+            signed(k.hfus.nadir_change_pct)
+        ),
+    );
+    let m = &k.melanin;
+    append(
+        Benefit::Downtime,
+        format!(
+            "PIH risk (hyperpigmentation after needling) over the course: {:.1} % (Fitzpatrick {}); patch melanin index {:.0} → {:.0} (Mexameter).",
+            m.pih_risk_pct, inputs.patient.fitzpatrick, m.melanin_index_baseline, m.melanin_index
+        ),
+    );
 }
 
 impl Outcomes {
@@ -264,6 +346,55 @@ impl Outcomes {
         add("tewl_recovery_h", b.tewl_recovery_h, "h");
         add("erythema_visible_d", b.erythema_visible_d, "d");
         add("erythema_visible_total_d", b.erythema_visible_total_d, "d");
+        self.clinical_summary(&mut r);
         r
+    }
+
+    /// The clinical read-outs of [`Outcomes::summary`] (docs/model/outcomes.md § 11).
+    fn clinical_summary(&self, r: &mut Vec<(String, f64, String)>) {
+        let mut add = |n: &str, v: f64, u: &str| r.push((n.to_string(), v, u.to_string()));
+        let k = &self.clinical;
+        if let Some(s) = &k.scar {
+            add("scar_count", f64::from(s.count), "scars");
+            add("scar_gb_quantitative_points_baseline", s.baseline.gb_points, "points");
+            add("scar_gb_quantitative_points", s.follow_up.gb_points, "points");
+            add("scar_gb_quantitative_points_change", s.gb_points_change, "points");
+            add("scar_ecca_points_baseline", s.baseline.ecca_points, "points");
+            add("scar_ecca_points", s.follow_up.ecca_points, "points");
+            add("scar_ecca_change_pct", s.ecca_change_pct, "%");
+        }
+        if let Some(m) = &k.masi {
+            add("masi_points_baseline", m.masi_baseline, "points 0-48");
+            add("masi_points", m.masi, "points 0-48");
+            add("mmasi_points_baseline", m.mmasi_baseline, "points 0-24");
+            add("mmasi_points", m.mmasi, "points 0-24");
+            add("lesion_melanin_index_mexameter_baseline", m.lesion_melanin_index_baseline, "MI 0-999");
+            add("lesion_melanin_index_mexameter", m.lesion_melanin_index, "MI 0-999");
+        }
+        let w = &k.wrinkle;
+        add("wrinkle_lemperle_grade_baseline", f64::from(w.lemperle_grade_baseline), "grade 0-5");
+        add("wrinkle_lemperle_grade", f64::from(w.lemperle_grade), "grade 0-5");
+        add("wrinkle_lemperle_score", w.lemperle_score, "score 0-5");
+        add("wrinkle_fitzpatrick_score_baseline", w.fitzpatrick_score_baseline, "score 1-9");
+        add("wrinkle_fitzpatrick_score", w.fitzpatrick_score, "score 1-9");
+        add("wrinkle_fitzpatrick_class", f64::from(w.fitzpatrick_class), "class 1-3");
+        let a = &k.laxity_texture;
+        add("laxity_aa_grade_baseline", a.laxity_baseline, "grade 0-4");
+        add("laxity_aa_grade", a.laxity, "grade 0-4");
+        add("texture_aa_grade_baseline", a.texture_baseline, "grade 0-4");
+        add("texture_aa_grade", a.texture, "grade 0-4");
+        let pr = &k.profilometry;
+        add("profilometry_ra_um_baseline", pr.ra_baseline_um, "um");
+        add("profilometry_ra_um", pr.ra_um, "um");
+        add("profilometry_rz_um_baseline", pr.rz_baseline_um, "um");
+        add("profilometry_rz_um", pr.rz_um, "um");
+        add("profilometry_ra_change_pct", pr.ra_change_pct, "%");
+        add("hfus_echogenicity_change_pct", k.hfus.change_pct, "%");
+        add("hfus_echogenicity_nadir_change_pct", k.hfus.nadir_change_pct, "%");
+        let m = &k.melanin;
+        add("melanin_index_mexameter_baseline", m.melanin_index_baseline, "MI 0-999");
+        add("melanin_index_mexameter", m.melanin_index, "MI 0-999");
+        add("melanin_index_mexameter_peak", m.melanin_index_peak, "MI 0-999");
+        add("pih_risk_pct", m.pih_risk_pct, "%");
     }
 }

@@ -135,6 +135,80 @@ pub struct OutcomeParams {
     pub erythema_measurable_threshold: f64,
     /// Δa* (CIELAB redness) per unit inflammation. Assumed 10 (acute wound bed).
     pub erythema_a_star_per_unit: f64,
+
+    // ---- clinical read-outs (crate::clinical; docs/model/outcomes.md § 11) ----
+    /// Number of atrophic scars on the assessed face when the scenario's `scar.count` is not
+    /// given. Assumed 15, because that is the middle of the Goodman–Baron 11–20 count band of a
+    /// moderately scarred face; a real patient's count belongs in `scar.count`.
+    pub default_scar_count: u32,
+    /// Half-width of the spread of scar depths on one face, as a fraction of the modelled
+    /// (median) scar depth: the N scars' baseline depths are the N mid-quantiles of a uniform
+    /// distribution on d0·[1 − s, 1 + s]. Assumed 0.5, because acne scars of one face range
+    /// over about a factor of three in depth (shallow boxcar 0.1–0.5 mm, Jacob et al. 2001,
+    /// recalled).
+    pub scar_depth_spread_fraction: f64,
+    /// Depth below which a filled scar is no longer counted (resolved), µm. Assumed 10,
+    /// because a 10 µm step is below the skin's own furrow relief (primary and secondary lines
+    /// 20–200 µm deep, Bibb 2006 "Medical Modelling" § 6.17.3, retrieved excerpt); scar colour
+    /// (erythematous or pigmented macules) is not modelled.
+    pub scar_resolved_depth_um: f64,
+    /// Upper wrinkle depth of Lemperle grades 0, 1, 2, 3 and 4, µm (grade 5 above the last).
+    /// Lemperle et al. 2001 (Plast Reconstr Surg 108:1735) tied the 0–5 grades to profilometry
+    /// depth; the only limit retrieved is grade 1 < 0.2 mm (nasolabial fold; Bibb 2006 § 6.17.3
+    /// citing Lemperle, retrieved excerpt). 0|1 at 50 µm assumed (the same "not seen" limit as
+    /// the macular scar grade); 2|3, 3|4, 4|5 at 400, 800, 1600 µm assumed (each grade doubles
+    /// the depth).
+    pub lemperle_depth_limits_um: [f64; 5],
+    /// Wrinkle depth at the Fitzpatrick wrinkle classes I|II and II|III and at score 9, µm.
+    /// Assumed 200 / 800 / 1600 (Fitzpatrick et al. 1996 Arch Dermatol 132:395 describe class I
+    /// "fine", II "fine to moderately deep", III "fine to deep" wrinkles, recalled; the limits are
+    /// put at the Lemperle "fine" (< 0.2 mm) and deep (grade 4) depths so the two scales agree).
+    pub fitzpatrick_wrinkle_depth_limits_um: [f64; 3],
+    /// Alexiades-Armenakas laxity and texture grade (0–4) of a 50-year-old when the scenario
+    /// gives none. Assumed 2 ("moderate"), because facial rejuvenation trials enrol 44–65 y
+    /// patients (WR01) whose laxity is typically graded moderate (recalled).
+    pub aa_grade_at_50y: f64,
+    /// Change of the default Alexiades-Armenakas grades with age, grades per year. Assumed
+    /// 1/15, so that the default runs from 1 at 35 y to 3 at 65 y.
+    pub aa_grade_per_y: f64,
+    /// Exponent of the laxity grade on skin compliance: laxity = L0·(R0/R0_baseline)^k. Assumed
+    /// 1, because sagging under a fixed (gravity) load scales with compliance, the inverse of
+    /// the suction stiffness.
+    pub aa_laxity_compliance_exponent: f64,
+    /// Rz/Ra of the skin's microrelief in replica or fringe-projection profilometry. Assumed 5
+    /// (recalled replica pairs: facial Ra 15–30 µm with Rz ≈ 70–150 µm).
+    pub profilometry_rz_per_ra: f64,
+    /// Width of a fine line over its depth (a V-groove). Assumed 4 (a 150 µm line ≈ 0.6 mm wide).
+    pub wrinkle_width_per_depth: f64,
+    /// Spacing of the treated lines across the profilometry field, µm. Assumed 2000 (crow's-feet
+    /// lines 1.5–3 mm apart).
+    pub wrinkle_spacing_um: f64,
+    /// Echogenicity of a unit of collagen III relative to collagen I in 20–22 MHz HFUS. Assumed
+    /// 0.3, because thin, randomly oriented type III fibrils scatter far less than type I
+    /// bundles (new, immature matrix is hypoechoic; recalled).
+    pub hfus_type_iii_relative_echo: f64,
+    /// Fractional loss of dermal echogenicity at the inflammation of an acute wound bed
+    /// (inflammation ≥ 1; oedema water is anechoic). Assumed 0.3 (an acute wound bed ≈ 30 % less
+    /// echogenic); the loss is proportional below and saturates above.
+    pub hfus_echo_loss_per_inflammation: f64,
+    /// Mexameter melanin index (MI, 0–999) of normal facial skin by Fitzpatrick type I–VI.
+    /// Recalled ranges (≈ 100–200 in types I–II, ≈ 500–800 in types V–VI); values assumed
+    /// inside them: 120, 170, 230, 320, 450, 650.
+    pub mexameter_mi_by_fitzpatrick: [f64; 6],
+    /// Risk of post-inflammatory hyperpigmentation per session for skin types IV–V at the
+    /// reference erythema. **Calibrated**: 5 of 30 patients (FST IV–V) after 5 monthly
+    /// dermaroller sittings (Dogra et al. 2014, J Cosmet Dermatol, PMID 25196684, abstract,
+    /// retrieved; case CA02's study) gives 1 − (25/30)^(1/5) = 0.0358 per session.
+    pub pih_risk_per_session_ref: f64,
+    /// Visible-erythema days per session at which `pih_risk_per_session_ref` holds, d. 2.5, the
+    /// erythema the model is calibrated to after a dermaroller session (RS13, 2–3 d).
+    pub pih_reference_erythema_d: f64,
+    /// PIH risk relative to types IV–V, for Fitzpatrick types I–VI. Assumed 0.1, 0.1, 0.5, 1,
+    /// 1, 1, because PIH is a complication of skin types III–VI (Manuskiatti et al. 2013, J Eur
+    /// Acad Dermatol Venereol, abstract, retrieved) and no PIH was seen in 60 fractional
+    /// photothermolysis visits in types I–IV (Fisher & Geronemus 2005, Dermatol Surg 31:1245,
+    /// abstract, retrieved).
+    pub pih_relative_risk_by_fitzpatrick: [f64; 6],
 }
 
 impl Default for OutcomeParams {
@@ -175,6 +249,23 @@ impl Default for OutcomeParams {
             erythema_visible_threshold: 0.1,
             erythema_measurable_threshold: 0.1 / 3.0,
             erythema_a_star_per_unit: 10.0,
+            default_scar_count: 15,
+            scar_depth_spread_fraction: 0.5,
+            scar_resolved_depth_um: 10.0,
+            lemperle_depth_limits_um: [50.0, 200.0, 400.0, 800.0, 1600.0],
+            fitzpatrick_wrinkle_depth_limits_um: [200.0, 800.0, 1600.0],
+            aa_grade_at_50y: 2.0,
+            aa_grade_per_y: 1.0 / 15.0,
+            aa_laxity_compliance_exponent: 1.0,
+            profilometry_rz_per_ra: 5.0,
+            wrinkle_width_per_depth: 4.0,
+            wrinkle_spacing_um: 2000.0,
+            hfus_type_iii_relative_echo: 0.3,
+            hfus_echo_loss_per_inflammation: 0.3,
+            mexameter_mi_by_fitzpatrick: [120.0, 170.0, 230.0, 320.0, 450.0, 650.0],
+            pih_risk_per_session_ref: 0.0358,
+            pih_reference_erythema_d: 2.5,
+            pih_relative_risk_by_fitzpatrick: [0.1, 0.1, 0.5, 1.0, 1.0, 1.0],
         }
     }
 }
@@ -230,6 +321,49 @@ impl OutcomeParams {
         check_pos("erythema_visible_threshold", p.erythema_visible_threshold, 100.0, "(0, 100]")?;
         check_pos("erythema_measurable_threshold", p.erythema_measurable_threshold, 100.0, "(0, 100]")?;
         check("erythema_a_star_per_unit", p.erythema_a_star_per_unit, 0.0, 100.0, "[0, 100]")?;
+        self.validate_clinical()
+    }
+
+    fn validate_clinical(&self) -> Result<(), OutcomeError> {
+        let p = self;
+        check("default_scar_count", f64::from(p.default_scar_count), 1.0, 1000.0, "1..=1000")?;
+        check("scar_depth_spread_fraction", p.scar_depth_spread_fraction, 0.0, 0.99, "[0, 0.99]")?;
+        check(
+            "scar_resolved_depth_um",
+            p.scar_resolved_depth_um,
+            0.0,
+            p.grade_depth_limits_um[0],
+            "[0, grade_depth_limits_um[0]]",
+        )?;
+        increasing("lemperle_depth_limits_um", &p.lemperle_depth_limits_um)?;
+        increasing("fitzpatrick_wrinkle_depth_limits_um", &p.fitzpatrick_wrinkle_depth_limits_um)?;
+        check("aa_grade_at_50y", p.aa_grade_at_50y, 0.0, 4.0, "[0, 4]")?;
+        check("aa_grade_per_y", p.aa_grade_per_y, 0.0, 1.0, "[0, 1] /y")?;
+        check("aa_laxity_compliance_exponent", p.aa_laxity_compliance_exponent, 0.0, 5.0, "[0, 5]")?;
+        check_pos("profilometry_rz_per_ra", p.profilometry_rz_per_ra, 100.0, "(0, 100]")?;
+        check_pos("wrinkle_width_per_depth", p.wrinkle_width_per_depth, 100.0, "(0, 100]")?;
+        check_pos("wrinkle_spacing_um", p.wrinkle_spacing_um, 100_000.0, "(0, 100000] µm")?;
+        check("hfus_type_iii_relative_echo", p.hfus_type_iii_relative_echo, 0.0, 1.0, "[0, 1]")?;
+        check("hfus_echo_loss_per_inflammation", p.hfus_echo_loss_per_inflammation, 0.0, 1.0, "[0, 1]")?;
+        increasing("mexameter_mi_by_fitzpatrick", &p.mexameter_mi_by_fitzpatrick)?;
+        if let Some(&hi) = p.mexameter_mi_by_fitzpatrick.last() {
+            check("mexameter_mi_by_fitzpatrick[5]", hi, 0.0, 999.0, "(0, 999]")?;
+        }
+        check("pih_risk_per_session_ref", p.pih_risk_per_session_ref, 0.0, 1.0, "[0, 1]")?;
+        check_pos("pih_reference_erythema_d", p.pih_reference_erythema_d, 365.0, "(0, 365] d")?;
+        for (i, &r) in p.pih_relative_risk_by_fitzpatrick.iter().enumerate() {
+            check(format!("pih_relative_risk_by_fitzpatrick[{i}]"), r, 0.0, 100.0, "[0, 100]")?;
+        }
         Ok(())
+    }
+}
+
+/// Positive, finite and strictly increasing limits.
+fn increasing(field: &'static str, v: &[f64]) -> Result<(), OutcomeError> {
+    let ok = v.iter().all(|x| x.is_finite() && *x > 0.0) && v.windows(2).all(|w| w[0] < w[1]);
+    if ok {
+        Ok(())
+    } else {
+        Err(OutcomeError::OutOfRange { field: format!("{field}[0]"), value: v[0], allowed: "positive and increasing" })
     }
 }

@@ -49,13 +49,23 @@ pub fn masi_area_score(fraction: f64) -> f64 {
     6.0
 }
 
+/// MASI darkness score (0–4) of a lesion with excess melanin `e` (homogeneity is taken equal).
+pub fn masi_darkness(e: f64, p: &OutcomeParams) -> f64 {
+    4.0 * (e / p.masi_full_darkness_excess).min(1.0)
+}
+
+/// Share of a lesion's area that is visibly darker than the surround (local excess ~ U[0, 2e]).
+pub fn visible_area_factor(e: f64, p: &OutcomeParams) -> f64 {
+    (1.0 - p.visible_excess_melanin / (2.0 * e)).max(0.0)
+}
+
 /// MASI-like score (0–48) of a lesion with excess melanin `e` covering `area` of the region.
 pub fn masi_like(e: f64, area: f64, p: &OutcomeParams) -> f64 {
     if e <= 0.0 {
         return 0.0;
     }
-    let dark = 4.0 * (e / p.masi_full_darkness_excess).min(1.0);
-    let visible = (1.0 - p.visible_excess_melanin / (2.0 * e)).max(0.0);
+    let dark = masi_darkness(e, p);
+    let visible = visible_area_factor(e, p);
     masi_area_score(area * visible) * (2.0 * dark)
 }
 
@@ -153,6 +163,18 @@ pub struct PigmentOutcome {
     pub evenness_series: Vec<f64>,
 }
 
+/// Lesion excess melanin E at each sample of the course: E0·m(t)/m(t0)·D(t).
+pub fn lesion_excess_series(
+    lesion: &PigmentLesion,
+    course: &TissueCourse,
+    delivery: &DeliverySummary,
+    p: &OutcomeParams,
+) -> Vec<f64> {
+    let dep = depigmentation_factor(&course.times_d, &course.session_days, delivery, p);
+    let m0 = course.melanin_rel[0];
+    (0..course.len()).map(|i| lesion.excess_melanin * course.melanin_rel[i] / m0 * dep[i]).collect()
+}
+
 /// Compute the pigmentation outcome (inputs validated).
 pub fn pigment_outcome(
     lesion: &PigmentLesion,
@@ -162,9 +184,8 @@ pub fn pigment_outcome(
 ) -> PigmentOutcome {
     let t = &course.times_d;
     let n = t.len() - 1;
-    let dep = depigmentation_factor(t, &course.session_days, delivery, p);
     let m0 = course.melanin_rel[0];
-    let e: Vec<f64> = (0..=n).map(|i| lesion.excess_melanin * course.melanin_rel[i] / m0 * dep[i]).collect();
+    let e = lesion_excess_series(lesion, course, delivery, p);
     let a = lesion.area_fraction;
     let masi: Vec<f64> = e.iter().map(|&x| masi_like(x, a, p)).collect();
     let even: Vec<f64> = e.iter().map(|&x| evenness_index(x, a)).collect();

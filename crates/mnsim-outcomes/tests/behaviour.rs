@@ -20,12 +20,29 @@ fn two_point(end: impl Fn(&mut TissueCourse)) -> TissueCourse {
 fn no_change_in_tissue_means_no_change_in_any_outcome() {
     let c = TissueCourse::unchanged(grid(&monthly(3), 150.0), monthly(3), 1000.0, 90.0);
     let mut inp = inputs(c, 40.0);
-    inp.scar = Some(AtrophicScar { kind: ScarKind::Rolling, depth_um: 300.0, width_um: 4000.0 });
+    inp.scar = Some(AtrophicScar { kind: ScarKind::Rolling, depth_um: 300.0, width_um: 4000.0, count: None });
     inp.striae = Some(Striae { kind: StriaeKind::Alba, width_um: 3000.0, dermal_deficit_pct: 30.0 });
-    inp.pigment = Some(PigmentLesion { excess_melanin: 0.5, area_fraction: 0.4 });
+    inp.pigment = Some(PigmentLesion { excess_melanin: 0.5, area_fraction: 0.4, region_area_fraction: None });
     let o = compute_outcomes(&inp, &p()).unwrap();
+    let summary = o.summary();
+    // a clinical read-out `x` equals its `x_baseline` (docs/model/outcomes.md § 11)
+    let baseline_of = |name: &str| {
+        let b = format!("{name}_baseline");
+        let b = name
+            .strip_suffix("_um")
+            .map(|s| format!("{s}_um_baseline"))
+            .filter(|_| name.starts_with("profilometry"))
+            .unwrap_or(b);
+        summary.iter().find(|r| r.0 == b).map(|r| r.1)
+    };
     for (name, v, _) in o.summary() {
         let base = match name.as_str() {
+            _ if name.ends_with("_baseline") => v,
+            _ if baseline_of(&name).is_some() => baseline_of(&name).unwrap_or(f64::NAN),
+            "scar_count" => 15.0,
+            "wrinkle_lemperle_score" => o.clinical.wrinkle.lemperle_score_baseline,
+            "wrinkle_fitzpatrick_class" => 1.0,
+            "melanin_index_mexameter_peak" => 230.0,
             "collagen_iii_share_pct" => o.matrix.collagen_iii_share_baseline_pct,
             "new_collagen_fraction_pct" => v, // estimated: old collagen decays over 15 y half-life
             "dermis_um" => 1000.0,
@@ -139,7 +156,7 @@ fn more_elastin_alone_raises_r2_and_r7() {
 
 #[test]
 fn scar_by_hand_and_a_filled_scar_is_shallower_with_a_lower_grade() {
-    let scar = AtrophicScar { kind: ScarKind::Rolling, depth_um: 300.0, width_um: 4000.0 };
+    let scar = AtrophicScar { kind: ScarKind::Rolling, depth_um: 300.0, width_um: 4000.0, count: None };
     // Δh = 50 µm, net gain (3·1 − 1) = 2 → 300 − 100 = 200 µm
     assert_relative_eq!(scar::scar_depth_um(&scar, 50.0, &p()), 200.0, epsilon = 1e-12);
     assert_eq!(scar::goodman_baron_grade(300.0, 4000.0, &p()), 3);
@@ -148,7 +165,7 @@ fn scar_by_hand_and_a_filled_scar_is_shallower_with_a_lower_grade() {
     assert_eq!(scar::goodman_baron_grade(600.0, 800.0, &p()), 4, "deep ice-pick");
     assert_eq!(scar::goodman_baron_grade(300.0, 600.0, &p()), 4, "steep: not flattened by stretching");
     // ice-pick scars respond least: (3·0.4 − 1)·50 = 10 µm
-    let ice = AtrophicScar { kind: ScarKind::IcePick, depth_um: 300.0, width_um: 1000.0 };
+    let ice = AtrophicScar { kind: ScarKind::IcePick, depth_um: 300.0, width_um: 1000.0, count: None };
     assert_relative_eq!(scar::scar_depth_um(&ice, 50.0, &p()), 290.0, epsilon = 1e-9);
 
     let mut prev = (f64::MAX, u8::MAX);
@@ -168,7 +185,7 @@ fn scar_by_hand_and_a_filled_scar_is_shallower_with_a_lower_grade() {
 fn scar_is_assessed_after_every_session_and_at_follow_up() {
     let c = course(&monthly(3), 150.0, STANDARD, 1000.0, 90.0);
     let mut inp = inputs(c, 30.0);
-    inp.scar = Some(AtrophicScar { kind: ScarKind::Boxcar, depth_um: 250.0, width_um: 3000.0 });
+    inp.scar = Some(AtrophicScar { kind: ScarKind::Boxcar, depth_um: 250.0, width_um: 3000.0, count: None });
     let s = compute_outcomes(&inp, &p()).unwrap().scar.unwrap();
     assert_eq!(s.after_session.len(), 3);
     assert_eq!(s.after_session.iter().map(|a| a.t_d).collect::<Vec<_>>(), vec![30.0, 60.0, 90.0]);
@@ -219,7 +236,7 @@ fn more_depigmenting_active_means_lower_melanin_index_and_masi() {
     let mut prev: Option<(f64, f64, f64)> = None;
     for amount in [0.0, 1.0, 5.0, 20.0, 100.0] {
         let mut inp = inputs(c.clone(), 40.0);
-        inp.pigment = Some(PigmentLesion { excess_melanin: 0.5, area_fraction: 0.4 });
+        inp.pigment = Some(PigmentLesion { excess_melanin: 0.5, area_fraction: 0.4, region_area_fraction: None });
         inp.delivery = DeliverySummary {
             depigmenting_active: Some("tranexamic_acid".into()),
             depigmenting_amount_ug_per_cm2: vec![amount; 6],
@@ -302,12 +319,13 @@ fn invalid_inputs_are_typed_errors_naming_the_field() {
     assert!(err(&|i| i.delivery.home_depigmenting_inhibition = 1.0).contains("home_depigmenting_inhibition = 1"));
     assert!(err(&|i| i.patient.fitzpatrick = 7).contains("fitzpatrick = 7"));
     assert!(
-        err(&|i| i.scar = Some(AtrophicScar { kind: ScarKind::Boxcar, depth_um: 0.0, width_um: 1.0 }))
+        err(&|i| i.scar = Some(AtrophicScar { kind: ScarKind::Boxcar, depth_um: 0.0, width_um: 1.0, count: None }))
             .contains("scar.depth_um = 0")
     );
     assert!(
-        err(&|i| i.pigment = Some(PigmentLesion { excess_melanin: 0.5, area_fraction: 1.2 }))
-            .contains("pigment.area_fraction = 1.2")
+        err(&|i| i.pigment =
+            Some(PigmentLesion { excess_melanin: 0.5, area_fraction: 1.2, region_area_fraction: None }))
+        .contains("pigment.area_fraction = 1.2")
     );
     let bad = OutcomeParams { melanin_turnover_d: 0.0, ..OutcomeParams::default() };
     let e = compute_outcomes(&good, &bad).unwrap_err();
@@ -318,8 +336,8 @@ fn invalid_inputs_are_typed_errors_naming_the_field() {
 fn outcomes_round_trip_through_json_and_carry_one_sentence_per_benefit() {
     let c = course(&monthly(3), 150.0, STANDARD, 1000.0, 90.0);
     let mut inp = inputs(c, 35.0);
-    inp.scar = Some(AtrophicScar { kind: ScarKind::Rolling, depth_um: 300.0, width_um: 4000.0 });
-    inp.pigment = Some(PigmentLesion { excess_melanin: 0.5, area_fraction: 0.4 });
+    inp.scar = Some(AtrophicScar { kind: ScarKind::Rolling, depth_um: 300.0, width_um: 4000.0, count: None });
+    inp.pigment = Some(PigmentLesion { excess_melanin: 0.5, area_fraction: 0.4, region_area_fraction: None });
     let text = serde_json::to_string(&inp).unwrap();
     let back: OutcomeInputs = serde_json::from_str(&text).unwrap();
     let o = compute_outcomes(&inp, &p()).unwrap();
@@ -362,9 +380,9 @@ mod properties {
                      amt in 0.0f64..1000.0, ih in 0.0f64..0.99, junk in -1e3f64..1e3) {
             let c = course(&monthly(3), 120.0, scaled(STANDARD, k), 800.0, 70.0);
             let mut inp = inputs(c, age);
-            inp.scar = Some(AtrophicScar { kind: ScarKind::IcePick, depth_um: d0, width_um: w });
+            inp.scar = Some(AtrophicScar { kind: ScarKind::IcePick, depth_um: d0, width_um: w, count: None });
             inp.striae = Some(Striae { kind: StriaeKind::Rubra, width_um: w, dermal_deficit_pct: 50.0 });
-            inp.pigment = Some(PigmentLesion { excess_melanin: e, area_fraction: a });
+            inp.pigment = Some(PigmentLesion { excess_melanin: e, area_fraction: a, region_area_fraction: None });
             inp.delivery.depigmenting_amount_ug_per_cm2 = vec![amt; 3];
             inp.delivery.home_depigmenting_inhibition = ih;
             let o = compute_outcomes(&inp, &OutcomeParams::default()).unwrap();
@@ -410,7 +428,7 @@ fn inhibition_days_and_home_topical_lighten_monotonically() {
     let c = course(&sessions, 100.0, STANDARD, 1000.0, 120.0);
     let masi_with = |d: DeliverySummary| {
         let mut inp = inputs(c.clone(), 40.0);
-        inp.pigment = Some(PigmentLesion { excess_melanin: 0.5, area_fraction: 0.4 });
+        inp.pigment = Some(PigmentLesion { excess_melanin: 0.5, area_fraction: 0.4, region_area_fraction: None });
         inp.delivery = d;
         let pg = compute_outcomes(&inp, &p()).unwrap().pigment.unwrap();
         assert!(pg.masi.is_finite() && pg.evenness.is_finite());
@@ -447,7 +465,7 @@ fn inhibition_days_and_home_topical_lighten_monotonically() {
         ),
     ] {
         let mut inp = inputs(c.clone(), 40.0);
-        inp.pigment = Some(PigmentLesion { excess_melanin: 0.5, area_fraction: 0.4 });
+        inp.pigment = Some(PigmentLesion { excess_melanin: 0.5, area_fraction: 0.4, region_area_fraction: None });
         inp.delivery = d;
         let e = compute_outcomes(&inp, &p()).unwrap_err().to_string();
         assert!(e.contains(field), "{e}");

@@ -61,7 +61,7 @@ fn mapping_check_wr01_facial_elasticity_after_four_monthly_sessions() {
 
 fn melasma_inputs(sessions: &[f64], end: f64, r: common::SessionResponse) -> OutcomeInputs {
     let mut i = inputs(course(sessions, end, r, 1000.0, 90.0), 40.0);
-    i.pigment = Some(PigmentLesion { excess_melanin: 0.55, area_fraction: 0.55 });
+    i.pigment = Some(PigmentLesion { excess_melanin: 0.55, area_fraction: 0.55, region_area_fraction: None });
     i
 }
 
@@ -104,7 +104,7 @@ fn mapping_check_ma01_needling_plus_triple_combination() {
 #[test]
 fn mapping_check_ca02_acne_scar_depth_after_five_monthly_sessions() {
     let mut i = inputs(course(&monthly(5), 150.0, STANDARD, 1000.0, 90.0), 28.0);
-    i.scar = Some(AtrophicScar { kind: ScarKind::Rolling, depth_um: 300.0, width_um: 4000.0 });
+    i.scar = Some(AtrophicScar { kind: ScarKind::Rolling, depth_um: 300.0, width_um: 4000.0, count: None });
     let s = compute_outcomes(&i, &p()).unwrap().scar.unwrap();
     println!(
         "depth after each session: {:?}",
@@ -122,7 +122,7 @@ fn mapping_check_ca02_acne_scar_depth_after_five_monthly_sessions() {
 fn unit_check_moderate_scars_respond_better_than_severe() {
     let run = |depth: f64| {
         let mut i = inputs(course(&monthly(3), 90.0, STANDARD, 1000.0, 90.0), 31.0);
-        i.scar = Some(AtrophicScar { kind: ScarKind::Rolling, depth_um: depth, width_um: 4000.0 });
+        i.scar = Some(AtrophicScar { kind: ScarKind::Rolling, depth_um: depth, width_um: 4000.0, count: None });
         compute_outcomes(&i, &p()).unwrap().scar.unwrap()
     };
     let m = run(300.0);
@@ -169,13 +169,13 @@ fn unit_check_ice_pick_scars_change_grade_less_than_rolling_and_boxcar() {
         let kind = if k % 2 == 0 { ScarKind::Rolling } else { ScarKind::Boxcar };
         let c = course(&sessions, 180.0, scaled(STANDARD, resp), 1000.0, 90.0);
         let mut i = inputs(c, 28.0);
-        i.scar = Some(AtrophicScar { kind, depth_um: depth, width_um: width });
+        i.scar = Some(AtrophicScar { kind, depth_um: depth, width_um: width, count: None });
         let s = compute_outcomes(&i, &p()).unwrap().scar.unwrap();
         if s.grade_change <= -1 {
             improved += 1;
         }
         let mut ice = i.clone();
-        ice.scar = Some(AtrophicScar { kind: ScarKind::IcePick, depth_um: depth, width_um: 1000.0 });
+        ice.scar = Some(AtrophicScar { kind: ScarKind::IcePick, depth_um: depth, width_um: 1000.0, count: None });
         if compute_outcomes(&ice, &p()).unwrap().scar.unwrap().grade_change <= -1 {
             ice_improved += 1;
         }

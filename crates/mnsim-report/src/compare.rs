@@ -25,7 +25,7 @@ pub struct Comparison {
 }
 
 /// The quantities shown in the terminal table and the page, in order, with labels.
-pub const HEADLINE: [(&str, &str); 18] = [
+pub const HEADLINE: [(&str, &str); 23] = [
     ("holes_per_cm2_per_session", "holes per cm² per session"),
     ("mean_depth_um", "mean depth reached"),
     ("depth_fraction", "depth ÷ needle length"),
@@ -44,6 +44,11 @@ pub const HEADLINE: [(&str, &str); 18] = [
     ("outcomes.scar_grade", "scar grade (1–4)"),
     ("outcomes.striae_improvement_pct", "striae improvement"),
     ("outcomes.masi_change_pct", "MASI-like score"),
+    ("outcomes.scar_gb_quantitative_points", "Goodman–Baron points"),
+    ("outcomes.masi_points", "MASI (points)"),
+    ("outcomes.wrinkle_lemperle_score", "Lemperle score (0–5)"),
+    ("outcomes.laxity_aa_grade", "laxity (0–4)"),
+    ("outcomes.pih_risk_pct", "PIH risk"),
 ];
 
 fn read_json(p: &Path) -> Result<serde_json::Value, ReportError> {

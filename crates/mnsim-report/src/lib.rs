@@ -376,6 +376,15 @@ mod tests {
         let results: serde_json::Value =
             serde_json::from_str(&fs::read_to_string(dir.join("results.json")).unwrap()).unwrap();
         assert_eq!(results["figures"]["mean_depth_um"]["unit"], "µm");
+        // the clinical scores (docs/model/outcomes.md § 11) reach results.json, outcomes.csv and
+        // the page's table
+        assert_eq!(results["outcomes"]["scar_gb_quantitative_points"]["unit"], "points");
+        assert_eq!(results["outcomes"]["profilometry_rz_um"]["unit"], "µm");
+        assert!(results["outcomes"]["pih_risk_pct"]["ensemble_p95"].is_number());
+        let ocsv = fs::read_to_string(dir.join("outcomes.csv")).unwrap();
+        assert!(ocsv.contains("\nscar_gb_quantitative_points,") && ocsv.contains("\npih_risk_pct,"));
+        let html = fs::read_to_string(dir.join("report.html")).unwrap();
+        assert!(html.contains("id=\"clinical\"") && html.contains("Goodman–Baron quantitative score"));
         assert!(output::is_mnsim_folder(&dir));
         assert!(matches!(OutputDir::reserve(&dir, false), Err(ReportError::Exists(_))));
         write_run(OutputDir::reserve(&dir, true).unwrap(), &s, &r, &meta()).unwrap();

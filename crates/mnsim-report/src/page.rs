@@ -541,6 +541,7 @@ td.num{{text-align:right;font-variant-numeric:tabular-nums}}.fig{{margin:0.6em 0
         if let Some(x) = svg("outcomes.svg") {
             let _ = write!(h, "<div class=\"fig\">{x}</div>");
         }
+        h.push_str(&clinical_table(r, &o.summary()));
         h.push_str("<div class=\"meaning\" id=\"meaning\"><h3>What this means</h3>");
         for m in &o.meaning {
             let _ = write!(h, "<p><b>{}:</b> {}</p>", esc(&format!("{:?}", m.benefit)), esc(&m.text));
@@ -550,6 +551,60 @@ td.num{{text-align:right;font-variant-numeric:tabular-nums}}.fig{{margin:0.6em 0
         h.push_str("<p>Outcomes need the healing course.</p>");
     }
     h.push_str("</section><p class=\"muted\">Inputs, seed and version: manifest.json. Model: docs/MODEL.md.</p></body></html>\n");
+    h
+}
+
+/// The clinical scores as clinics report them, baseline → follow-up with the ensemble's 5–95 %
+/// range of the follow-up value (docs/model/outcomes.md § 11); rows without a value (no scar, no
+/// lesion) are left out.
+fn clinical_table(r: &RunResult, summary: &[(String, f64, String)]) -> String {
+    const ROWS: [(&str, &str, &str); 15] = [
+        ("Goodman–Baron quantitative score", "scar_gb_quantitative_points_baseline", "scar_gb_quantitative_points"),
+        ("ECCA (atrophic items)", "scar_ecca_points_baseline", "scar_ecca_points"),
+        ("MASI", "masi_points_baseline", "masi_points"),
+        ("mMASI", "mmasi_points_baseline", "mmasi_points"),
+        (
+            "lesion melanin index (Mexameter)",
+            "lesion_melanin_index_mexameter_baseline",
+            "lesion_melanin_index_mexameter",
+        ),
+        ("Lemperle wrinkle grade", "wrinkle_lemperle_grade_baseline", "wrinkle_lemperle_grade"),
+        ("Fitzpatrick wrinkle score", "wrinkle_fitzpatrick_score_baseline", "wrinkle_fitzpatrick_score"),
+        ("Alexiades-Armenakas laxity", "laxity_aa_grade_baseline", "laxity_aa_grade"),
+        ("Alexiades-Armenakas texture", "texture_aa_grade_baseline", "texture_aa_grade"),
+        ("profilometry Ra (field with the lines)", "profilometry_ra_um_baseline", "profilometry_ra_um"),
+        ("profilometry Rz", "profilometry_rz_um_baseline", "profilometry_rz_um"),
+        (
+            "melanin index of the treated patch (Mexameter)",
+            "melanin_index_mexameter_baseline",
+            "melanin_index_mexameter",
+        ),
+        ("HFUS dermal echogenicity change", "", "hfus_echogenicity_change_pct"),
+        ("HFUS echogenicity change, lowest", "", "hfus_echogenicity_nadir_change_pct"),
+        ("risk of post-inflammatory hyperpigmentation", "", "pih_risk_pct"),
+    ];
+    let get = |n: &str| summary.iter().find(|x| x.0 == n);
+    let mut h = String::from(
+        "<h3 id=\"clinical\">Clinical scores</h3><table><tr><th>scale</th><th>baseline</th><th>follow-up</th>\
+         <th>5–95 % (ensemble)</th><th>unit</th></tr>",
+    );
+    for (label, base, end) in ROWS {
+        let Some((_, v, unit)) = get(end) else { continue };
+        let b = get(base).map(|x| fmt_value(x.1)).unwrap_or_default();
+        let iv = r.ensemble.iter().find(|i| i.name == end);
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td class=\"num\">{b}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            esc(label),
+            fmt_value(*v),
+            iv.map(|i| format!("{} – {}", fmt_value(i.lo), fmt_value(i.hi))).unwrap_or_default(),
+            esc(&unit.replace("um", "µm"))
+        );
+    }
+    h.push_str(
+        "</table><p class=\"muted\">Each score is a documented mapping from the model's state with its assumptions \
+         (docs/model/outcomes.md § 11); grades are continuous where a cohort mean is meant.</p>",
+    );
     h
 }
 

@@ -247,6 +247,12 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
         if let Some(r) = ind.roughness_ra_um {
             ctx.range("indication.roughness_ra_um", r, 0.0, 1000.0, "µm")?;
         }
+        if let Some(g) = ind.laxity_grade {
+            ctx.range("indication.laxity_grade", g, 0.0, 4.0, "")?;
+        }
+        if let Some(g) = ind.texture_grade {
+            ctx.range("indication.texture_grade", g, 0.0, 4.0, "")?;
+        }
     }
 
     // --- device -------------------------------------------------------------------------------

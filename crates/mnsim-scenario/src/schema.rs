@@ -137,6 +137,13 @@ pub struct Indication {
     /// Baseline surface roughness Ra, µm, if known.
     #[serde(default)]
     pub roughness_ra_um: Option<f64>,
+    /// Baseline Alexiades-Armenakas laxity grade, 0–4 (half grades allowed), if graded; absent:
+    /// from age (2 at 50 y, 1/15 grade per year, assumed; docs/model/outcomes.md § 11).
+    #[serde(default)]
+    pub laxity_grade: Option<f64>,
+    /// Baseline Alexiades-Armenakas texture grade, 0–4, if graded; absent: from age, as laxity.
+    #[serde(default)]
+    pub texture_grade: Option<f64>,
 }
 
 /// A daily home topical (the scenario's `[home_care]` table).

@@ -241,3 +241,36 @@ fn vehicle_ph_outside_0_to_14_names_the_field() {
     let ok = parse_with(text, "case.toml", &[Edit::Set("topical.vehicle_ph".into(), toml::Value::Float(3.5))]).unwrap();
     assert_eq!(ok.scenario.topical.unwrap().vehicle_ph, Some(3.5));
 }
+
+/// The clinical read-out fields (docs/model/outcomes.md § 11): scar count, MASI region areas,
+/// baseline Alexiades-Armenakas grades; out-of-range values name the field, value and range.
+#[test]
+fn clinical_readout_fields_are_checked() {
+    let scar = "scar = { kind = \"rolling\", depth_um = 300, width_um = 3000 }";
+    let ok = with(
+        scar,
+        "scar = { kind = \"rolling\", depth_um = 300, width_um = 3000, count = 25 }\nlaxity_grade = 2.5\ntexture_grade = 1",
+    );
+    let r = parse(&ok, "case.toml").unwrap();
+    assert_eq!(r.scenario.indication.scar.unwrap().count, Some(25));
+    assert_eq!(r.scenario.indication.laxity_grade, Some(2.5));
+    let (field, msg) =
+        invalid(&with(scar, "scar = { kind = \"rolling\", depth_um = 300, width_um = 3000, count = 0 }"));
+    assert_eq!(field, "indication.scar.count");
+    assert!(msg.contains("1..=1000") && msg.contains('0'), "{msg}");
+    let (field, msg) = invalid(&with(scar, &format!("{scar}\nlaxity_grade = 4.5")));
+    assert_eq!(field, "indication.laxity_grade");
+    assert!(msg.contains("4.5") && msg.contains("[0, 4]"), "{msg}");
+    let (field, _) = invalid(&with(scar, &format!("{scar}\ntexture_grade = -1")));
+    assert_eq!(field, "indication.texture_grade");
+    let pig = "pigment = { excess_melanin = 0.5, area_fraction = 0.3, region_area_fraction = [0.3, 1.5, 0.3, 0.1] }";
+    let (field, msg) = invalid(&with(scar, &format!("{scar}\n{pig}")));
+    assert_eq!(field, "indication.pigment.region_area_fraction[1]");
+    assert!(msg.contains("1.5") && msg.contains("[0, 1]"), "{msg}");
+    // a wrong-length region list and an unknown key in the scar table are rejected, not ignored
+    let short = "pigment = { excess_melanin = 0.5, area_fraction = 0.3, region_area_fraction = [0.3, 0.3] }";
+    assert!(parse(&with(scar, &format!("{scar}\n{short}")), "case.toml").is_err());
+    let unknown = "scar = { kind = \"rolling\", depth_um = 300, width_um = 3000, number = 25 }";
+    let e = parse(&with(scar, unknown), "case.toml").unwrap_err().to_string();
+    assert!(e.contains("number"), "{e}");
+}

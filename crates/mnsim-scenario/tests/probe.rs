@@ -223,6 +223,24 @@ fn probes() -> Vec<Probe> {
             &["patient.layers.stratum_corneum_um", "-15"],
         ),
         p(
+            "scar count below 1 (inline table)",
+            set("scar", "{ kind = \"rolling\", depth_um = 300, width_um = 3000, count = 0 }"),
+            Some("scar ="),
+            &["indication.scar.count", "0", "1..=1000"],
+        ),
+        p(
+            "scar count given a fraction",
+            set("scar", "{ kind = \"rolling\", depth_um = 300, width_um = 3000, count = 2.5 }"),
+            Some("scar ="),
+            &["indication.scar.count", "2.5"],
+        ),
+        p(
+            "laxity grade above the scale",
+            with("scar =", "scar = { kind = \"rolling\", depth_um = 300, width_um = 3000 }\nlaxity_grade = 7"),
+            Some("laxity_grade"),
+            &["indication.laxity_grade", "7", "[0, 4]"],
+        ),
+        p(
             "dotted key",
             with("scar =", "scar.kind = \"rolling\"\nscar.depth_um = -1\nscar.width_um = 3000"),
             Some("scar.depth_um"),

@@ -716,6 +716,8 @@ pub fn outcome_inputs(
             site: skin.site.clone(),
             wrinkle_depth_um: ind.wrinkle_depth_um,
             roughness_ra_um: ind.roughness_ra_um,
+            laxity_grade: ind.laxity_grade,
+            texture_grade: ind.texture_grade,
         },
         scar: ind.scar,
         striae: ind.striae,

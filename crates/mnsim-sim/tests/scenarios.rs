@@ -49,6 +49,22 @@ fn acne_scars_improve_in_the_reported_range() {
     within("acne scar improvement %", value(&r, "outcomes.scar_improvement_pct"), 50.0, 100.0);
     assert!(value(&r, "outcomes.scar_grade_change") < 0.0, "the grade falls (magnitude: SC-ACNE-GRADE)");
     assert!(value(&r, "outcomes.collagen_change_pct") > 0.0);
+    // the clinical scores ride on the same depths (docs/model/outcomes.md § 11): a fully filled
+    // scar population scores fewer Goodman–Baron and ECCA points than at baseline
+    let (gb0, gb) =
+        (value(&r, "outcomes.scar_gb_quantitative_points_baseline"), value(&r, "outcomes.scar_gb_quantitative_points"));
+    println!(
+        "acne-scars-cheek: Goodman–Baron {gb0} → {gb} points, ECCA {} → {} points, PIH risk {:.1} %",
+        value(&r, "outcomes.scar_ecca_points_baseline"),
+        value(&r, "outcomes.scar_ecca_points"),
+        value(&r, "outcomes.pih_risk_pct")
+    );
+    assert!(
+        gb0 > 0.0
+            && gb < gb0
+            && value(&r, "outcomes.scar_ecca_points") < value(&r, "outcomes.scar_ecca_points_baseline")
+    );
+    within("PIH risk %", value(&r, "outcomes.pih_risk_pct"), 0.0, 100.0);
 }
 
 /// Fine lines (0.5 mm pen, forehead and periorbital): J Cosmet Dermatol 2023;22:206 (WR02,
@@ -63,6 +79,10 @@ fn fine_lines_get_shallower() {
         within(&format!("{s} wrinkle depth change %"), value(&r, "outcomes.wrinkle_depth_change_pct"), -100.0, 0.0);
         assert!(value(&r, "outcomes.wrinkle_depth_change_pct") < 0.0, "{s}");
         assert!(value(&r, "outcomes.collagen_change_pct") > 0.0, "{s}");
+        let (l0, l1) =
+            (value(&r, "outcomes.wrinkle_lemperle_grade_baseline"), value(&r, "outcomes.wrinkle_lemperle_grade"));
+        assert!(l1 <= l0 && (0.0..=5.0).contains(&l1), "{s}: Lemperle {l0} → {l1}");
+        assert!(value(&r, "outcomes.profilometry_ra_um") < value(&r, "outcomes.profilometry_ra_um_baseline"), "{s}");
     }
 }
 
@@ -75,6 +95,8 @@ fn melasma_gets_lighter_with_tranexamic_acid() {
     let r = run("melasma-cheek");
     assert!(r.transport.is_some());
     assert!(value(&r, "outcomes.masi_change_pct") < 0.0, "direction (magnitude: SC-MELASMA-TXA)");
+    assert!(value(&r, "outcomes.masi_points") < value(&r, "outcomes.masi_points_baseline"));
+    assert!(value(&r, "outcomes.mmasi_points") <= 24.0 && value(&r, "outcomes.masi_points") <= 48.0);
 }
 
 /// Striae alba (2 mm roller, 5 monthly sessions): Mohamed Ali 2017 (J Egypt Womens Dermatol
@@ -98,6 +120,9 @@ fn laxity_firms_up_in_the_reported_range() {
     let r = run("laxity-neck");
     within("neck suction stiffness change %", value(&r, "outcomes.suction_stiffness_change_pct"), 14.1, 42.3);
     assert!(value(&r, "outcomes.dermis_change_pct") > 0.0);
+    let (l0, l1) = (value(&r, "outcomes.laxity_aa_grade_baseline"), value(&r, "outcomes.laxity_aa_grade"));
+    println!("laxity-neck: Alexiades-Armenakas laxity {l0:.2} → {l1:.2}");
+    assert!(l1 < l0 && l1 >= 0.0);
 }
 
 /// Issue 10, item 8, end to end through the puncture pipeline: the reported net collagen

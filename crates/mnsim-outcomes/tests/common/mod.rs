@@ -141,7 +141,15 @@ pub fn course(sessions: &[f64], end_d: f64, r: SessionResponse, dermis_um: f64, 
 }
 
 pub fn patient(age_y: f64) -> Patient {
-    Patient { age_y, fitzpatrick: 3, site: "cheek".into(), wrinkle_depth_um: None, roughness_ra_um: None }
+    Patient {
+        age_y,
+        fitzpatrick: 3,
+        site: "cheek".into(),
+        wrinkle_depth_um: None,
+        roughness_ra_um: None,
+        laxity_grade: None,
+        texture_grade: None,
+    }
 }
 
 pub fn inputs(course: TissueCourse, age_y: f64) -> OutcomeInputs {
