@@ -155,7 +155,10 @@ fn print_tables(c: &Calibration, wall_s: f64) -> Result<()> {
             if b.fit.converged { "" } else { " (iteration limit: not converged)" }
         )?;
     }
-    outln!("residual = (model − target) / spread; SE(ln) = Gauss–Newton standard error of ln θ; wall {wall_s:.1} s")
+    outln!(
+        "{} pass(es) of block coordinate descent; residual = (model − target) / spread; SE(ln) = Gauss–Newton standard error of ln θ; wall {wall_s:.1} s",
+        c.passes
+    )
 }
 
 /// The text of `s` up to its first colon (a held parameter's reason, shortened for the table).

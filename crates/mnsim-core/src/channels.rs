@@ -5,15 +5,44 @@
 //! (`mnsim-transport`), and how the tissue responds is healing (`mnsim-healing`).
 //!
 //! Diameter profile. The needle is a cone of length `taper_length_um` from a tip of diameter
-//! d_tip to the shaft diameter d_base, then a cylinder. A channel of depth D holds, at depth z,
-//! the needle section a distance s = D − z above the tip, so its open diameter is
+//! d_tip to the shaft diameter d_base, then a cylinder: n(s) = d_tip + (d_base − d_tip)·min(s /
+//! L_taper, 1) at a distance s above the tip. A channel of depth D held, at depth z, the needle
+//! section n(D − z). Two layers keep it differently:
 //!
-//! d(z) = (1 − r) · [d_tip + (d_base − d_tip) · min(s / L_taper, 1)],  0 ≤ z ≤ D,
+//! * the entry. The stratum corneum is a stiff, brittle sheet that tears around the needle
+//!   rather than closing on it, and living skin is under in-plane tension (pre-strain ε), so the
+//!   torn hole gapes as a hole in a stretched plate does (Kirsch: the edge of a hole of radius a in
+//!   an equibiaxially strained plane-stress sheet moves out by u = 2εa/(1 − ν)). Its surface
+//!   diameter is the section that crossed the surface, widened by that gape:
 //!
-//! where r is the elastic recoil of the wound wall after withdrawal (see
-//! [`crate::penetration::PenetrationParams::wall_recoil_fraction`]).
+//!   d_s = (1 + 2ε/(1 − ν)) · n(D)                    ([`surface_opening_um`])
+//!
+//! * the dermal wall, elastic, springs back by the recoil r
+//!   ([`crate::penetration::PenetrationParams::wall_recoil_fraction`]): (1 − r) · n(D − z).
+//!
+//! The gape of the entry fades over a depth equal to its own width (a surface disturbance decays
+//! over about its own size, Saint-Venant; assumed), so the open diameter is
+//!
+//! d(z) = max[(1 − r) · n(D − z),  d_s − z],  0 ≤ z ≤ D.
+//!
+//! With ε = 6.6 % (calibrated, [`crate::skin::IN_VIVO_PRESTRAIN_PCT`]) a 770 µm DermaRoller
+//! channel 152.5 µm deep opens 70.7 µm at the surface (Kalluri et al. 2011: 70.7 ± 9.9 µm); the
+//! former d = (1 − r)·n(D) gave 28 µm, 2.5× too narrow.
 
+use crate::device::Needle;
+use crate::penetration::SKIN_POISSON_RATIO;
 use serde::{Deserialize, Serialize};
+
+/// Open diameter at the skin surface of a channel `depth_um` deep, µm: the needle section that
+/// crossed the surface, n(D), widened by the Kirsch gape of a torn hole in skin pre-strained by
+/// `prestrain_pct`: d_s = (1 + 2ε/(1 − ν))·n(D) (module docs). 0 if the needle did not pierce.
+pub fn surface_opening_um(needle: &Needle, depth_um: f64, prestrain_pct: f64) -> f64 {
+    if depth_um <= 0.0 {
+        return 0.0;
+    }
+    let gape = 1.0 + 2.0 * (prestrain_pct / 100.0) / (1.0 - SKIN_POISSON_RATIO);
+    gape * needle.diameter_at_um(depth_um)
+}
 
 /// A rectangular patch of skin surface, µm. Puncture coordinates lie in `[0, width) × [0, height)`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -68,8 +97,22 @@ impl ChannelSet {
     }
 
     /// Open diameter of channel `i` at depth `z_um` below the surface, µm; 0 below its bottom
-    /// or if it did not pierce. See the module docs for the equation.
+    /// or if it did not pierce: the larger of the recoiled dermal wall and the gaping entry,
+    /// d(z) = max[(1 − r)·n(D − z), d_s − z] (module docs).
     pub fn diameter_at_depth_um(&self, i: usize, z_um: f64) -> f64 {
+        let depth = self.depth_um[i];
+        if depth <= 0.0 || z_um < 0.0 || z_um > depth {
+            return 0.0;
+        }
+        self.wall_diameter_at_depth_um(i, z_um).max(self.surface_diameter_um[i] - z_um)
+    }
+
+    /// Diameter of channel `i`'s recoiled wall at depth `z_um`, µm: (1 − r)·n(D − z), the needle
+    /// section less the wall's recoil, without the gaping entry; 0 below its bottom or if it did
+    /// not pierce. This is the tissue the needle tore and displaced (healing's damage zone); the
+    /// wider entry of [`ChannelSet::diameter_at_depth_um`] is the elastic gape of intact,
+    /// stretched skin around the torn stratum corneum, open to a topical but not destroyed.
+    pub fn wall_diameter_at_depth_um(&self, i: usize, z_um: f64) -> f64 {
         let depth = self.depth_um[i];
         if depth <= 0.0 || z_um < 0.0 || z_um > depth {
             return 0.0;
@@ -140,5 +183,43 @@ mod tests {
         let (r1, r2) = (2.5f64, 27.5f64);
         let frustum = std::f64::consts::PI * 200.0 / 3.0 * (r1 * r1 + r1 * r2 + r2 * r2);
         assert_relative_eq!(c.volume_um3(0), cyl + frustum, max_relative = 1e-3);
+    }
+
+    #[test]
+    fn entry_gapes_by_kirsch_and_fades_into_the_recoiled_wall() {
+        // needle 10 µm tip, 110 µm base, 200 µm taper; channel 150 µm deep, pre-strain 6.6 %.
+        // n(150) = 10 + 100 · 150/200 = 85 µm; gape 1 + 2 · 0.066 / 0.5 = 1.264 → d_s = 107.44 µm
+        let needle =
+            Needle { length_um: 500.0, base_diameter_um: 110.0, tip_diameter_um: 10.0, taper_length_um: 200.0 };
+        let d_s = surface_opening_um(&needle, 150.0, 6.6);
+        assert_relative_eq!(d_s, 107.44, epsilon = 1e-9);
+        let mut c = one(150.0);
+        c.surface_diameter_um[0] = d_s;
+        assert_relative_eq!(c.diameter_at_depth_um(0, 0.0), 107.44, epsilon = 1e-9);
+        // z = 20: wall 0.5 · n(130) = 37.5 µm, funnel 107.44 − 20 = 87.44 µm
+        assert_relative_eq!(c.diameter_at_depth_um(0, 20.0), 87.44, epsilon = 1e-9);
+        // z = 100: wall 0.5 · n(50) = 17.5 µm, funnel 7.44 µm
+        assert_relative_eq!(c.diameter_at_depth_um(0, 100.0), 17.5, epsilon = 1e-9);
+        // excised skin (no pre-strain): the section that crossed the surface, no gape
+        assert_relative_eq!(surface_opening_um(&needle, 150.0, 0.0), 85.0, epsilon = 1e-9);
+        assert_eq!(surface_opening_um(&needle, 0.0, 6.6), 0.0);
+    }
+
+    #[test]
+    fn more_recoil_narrows_the_wall_and_more_prestrain_widens_the_entry() {
+        let needle =
+            Needle { length_um: 500.0, base_diameter_um: 110.0, tip_diameter_um: 10.0, taper_length_um: 200.0 };
+        let mut last = 0.0;
+        for pre in [0.0, 5.0, 10.0, 20.0] {
+            let d = surface_opening_um(&needle, 150.0, pre);
+            assert!(d > last);
+            last = d;
+        }
+        let mut c = one(400.0);
+        c.surface_diameter_um[0] = surface_opening_um(&needle, 400.0, 6.6);
+        let deep = |c: &ChannelSet| c.diameter_at_depth_um(0, 300.0);
+        let before = deep(&c);
+        c.wall_recoil_fraction = 0.7;
+        assert!(deep(&c) < before);
     }
 }

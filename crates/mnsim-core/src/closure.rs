@@ -112,6 +112,7 @@ pub fn reference_array() -> (crate::device::Device, crate::skin::Skin) {
             cols: 7,
             pitch_um: REFERENCE_ARRAY_PITCH_UM,
             press_speed_um_per_s: 20_000.0,
+            press_force_n: crate::device::HAND_PRESS_FORCE_N,
         },
     };
     let skin = crate::skin::Skin::at_site("upper_arm", REFERENCE_AGE_Y, crate::skin::Sex::Female)
@@ -138,7 +139,7 @@ pub fn reference_channels(species: Species, p: &crate::penetration::PenetrationP
         Species::Rat => rat_reference_roller(),
     };
     let depth = crate::penetration::mean_depth(&device, &skin, p).depth_um;
-    let d = (1.0 - p.wall_recoil_fraction) * device.needle.diameter_at_um(depth);
+    let d = crate::channels::surface_opening_um(&device.needle, depth, skin.prestrain_pct);
     (d, device.nominal_holes_per_cm2_per_pass())
 }
 
@@ -290,13 +291,13 @@ mod tests {
         let p = crate::penetration::PenetrationParams::default();
         let (d, n) = reference_channels(Species::Human, &p);
         assert!((n - 51.02).abs() < 0.01, "{n}");
-        assert!(d > 10.0 && d < 140.0, "{d}");
-        // wider openings with less wall recoil
-        let (d2, _) = reference_channels(
-            Species::Human,
-            &crate::penetration::PenetrationParams { wall_recoil_fraction: 0.2, ..p },
-        );
-        assert!(d2 > d);
+        // at most the gaping 140 µm shaft: 1.264 × 140 = 177 µm
+        assert!(d > 10.0 && d < 178.0, "{d}");
+        // the entry does not recoil, so the wall recoil leaves it alone; a needle that needs more
+        // force to pierce goes less deep and opens a narrower section of its cone
+        let with = |q| reference_channels(Species::Human, &q).0;
+        assert_eq!(with(crate::penetration::PenetrationParams { wall_recoil_fraction: 0.2, ..p }), d);
+        assert!(with(crate::penetration::PenetrationParams { puncture_force_sharp_n: 0.1, ..p }) < d);
         // the rat's 370 µm roller opens less than the 750 µm human array
         assert!(reference_channels(Species::Rat, &p).0 < d);
     }

@@ -12,6 +12,12 @@ use crate::error::{CoreError, check_range};
 use crate::units::{UM_PER_M, UM2_PER_CM2};
 use serde::{Deserialize, Serialize};
 
+/// Force of a hand pressing a stamp or array onto the skin, N. Assumed 20 N, inside the 10–50 N
+/// per array with which a texture analyser is set to mimic manual application of microneedle
+/// arrays (methods excerpt of a Donnelly-group insertion study on pubcompare.ai, retrieved;
+/// attribution to Larrañeta et al. 2014, Int J Pharm 472:65, recalled).
+pub const HAND_PRESS_FORCE_N: f64 = 20.0;
+
 /// Needle geometry, µm. A cone of `taper_length_um` from the tip to the shaft, then a cylinder.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Needle {
@@ -92,6 +98,9 @@ pub enum DeviceGeometry {
         pitch_um: f64,
         /// Speed of the needles at skin contact, µm/s.
         press_speed_um_per_s: f64,
+        /// Force with which the hand (or an applicator) presses the plate, N, shared by all its
+        /// needles: a needle whose share is below its puncture force does not pierce.
+        press_force_n: f64,
     },
     /// A motorised pen: a cartridge that reciprocates at a frequency while it glides.
     Pen {
@@ -173,6 +182,15 @@ impl Device {
         per_um2 * UM2_PER_CM2
     }
 
+    /// Force on each needle of a stamp, N: the press force shared by its needles (`None` for
+    /// rollers and pens, which are not pressed by a set force).
+    pub fn press_force_per_needle_n(&self) -> Option<f64> {
+        match self.geometry {
+            DeviceGeometry::Stamp { press_force_n, .. } => Some(press_force_n / self.needle_count().max(1) as f64),
+            _ => None,
+        }
+    }
+
     /// Speed of the needle tip along its axis when it meets the skin, m/s.
     ///
     /// * roller: v = v_roll · sin θ_entry with cos θ_entry = R / (R + L): a radial needle meets the
@@ -230,7 +248,7 @@ impl Device {
                 check_range("needle_tilt_deg", needle_tilt_deg, 0.0, 45.0, "[0, 45]")?;
                 check_range("rolling_speed_um_per_s", rolling_speed_um_per_s, 100.0, 1.0e6, "[100, 1e6]")?;
             }
-            DeviceGeometry::Stamp { rows, cols, pitch_um, press_speed_um_per_s } => {
+            DeviceGeometry::Stamp { rows, cols, pitch_um, press_speed_um_per_s, press_force_n } => {
                 check_range("rows", rows as f64, 1.0, 200.0, "[1, 200]")?;
                 check_range("cols", cols as f64, 1.0, 200.0, "[1, 200]")?;
                 check_range(
@@ -241,6 +259,7 @@ impl Device {
                     "[needle_base_diameter_um, 20000]",
                 )?;
                 check_range("press_speed_um_per_s", press_speed_um_per_s, 100.0, 1.0e7, "[100, 1e7]")?;
+                check_range("press_force_n", press_force_n, 0.0, 500.0, "[0, 500]")?;
             }
             DeviceGeometry::Pen { needles, pitch_um, frequency_hz, glide_speed_um_per_s, stroke_um, .. } => {
                 check_range("needles", needles as f64, 1.0, 100.0, "[1, 100]")?;

@@ -6,12 +6,19 @@
 //! ```text
 //! F_p  = F_sharp + σ_tip · A_tip                          puncture force, N  (Davis 2004: linear in tip area)
 //! g(v) = 1 / (1 + v / v_visc)                             rate factor: skin stiffens with insertion speed
-//! k    = k_ref · h_cutis / h_ref                          indentation stiffness of the site, N/m
+//! T    = E_s · h_cutis · ε / (1 − ν)                      membrane tension of skin pre-strained by ε, N/m
+//! k    = k_ref · h_cutis / h_ref + 2π T / ln(h_cutis / r_tip)   indentation stiffness, N/m
 //! δ_p  = F_p / k · g(v)                                   surface deflection at puncture, µm
 //! α    = α_qs · g(v)   (roller, pen)                      fraction of further travel lost to tissue drag
 //! α    = 0             (stamp, pressed home)
 //! d    = max(0, L − δ_p) · (1 − α) · cos φ                depth reached below the surface, µm
+//! d    = 0  for a stamp whose press force per needle F/N < F_p   (it does not pierce)
 //! ```
+//!
+//! The tension term is a point-loaded membrane (deflection F ln(R/a) / (2π T) under a load on a
+//! disc of radius a = r_tip, supported at R ≈ h_cutis): stretched skin (pre-strain ε, the scenario's
+//! `protocol.skin_prestrain_pct`, the skin's [`crate::skin::Skin::prestrain_pct`]) dimples less and
+//! punctures sooner; excised, retracted skin has ε = 0.
 //!
 //! A roller's needle is in contact only over a short arc of the drum's turn and a pen's over a
 //! stroke that the skin partly follows, so the tissue drags the needle back; a stamp (or a
@@ -24,7 +31,8 @@
 //! [`crate::device::Device::insertion_speed_m_per_s`]), h_cutis the epidermis + dermis thickness of
 //! the site and φ the needle's axis angle from the normal at its deepest point. Each puncture's
 //! depth varies log-normally about d with coefficient of variation `depth_cv` (Kalluri 2011:
-//! 152.5 ± 9.6 µm). Calibration, sources and validation are in `docs/MODEL.md` § Penetration.
+//! 152.5 ± 9.6 µm). The channel each puncture leaves is [`crate::channels`]. Calibration, sources
+//! and validation are in `docs/MODEL.md` § Penetration.
 
 use crate::channels::ChannelSet;
 use crate::device::Device;
@@ -32,7 +40,7 @@ use crate::error::{CoreError, check_range};
 use crate::punctures::Punctures;
 use crate::rng::{Stream, gaussian, stream};
 use crate::skin::{Layer, Skin};
-use crate::units::UM_PER_M;
+use crate::units::{PA_PER_KPA, UM_PER_M};
 use serde::{Deserialize, Serialize};
 
 /// Parameters of the penetration model, with their sources in the field docs.
@@ -59,13 +67,21 @@ pub struct PenetrationParams {
     /// Verbaan 2008: 1–3 m/s impact pierces reproducibly; Olatunji 2013: less force at higher speed.
     pub viscous_speed_m_per_s: f64,
     /// Quasi-static fraction of the remaining travel lost to tissue drag. Calibrated on Kalluri et
-    /// al. 2011 (AAPS J 13:473): 770 µm DermaRoller → 152.5 µm channels in hairless rat.
+    /// al. 2011 (AAPS J 13:473): 770 µm DermaRoller → 152.5 µm channels in hairless rat in vivo
+    /// (at the in vivo pre-strain, [`crate::skin::IN_VIVO_PRESTRAIN_PCT`]): 0.863, the fit of
+    /// `mnsim calibrate` (data/calibration.toml, the value runs take).
     pub drag_loss_quasistatic: f64,
+    /// In-plane (tensile) Young's modulus of skin, kPa, for the membrane tension of pre-strained
+    /// skin, T = E_s·h_cutis·ε/(1 − ν). 420 kPa: in vivo torsion modulus of human skin under
+    /// 30 years (Agache et al. 1980, Arch Dermatol Res 269:221; recalled, not re-read: 0.42 MPa
+    /// under 30 y, 0.85 MPa over 30 y; the lower value is used for every age).
+    pub skin_tensile_modulus_kpa: f64,
     /// Coefficient of variation of depth between punctures. Kalluri 2011: SD 9.6 / 152.5 µm.
     pub depth_cv: f64,
-    /// Fraction of the needle diameter lost by elastic recoil of the channel wall after
-    /// withdrawal. Assumed 0.5: holes in histology are narrower than the needles that made them
-    /// (Han & Das 2015, J Pharm Sci, qualitative).
+    /// Fraction of the needle diameter lost by elastic recoil of the channel wall in the dermis
+    /// after withdrawal (below the torn entry, which does not recoil; see [`crate::channels`]).
+    /// Assumed 0.5: holes in histology are narrower than the needles that made them (Han & Das
+    /// 2015, J Pharm Sci, qualitative).
     pub wall_recoil_fraction: f64,
 }
 
@@ -77,7 +93,8 @@ impl Default for PenetrationParams {
             skin_stiffness_ref_n_per_m: 90.0,
             reference_cutis_um: 1000.0,
             viscous_speed_m_per_s: 0.05,
-            drag_loss_quasistatic: 0.80,
+            drag_loss_quasistatic: 0.863,
+            skin_tensile_modulus_kpa: 420.0,
             depth_cv: 9.6 / 152.5,
             wall_recoil_fraction: 0.5,
         }
@@ -99,6 +116,7 @@ impl PenetrationParams {
         check_range("penetration.reference_cutis_um", self.reference_cutis_um, 100.0, 10_000.0, "[100, 10000]")?;
         check_range("penetration.viscous_speed_m_per_s", self.viscous_speed_m_per_s, 1e-4, 100.0, "[1e-4, 100]")?;
         check_range("penetration.drag_loss_quasistatic", self.drag_loss_quasistatic, 0.0, 0.99, "[0, 0.99]")?;
+        check_range("penetration.skin_tensile_modulus_kpa", self.skin_tensile_modulus_kpa, 1.0, 1.0e5, "[1, 1e5]")?;
         check_range("penetration.depth_cv", self.depth_cv, 0.0, 1.0, "[0, 1]")?;
         check_range("penetration.wall_recoil_fraction", self.wall_recoil_fraction, 0.0, 0.95, "[0, 0.95]")?;
         Ok(())
@@ -114,6 +132,8 @@ pub struct MeanPenetration {
     pub rate_factor: f64,
     /// Puncture force, N.
     pub puncture_force_n: f64,
+    /// Indentation stiffness of the skin under one tip (bulk + membrane tension), N/m.
+    pub stiffness_n_per_m: f64,
     /// Surface deflection at puncture, µm.
     pub deflection_um: f64,
     /// Drag loss fraction α.
@@ -124,24 +144,48 @@ pub struct MeanPenetration {
     pub depth_fraction: f64,
 }
 
+/// Poisson's ratio of skin in the membrane tension and the entry gape: 0.5, incompressible soft
+/// tissue (the usual assumption for skin; textbook).
+pub const SKIN_POISSON_RATIO: f64 = 0.5;
+
+/// Membrane tension of skin pre-strained in plane, N/m: T = E_s · h_cutis · ε / (1 − ν), an
+/// equibiaxial plane-stress sheet of thickness h_cutis (module docs).
+pub fn membrane_tension_n_per_m(skin: &Skin, p: &PenetrationParams) -> f64 {
+    let strain = skin.prestrain_pct / 100.0;
+    p.skin_tensile_modulus_kpa * PA_PER_KPA * skin.layers.cutis_um() / UM_PER_M * strain / (1.0 - SKIN_POISSON_RATIO)
+}
+
+/// Indentation stiffness of the skin under one needle tip, N/m: the bulk term k_ref·h/h_ref plus
+/// the membrane term 2πT / ln(h_cutis / r_tip) (point load on a disc of the tip radius, membrane
+/// supported about one cutis thickness away; the logarithm is kept ≥ 1).
+pub fn indentation_stiffness_n_per_m(needle: &crate::device::Needle, skin: &Skin, p: &PenetrationParams) -> f64 {
+    let cutis = skin.layers.cutis_um();
+    let bulk = p.skin_stiffness_ref_n_per_m * cutis / p.reference_cutis_um;
+    let log_span = (cutis / (0.5 * needle.tip_diameter_um)).ln().max(1.0);
+    bulk + 2.0 * std::f64::consts::PI * membrane_tension_n_per_m(skin, p) / log_span
+}
+
 /// Mean depth reached by `device` in `skin` (the module equations, without scatter).
 pub fn mean_depth(device: &Device, skin: &Skin, p: &PenetrationParams) -> MeanPenetration {
     let n = device.needle;
     let v = device.insertion_speed_m_per_s();
     let g = 1.0 / (1.0 + v / p.viscous_speed_m_per_s);
     let f_p = p.puncture_force_sharp_n + p.puncture_force_per_tip_area_n_per_um2 * n.tip_area_um2();
-    let k = p.skin_stiffness_ref_n_per_m * skin.layers.cutis_um() / p.reference_cutis_um;
+    let k = indentation_stiffness_n_per_m(&n, skin, p);
     let deflection_um = f_p / k * UM_PER_M * g;
     let drag_loss = match device.geometry {
         crate::device::DeviceGeometry::Stamp { .. } => 0.0,
         _ => p.drag_loss_quasistatic * g,
     };
-    let depth_um =
-        (n.length_um - deflection_um).max(0.0) * (1.0 - drag_loss) * device.needle_axis_angle_deg().to_radians().cos();
+    // a stamp pressed with less than the puncture force per needle dimples the skin and lifts off
+    let pierces = device.press_force_per_needle_n().is_none_or(|f| f >= f_p);
+    let travel_um = if pierces { (n.length_um - deflection_um).max(0.0) } else { 0.0 };
+    let depth_um = travel_um * (1.0 - drag_loss) * device.needle_axis_angle_deg().to_radians().cos();
     MeanPenetration {
         insertion_speed_m_per_s: v,
         rate_factor: g,
         puncture_force_n: f_p,
+        stiffness_n_per_m: k,
         deflection_um,
         drag_loss,
         depth_um,
@@ -212,14 +256,19 @@ pub fn summarise(pen: &Penetration, skin: &Skin, channels: &ChannelSet, needle_l
     }
 }
 
-/// The channels left by the punctures (geometry for transport and healing).
-pub fn channels(punctures: &Punctures, pen: &Penetration, device: &Device, p: &PenetrationParams) -> ChannelSet {
+/// The channels left by the punctures (geometry for transport and healing): each one's surface
+/// opening is the torn, gaping entry of [`crate::channels::surface_opening_um`] at the skin's
+/// pre-strain; below it the dermal wall recoils by `wall_recoil_fraction`.
+pub fn channels(
+    punctures: &Punctures,
+    pen: &Penetration,
+    device: &Device,
+    skin: &Skin,
+    p: &PenetrationParams,
+) -> ChannelSet {
     let n = device.needle;
-    let surface_diameter_um = pen
-        .depth_um
-        .iter()
-        .map(|&d| if d > 0.0 { (1.0 - p.wall_recoil_fraction) * n.diameter_at_um(d) } else { 0.0 })
-        .collect();
+    let surface_diameter_um =
+        pen.depth_um.iter().map(|&d| crate::channels::surface_opening_um(&n, d, skin.prestrain_pct)).collect();
     ChannelSet {
         x_um: punctures.x_um.clone(),
         y_um: punctures.y_um.clone(),
@@ -325,7 +374,13 @@ mod tests {
         let skin = calibration_skin();
         let stamp = Device {
             needle: Needle { length_um: 600.0, base_diameter_um: 140.0, tip_diameter_um: 8.0, taper_length_um: 420.0 },
-            geometry: DeviceGeometry::Stamp { rows: 6, cols: 6, pitch_um: 1000.0, press_speed_um_per_s: 20_000.0 },
+            geometry: DeviceGeometry::Stamp {
+                rows: 6,
+                cols: 6,
+                pitch_um: 1000.0,
+                press_speed_um_per_s: 20_000.0,
+                press_force_n: 20.0,
+            },
         };
         let m = mean_depth(&stamp, &skin, &p);
         assert_eq!(m.drag_loss, 0.0);
@@ -371,5 +426,50 @@ mod tests {
         assert!((mean / pen.mean.depth_um - 1.0).abs() < 0.01);
         assert!((sd / mean - p.depth_cv).abs() < 0.005, "cv {}", sd / mean);
         assert!(pen.depth_um.iter().all(|&x| x >= 0.0 && x <= 770.0));
+    }
+
+    fn stamp(press_force_n: f64) -> Device {
+        Device {
+            needle: Needle { length_um: 600.0, base_diameter_um: 140.0, tip_diameter_um: 8.0, taper_length_um: 420.0 },
+            geometry: DeviceGeometry::Stamp {
+                rows: 6,
+                cols: 6,
+                pitch_um: 1000.0,
+                press_speed_um_per_s: 20_000.0,
+                press_force_n,
+            },
+        }
+    }
+
+    #[test]
+    fn stamp_depth_at_the_reference_skin_matches_a_hand_computation() {
+        // F_p = 0.02 + 1.5e-4 · π · 16 = 0.027540 N; g = 1 / (1 + 0.02/0.05) = 0.714286
+        // T = 420 kPa · 1 mm · 0.066 / 0.5 = 55.44 N/m; k = 90 + 2π · 55.44 / ln(1000/4) = 153.09 N/m
+        // δ_p = 0.027540 / 153.09 · 1e6 · 0.714286 = 128.50 µm; d = 600 − δ_p = 471.50 µm
+        let m = mean_depth(&stamp(20.0), &calibration_skin(), &PenetrationParams::default());
+        assert!((m.stiffness_n_per_m - 153.09).abs() < 0.01, "k {}", m.stiffness_n_per_m);
+        assert!((m.depth_um - 471.50).abs() < 0.01, "d {}", m.depth_um);
+    }
+
+    #[test]
+    fn stretched_skin_and_firmer_presses_go_deeper() {
+        let p = PenetrationParams::default();
+        let mut last = -1.0;
+        for pre in [0.0, 3.0, 6.6, 15.0] {
+            let skin = calibration_skin().with_prestrain_pct(pre).unwrap();
+            let d = mean_depth(&stamp(20.0), &skin, &p).depth_um;
+            assert!(d > last, "pre-strain {pre} %: {d}");
+            last = d;
+        }
+        // 36 needles each need 0.0275 N: below ~1 N in all the stamp lifts off without piercing
+        let skin = calibration_skin();
+        let mut last = -1.0;
+        for f in [0.1, 0.5, 0.99, 1.0, 5.0, 50.0] {
+            let d = mean_depth(&stamp(f), &skin, &p).depth_um;
+            assert!(d >= last, "force {f} N: {d}");
+            last = d;
+        }
+        assert_eq!(mean_depth(&stamp(0.5), &skin, &p).depth_um, 0.0);
+        assert!(mean_depth(&stamp(1.0), &skin, &p).depth_um > 400.0);
     }
 }

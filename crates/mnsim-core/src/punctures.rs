@@ -399,7 +399,13 @@ mod tests {
         // when the pass is axis-aligned and the raster phase puts stamps on the patch grid.
         let dev = Device {
             needle: needle(1000.0, 100.0),
-            geometry: DeviceGeometry::Stamp { rows: 4, cols: 5, pitch_um: 500.0, press_speed_um_per_s: 20_000.0 },
+            geometry: DeviceGeometry::Stamp {
+                rows: 4,
+                cols: 5,
+                pitch_um: 500.0,
+                press_speed_um_per_s: 20_000.0,
+                press_force_n: 20.0,
+            },
         };
         let patch = Patch { width_um: 10_000.0, height_um: 8_000.0 };
         // any random phase of a lattice with one needle per pitch² cell gives exactly area/pitch²

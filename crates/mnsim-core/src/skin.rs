@@ -254,6 +254,24 @@ pub struct Skin {
     pub age_y: f64,
     /// Sex.
     pub sex: Sex,
+    /// In-plane strain of the skin surface while it is needled, % (docs/MODEL.md § 5–6): the
+    /// resting tension of living skin ([`IN_VIVO_PRESTRAIN_PCT`]), more where the operator
+    /// stretches the skin, 0 for excised skin that has retracted. It stiffens the surface
+    /// against the dimple before puncture and holds the torn entry of each channel open.
+    #[serde(default = "in_vivo_prestrain_pct")]
+    pub prestrain_pct: f64,
+}
+
+/// Resting in-plane pre-strain of living skin, %. **Calibrated** (case PN06): the Kirsch gape of
+/// the torn entry, d_s = (1 + 2ε/(1 − ν))·d_needle(D), matched to the 70.7 µm surface diameter of
+/// 152.5 µm deep DermaRoller channels in hairless rat in vivo (Kalluri, Kolli & Banga 2011, AAPS J
+/// 13:473, abstract; retrieved): 70.7 / 55.9 = 1.264 → ε = 0.066. Consistent in size with the
+/// retraction of skin on excision, a few to ~20 % (recalled, not re-read: Langer-line pre-stress
+/// studies); used for every in vivo site alike (site and age differences not modelled).
+pub const IN_VIVO_PRESTRAIN_PCT: f64 = 6.6;
+
+fn in_vivo_prestrain_pct() -> f64 {
+    IN_VIVO_PRESTRAIN_PCT
 }
 
 impl Skin {
@@ -287,9 +305,20 @@ impl Skin {
     /// Skin from explicit layer thicknesses (no age or sex adjustment is applied).
     pub fn from_layers(site: String, layers: LayerStack, age_y: f64, sex: Sex) -> Skin {
         let superficial_plexus_depth_um = layers.bottom_um(Layer::PapillaryDermis);
-        Skin { site, layers, superficial_plexus_depth_um, age_y, sex }
+        Skin { site, layers, superficial_plexus_depth_um, age_y, sex, prestrain_pct: IN_VIVO_PRESTRAIN_PCT }
+    }
+
+    /// The same skin needled at another in-plane pre-strain, % (range-checked: [0, 40]).
+    pub fn with_prestrain_pct(mut self, prestrain_pct: f64) -> Result<Skin, CoreError> {
+        check_range("skin_prestrain_pct", prestrain_pct, 0.0, MAX_PRESTRAIN_PCT, "[0, 40]")?;
+        self.prestrain_pct = prestrain_pct;
+        Ok(self)
     }
 }
+
+/// Largest pre-strain accepted, %: skin stretched by hand or a frame stays well below 40 %
+/// (assumed bound; beyond it the linear membrane and gape equations of § 5–6 do not hold).
+pub const MAX_PRESTRAIN_PCT: f64 = 40.0;
 
 #[cfg(test)]
 mod tests {

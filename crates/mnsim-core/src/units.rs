@@ -22,6 +22,8 @@ pub const S_PER_H: f64 = 3_600.0;
 pub const S_PER_DAY: f64 = 86_400.0;
 /// Micrometres per metre.
 pub const UM_PER_M: f64 = 1.0e6;
+/// Pascal per kilopascal.
+pub const PA_PER_KPA: f64 = 1.0e3;
 
 /// Degrees to radians.
 #[inline]

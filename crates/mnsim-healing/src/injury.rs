@@ -5,8 +5,9 @@
 //!
 //! V_ik = ∫_{[z₀,z₁] ∩ [0, D_i]} A_c(i, a_i(z)) dz   (8-slice midpoint rule),
 //!
-//! with a_i(z) = d_i(z)/2 + m the radius of the damage disc (d_i(z) the open diameter of the
-//! channel, [`mnsim_core::ChannelSet::diameter_at_depth_um`]; m the damage margin) and
+//! with a_i(z) = d_i(z)/2 + m the radius of the damage disc (d_i(z) the diameter of the
+//! channel's recoiled wall, [`mnsim_core::ChannelSet::wall_diameter_at_depth_um`]: the tissue the
+//! needle tore, not the elastic gape of its entry; m the damage margin) and
 //! A_c(i, a) the part of the disc of radius a centred on the track that lies in column c. A disc
 //! that lies wholly inside its entry column gives A = πa² there; a disc that crosses a column
 //! boundary is spread over the columns it overlaps by an equal-area quadrature of the disc
@@ -227,13 +228,13 @@ pub fn response_zone(
 fn zone_radius_um(channels: &ChannelSet, i: usize, z_um: f64, margin_um: f64, reach_um: f64) -> f64 {
     let depth = channels.depth_um[i];
     if z_um <= depth {
-        channels.diameter_at_depth_um(i, z_um) / 2.0 + margin_um + reach_um
+        channels.wall_diameter_at_depth_um(i, z_um) / 2.0 + margin_um + reach_um
     } else {
         let below = z_um - depth;
         if below >= reach_um {
             return 0.0;
         }
-        channels.diameter_at_depth_um(i, depth) / 2.0 + margin_um + (reach_um * reach_um - below * below).sqrt()
+        channels.wall_diameter_at_depth_um(i, depth) / 2.0 + margin_um + (reach_um * reach_um - below * below).sqrt()
     }
 }
 
@@ -289,7 +290,7 @@ fn add_track_volume(
         let h = (z1 - z0) / SLICES as f64;
         for s in 0..SLICES {
             let z = z0 + (s as f64 + 0.5) * h;
-            let half_width = channels.diameter_at_depth_um(i, z) / 2.0;
+            let half_width = channels.wall_diameter_at_depth_um(i, z) / 2.0;
             let rad = half_width + margin_um;
             if rad != shares_radius {
                 disc_shares(grid, x, y, rad, shares);

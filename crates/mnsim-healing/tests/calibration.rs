@@ -34,12 +34,16 @@ fn within(name: &str, v: f64, lo: f64, hi: f64) {
     assert!(v >= lo && v <= hi, "{name}: model {v} outside [{lo}, {hi}]");
 }
 
-/// HK-RE-02 (rat suction blister confluent by 36 h; retrieved) and HK-RE-01 (migration starts
-/// by 48 h; retrieved): needle-size wounds re-epithelialise within about a day. Calibration
-/// (keratinocyte_front_um_per_h), so by construction. Band: the published 12–36 h.
+/// Unit check (U): HK-RE-02 (a rat suction blister, spreading before 12 h and confluent by
+/// 36 h; retrieved) and HK-RE-01 (migration starts by 48 h): the synthetic session's 100 µm
+/// wounds close within 36 h. Since 2026-12-01 `keratinocyte_front_um_per_h` is fitted end to
+/// end on case HK-RE-02 (the default pen, whose gaping entries are ≈ 300 µm wide: 24 h, in
+/// `mnsim validate` with the band 12–36 h), so here only the upper bound of the blister applies:
+/// a wound a third as wide closes sooner (10.8 h), and 12 h, the blister's onset of spreading,
+/// is no lower bound for it.
 #[test]
 fn reepithelialisation_of_needle_wounds_within_about_a_day() {
-    within("reepithelialisation_h", one_session().headline.reepithelialisation_h, 12.0, 36.0);
+    within("reepithelialisation_h", one_session().headline.reepithelialisation_h, 1.0, 36.0);
 }
 
 /// Unit check (U): on the synthetic session (≈ 500 holes/cm², 1.0 mm, 100 µm wide — denser and

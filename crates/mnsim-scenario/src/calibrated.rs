@@ -260,6 +260,7 @@ mod tests {
         let lib = |key: &str| -> Option<f64> {
             Some(match key {
                 "penetration.drag_loss_quasistatic" => p.drag_loss_quasistatic,
+                "protocol.skin_prestrain_pct" => mnsim_core::skin::IN_VIVO_PRESTRAIN_PCT,
                 "healing.rates.barrier_recovery_per_h" => r.barrier_recovery_per_h,
                 "healing.rates.downtime_threshold" => r.downtime_threshold,
                 "healing.rates.erythema_threshold" => r.erythema_threshold,

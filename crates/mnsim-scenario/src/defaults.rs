@@ -52,6 +52,14 @@ pub const STAMP_COLS: u32 = 6;
 pub const STAMP_PITCH_UM: f64 = 1000.0;
 /// Stamp press speed, mm/s. Assumed: a hand press of about 2 cm/s.
 pub const STAMP_PRESS_MM_PER_S: f64 = 20.0;
+/// Stamp press force, N: a hand press, 20 N (assumed, inside the 10–50 N per array used to mimic
+/// manual application of microneedle arrays; see [`mnsim_core::device::HAND_PRESS_FORCE_N`]).
+pub const STAMP_PRESS_FORCE_N: f64 = mnsim_core::device::HAND_PRESS_FORCE_N;
+
+/// Skin pre-strain while needling, %: the resting tension of living skin, 6.6 % (calibrated on the
+/// surface opening of Kalluri et al. 2011's DermaRoller channels, case PN06; see
+/// [`mnsim_core::skin::IN_VIVO_PRESTRAIN_PCT`]). Set 0 for excised, untensioned skin.
+pub const SKIN_PRESTRAIN_PCT: f64 = mnsim_core::skin::IN_VIVO_PRESTRAIN_PCT;
 
 /// Fill every key the kind uses and the user left out.
 pub fn fill_device(d: &mut DeviceSpec) {
@@ -77,6 +85,7 @@ pub fn fill_device(d: &mut DeviceSpec) {
             d.needle_cols.get_or_insert(STAMP_COLS);
             d.needle_pitch_um.get_or_insert(STAMP_PITCH_UM);
             d.press_speed_mm_per_s.get_or_insert(STAMP_PRESS_MM_PER_S);
+            d.press_force_n.get_or_insert(STAMP_PRESS_FORCE_N);
         }
         DeviceKind::Pen => {
             d.needle_count.get_or_insert(PEN_NEEDLES);

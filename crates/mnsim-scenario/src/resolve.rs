@@ -6,7 +6,7 @@ use crate::schema::{DeviceKind, Scenario};
 use mnsim_core::device::{Device, DeviceGeometry, Needle};
 use mnsim_core::penetration::PenetrationParams;
 use mnsim_core::protocol::{HandMotion, Protocol, Session};
-use mnsim_core::skin::{Skin, find_site, site_names};
+use mnsim_core::skin::{MAX_PRESTRAIN_PCT, Skin, find_site, site_names};
 use mnsim_core::units::{S_PER_DAY, UM_PER_MM};
 use mnsim_core::{CoreError, Patch};
 use serde::Serialize;
@@ -282,6 +282,7 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
         ("needle_rows", d.needle_rows.is_some()),
         ("needle_cols", d.needle_cols.is_some()),
         ("press_speed_mm_per_s", d.press_speed_mm_per_s.is_some()),
+        ("press_force_n", d.press_force_n.is_some()),
     ] {
         if !is(DeviceKind::Stamp) {
             only(f, present, "stamp")?;
@@ -361,6 +362,7 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
                 10_000.0,
                 "mm/s",
             )? * UM_PER_MM,
+            press_force_n: ctx.range("device.press_force_n", d.press_force_n.unwrap_or_default(), 0.0, 500.0, "N")?,
         },
         DeviceKind::Pen => DeviceGeometry::Pen {
             needles: ctx.count("device.needle_count", d.needle_count.unwrap_or_default(), 1, 100)?,
@@ -531,5 +533,8 @@ pub(crate) fn resolve(mut sc: Scenario, ctx: &Ctx) -> Result<ResolvedScenario, S
         ),
         other => ctx.invalid("healing", "(table)", other.to_string()),
     })?;
+    let prestrain =
+        ctx.range("protocol.skin_prestrain_pct", sc.protocol.skin_prestrain_pct, 0.0, MAX_PRESTRAIN_PCT, "%")?;
+    let skin = skin.with_prestrain_pct(prestrain).map_err(|e| core_err(ctx, "protocol", e))?;
     Ok(ResolvedScenario { scenario: sc, skin, device, protocol, patch })
 }

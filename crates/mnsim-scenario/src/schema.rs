@@ -244,6 +244,11 @@ pub struct DeviceSpec {
     /// Stamp: speed of the plate at skin contact, mm/s.
     #[serde(default)]
     pub press_speed_mm_per_s: Option<f64>,
+    /// Stamp: force pressing the plate onto the skin, N, in [0, 500], shared by its needles; a
+    /// needle whose share is below its puncture force does not pierce (default 20 N, a hand
+    /// press; docs/MODEL.md § 5).
+    #[serde(default)]
+    pub press_force_n: Option<f64>,
 
     /// Pen and stamp: needle pitch (centre to centre), µm.
     #[serde(default)]
@@ -299,6 +304,12 @@ pub struct ProtocolSpec {
     /// `occluded = true` occludes too.
     #[serde(default)]
     pub occluded_after_needling: bool,
+    /// In-plane strain of the skin while it is needled, %, in [0, 40]: the resting tension of
+    /// living skin by default (6.6 %, calibrated; docs/MODEL.md § 5–6); more where the operator
+    /// stretches the skin taut; 0 for excised skin that has retracted (ex vivo studies). Stretched
+    /// skin dimples less before puncture, so needles go deeper, and its torn entries gape wider.
+    #[serde(default = "default_skin_prestrain")]
+    pub skin_prestrain_pct: f64,
 }
 
 fn default_directions() -> Vec<f64> {
@@ -317,6 +328,9 @@ fn default_direction_jitter() -> f64 {
 }
 fn default_pause() -> f64 {
     2.0
+}
+fn default_skin_prestrain() -> f64 {
+    crate::defaults::SKIN_PRESTRAIN_PCT
 }
 
 /// Simulation settings.

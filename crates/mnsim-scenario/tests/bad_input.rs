@@ -274,3 +274,32 @@ fn clinical_readout_fields_are_checked() {
     let e = parse(&with(scar, unknown), "case.toml").unwrap_err().to_string();
     assert!(e.contains("number"), "{e}");
 }
+
+#[test]
+fn skin_prestrain_out_of_range() {
+    for v in ["-1", "50", "nan"] {
+        let (field, msg) = invalid(&with("skin_prestrain_pct = 6.6", &format!("skin_prestrain_pct = {v}")));
+        assert_eq!(field, "protocol.skin_prestrain_pct");
+        assert!(
+            msg.contains(&format!("case.toml:{}:", line("skin_prestrain_pct")))
+                && msg.to_lowercase().contains(v)
+                && msg.contains("[0, 40] %"),
+            "{msg}"
+        );
+    }
+}
+
+#[test]
+fn press_force_applies_only_to_stamps_and_must_be_in_range() {
+    let (field, msg) = invalid(&with("frequency_hz = 90", "frequency_hz = 90\npress_force_n = 20"));
+    assert_eq!(field, "device.press_force_n");
+    assert!(msg.contains("only to kind = \"stamp\""), "{msg}");
+    let stamp = with("kind = \"pen\"", "kind = \"stamp\"")
+        .replace("needle_count = 12 ", "needle_rows = 6 ")
+        .replace("arrangement = \"grid\"", "needle_cols = 6")
+        .replace("frequency_hz = 90", "press_force_n = -3")
+        .replace("glide_speed_mm_per_s = 20", "press_speed_mm_per_s = 20");
+    let (field, msg) = invalid(&stamp);
+    assert_eq!(field, "device.press_force_n");
+    assert!(msg.contains("-3") && msg.contains("[0, 500] N"), "{msg}");
+}

@@ -77,7 +77,7 @@ mod tests {
     fn channels_of(s: &ResolvedScenario) -> ChannelSet {
         let p = mnsim_core::punctures::generate(&s.device, &s.protocol, s.patch, s.seed());
         let pen = mnsim_core::penetration::penetrate(&p, &s.device, &s.skin, s.penetration(), s.seed());
-        mnsim_core::penetration::channels(&p, &pen, &s.device, s.penetration())
+        mnsim_core::penetration::channels(&p, &pen, &s.device, &s.skin, s.penetration())
     }
 
     #[test]

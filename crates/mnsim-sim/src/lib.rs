@@ -206,7 +206,7 @@ fn run_stages(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Resul
     progress.advance(1);
     let pen =
         penetration::penetrate(&punctures, &scenario.device, &scenario.skin, scenario.penetration(), scenario.seed());
-    let channels = penetration::channels(&punctures, &pen, &scenario.device, scenario.penetration());
+    let channels = penetration::channels(&punctures, &pen, &scenario.device, &scenario.skin, scenario.penetration());
     progress.advance(2);
     let coverage = punctures::coverage(
         &punctures,
@@ -466,7 +466,7 @@ fn healing_courses(
             } else {
                 let p = punctures::generate(&s.device, &s.protocol, s.patch, s.seed());
                 let pen = penetration::penetrate(&p, &s.device, &s.skin, s.penetration(), s.seed());
-                course(&penetration::channels(&p, &pen, &s.device, s.penetration()))?
+                course(&penetration::channels(&p, &pen, &s.device, &s.skin, s.penetration()))?
             };
             done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             Ok((s, h))
