@@ -77,20 +77,47 @@ fn psi(z: f64) -> (f64, f64, f64) {
     let q = PI / (2.0 * L);
     ((q * z).sin(), q * (q * z).cos(), -q * q * (q * z).sin())
 }
+
+/// The bottom of the box: no flux (in vivo, the original solution) or a perfect sink c = 0 (a
+/// Franz cell's receptor). The exact potential is u = g(t)·[χ(z) + A·X·Y·ω(z)]: with no flux
+/// χ = 1 + B·ψ, ω = ψ (ψ′(L) = 0); with the sink χ = 1 − z/L, ω = sin(πz/L) (u(L) = 0 for every
+/// x, y). Both give u(0) = g, so the vehicle coupling holds exactly.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    NoFlux,
+    Sink,
+}
+
+/// (χ, χ′, χ″) and (ω, ω′, ω″) of the mode.
+fn profiles(mode: Mode, z: f64) -> ([f64; 3], [f64; 3]) {
+    match mode {
+        Mode::NoFlux => {
+            let (p, pz, pzz) = psi(z);
+            ([1.0 + B * p, B * pz, B * pzz], [p, pz, pzz])
+        }
+        Mode::Sink => {
+            let q = PI / L;
+            ([1.0 - z / L, -1.0 / L, 0.0], [(q * z).sin(), q * (q * z).cos(), -q * q * (q * z).sin()])
+        }
+    }
+}
 fn lambda_of(layer: u8) -> f64 {
     if layer >= 2 { LAMBDA_PER_S } else { 0.0 }
 }
 
 /// Exact potential and its derivatives: (u, ∇u, ∇²u, ∂u/∂t).
-fn u_exact(x: f64, y: f64, z: f64, t: f64) -> (f64, [f64; 3], f64, f64) {
+fn u_exact(mode: Mode, x: f64, y: f64, z: f64, t: f64) -> (f64, [f64; 3], f64, f64) {
     let (kx, ky) = (PI / W, PI / W);
     let (xc, yc) = ((kx * x).cos(), (ky * y).cos());
-    let (p, pz, pzz) = psi(z);
-    let m = B + A * xc * yc;
+    let ([c, cz, czz], [w, wz, wzz]) = profiles(mode, z);
     let gt = g(t);
-    let u = gt * (1.0 + m * p);
-    let grad = [gt * (-A * kx * (kx * x).sin() * yc) * p, gt * (-A * ky * xc * (ky * y).sin()) * p, gt * m * pz];
-    let lap = gt * (-(kx * kx + ky * ky) * A * xc * yc * p + m * pzz);
+    let u = gt * (c + A * xc * yc * w);
+    let grad = [
+        gt * (-A * kx * (kx * x).sin() * yc) * w,
+        gt * (-A * ky * xc * (ky * y).sin()) * w,
+        gt * (cz + A * xc * yc * wz),
+    ];
+    let lap = gt * (czz + A * xc * yc * (wzz - (kx * kx + ky * ky) * w));
     (u, grad, lap, -u / TAU_S)
 }
 
@@ -108,8 +135,8 @@ fn coeffs(x: f64, y: f64, z: f64, t: f64) -> (f64, [f64; 3], f64, f64) {
     (a, grad, k, p0 * df * (k_c - k_t))
 }
 
-fn source(x: f64, y: f64, z: f64, t: f64, lam: f64) -> f64 {
-    let (u, gu, lap, ut) = u_exact(x, y, z, t);
+fn source(mode: Mode, x: f64, y: f64, z: f64, t: f64, lam: f64) -> f64 {
+    let (u, gu, lap, ut) = u_exact(mode, x, y, z, t);
     let (a, ga, k, kt_) = coeffs(x, y, z, t);
     let div = a * lap + ga[0] * gu[0] + ga[1] * gu[1] + ga[2] * gu[2];
     kt_ * u + k * ut - div + lam * k * u
@@ -133,13 +160,13 @@ fn surface_means() -> (f64, f64) {
 }
 
 /// Exact mean flux into the skin at the surface, J̄ = −⟨D·K ∂u/∂z⟩(z = 0).
-fn mean_surface_flux(t: f64, means: (f64, f64)) -> f64 {
-    let (_, pz, _) = psi(0.0);
+fn mean_surface_flux(mode: Mode, t: f64, means: (f64, f64)) -> f64 {
+    let ([_, cz, _], [_, wz, _]) = profiles(mode, 0.0);
     let f = f_open(t);
     let (a_t, a_c) = (at(0.0).0, ac(0.0).0);
-    // ⟨A·(B + A_mod·X·Y)⟩ with A = a_t + 0.8·b(x)b(y)·f·(a_c − a_t) and ⟨X·Y⟩ = 0
-    let mean = a_t * B + 0.8 * f * (a_c - a_t) * (B * means.0 + A * means.1);
-    -g(t) * pz * mean
+    // ⟨a·(χ′ + A_mod·X·Y·ω′)⟩ with a = a_t + 0.8·b(x)b(y)·f·(a_c − a_t) and ⟨X·Y⟩ = 0
+    let mean = cz * (a_t + 0.8 * f * (a_c - a_t) * means.0) + wz * 0.8 * f * (a_c - a_t) * A * means.1;
+    -g(t) * mean
 }
 
 /// Each cell of `zg` split into `m` equal cells (self-similar refinement of the graded grid).
@@ -158,13 +185,9 @@ struct Run {
     state: Vec<f64>,
 }
 
-/// One run on `n × n` lateral cells and the production grid refined `m`-fold in depth.
-fn run(n: usize, m: usize, set: &TransportSettings) -> Run {
-    run_with(n, m, set, TimeScheme::default())
-}
-
-/// As [`run`] with the time integrator chosen.
-fn run_with(n: usize, m: usize, set: &TransportSettings, scheme: TimeScheme) -> Run {
+/// One run on `n × n` lateral cells and the production grid refined `m`-fold in depth, with the
+/// time integrator and the bottom of the box chosen.
+fn run_with(n: usize, m: usize, set: &TransportSettings, scheme: TimeScheme, mode: Mode) -> Run {
     let base = ZGrid::graded(&layers(), L, 6, 5.0, 40.0, 1.2).unwrap();
     let zg = refine(&base, m);
     let nz = zg.nz();
@@ -182,7 +205,7 @@ fn run_with(n: usize, m: usize, set: &TransportSettings, scheme: TimeScheme) -> 
         k: zc.iter().map(|&z| kt(z).0).collect(),
         lambda_per_s: zg.layer.iter().map(|&l| lambda_of(l)).collect(),
         lateral: LateralBoundary::NoFlux,
-        bottom: BottomBoundary::NoFlux,
+        bottom: if mode == Mode::Sink { BottomBoundary::Sink } else { BottomBoundary::NoFlux },
         vehicle: Vehicle {
             coupled: true,
             infinite: false,
@@ -218,7 +241,7 @@ fn run_with(n: usize, m: usize, set: &TransportSettings, scheme: TimeScheme) -> 
         for j in 0..n {
             for i in 0..n {
                 let ix = k * plane + j * n + i;
-                s.c[ix] = s.cap[ix] as f64 * u_exact(xc(i), xc(j), zc[k], 0.0).0;
+                s.c[ix] = s.cap[ix] as f64 * u_exact(mode, xc(i), xc(j), zc[k], 0.0).0;
             }
         }
     }
@@ -237,10 +260,10 @@ fn run_with(n: usize, m: usize, set: &TransportSettings, scheme: TimeScheme) -> 
     // the amounts added are booked in `acc.added` (add_source does it for the skin part), so the
     // extrapolated step combines them with the state
     let mut forcing = |sol: &mut Solver, t1: f64, h: f64| {
-        sol.add_source(h, |i, j, k| source(xc(i), xc(j), zc[k], t1, lambda_of(layer[k])));
+        sol.add_source(h, |i, j, k| source(mode, xc(i), xc(j), zc[k], t1, lambda_of(layer[k])));
         // vehicle: dA_v/dt + J̄ with A_v = V(t)·g(t)
         let dav = -EVAP_UM_PER_S * g(t1) + sched.vehicle_volume(t1) * (-g(t1) / TAU_S);
-        let sv = h * (dav + mean_surface_flux(t1, means));
+        let sv = h * (dav + mean_surface_flux(mode, t1, means));
         sol.vehicle.amount += sv;
         sol.acc.added += sv;
     };
@@ -252,7 +275,7 @@ fn run_with(n: usize, m: usize, set: &TransportSettings, scheme: TimeScheme) -> 
         for j in 0..n {
             for i in 0..n {
                 let (x, y, z) = (xc(i), xc(j), zc[k]);
-                let exact = coeffs(x, y, z, T_END_S).2 * u_exact(x, y, z, T_END_S).0;
+                let exact = coeffs(x, y, z, T_END_S).2 * u_exact(mode, x, y, z, T_END_S).0;
                 max_err = max_err.max((s.c[k * plane + j * n + i] - exact).abs());
             }
         }
@@ -285,13 +308,19 @@ fn settings_for(level: i32) -> TransportSettings {
 /// Space refinement study: lateral cells and the graded production depth grid refined
 /// together; returns the observed orders of successive pairs.
 fn space_orders(levels: &[(usize, usize)]) -> Vec<f64> {
+    space_orders_in(levels, Mode::NoFlux)
+}
+
+/// As [`space_orders`] with the bottom of the box chosen.
+fn space_orders_in(levels: &[(usize, usize)], mode: Mode) -> Vec<f64> {
     let mut prev: Option<f64> = None;
     let mut orders = vec![];
     for (level, &(n, m)) in levels.iter().enumerate() {
-        let o = run(n, m, &settings_for(level as i32));
+        let o = run_with(n, m, &settings_for(level as i32), TimeScheme::default(), mode);
         let order = prev.map(|p| (p / o.max_err).log2());
         println!(
-            "production MMS space: lateral {n:2}, depth ×{m}, steps {:5}: max error {:.3e}, vehicle rel err {:.2e}, conservation {:.1e}{}",
+            "production MMS space ({}): lateral {n:2}, depth ×{m}, steps {:5}: max error {:.3e}, vehicle rel err {:.2e}, conservation {:.1e}{}",
+            if mode == Mode::Sink { "sink bottom" } else { "no-flux bottom" },
             o.steps,
             o.max_err,
             o.vehicle_rel_err,
@@ -316,6 +345,25 @@ fn production_path_space_order_is_two() {
     assert!(orders.iter().all(|&q| (1.7..=2.3).contains(&q)), "space orders {orders:?}");
 }
 
+/// Franz-cell mode (issue 12): the same production path with a perfect sink (receptor) at the
+/// bottom, u(L) = 0, the manufactured solution χ = 1 − z/L, ω = sin(πz/L): lateral 8 → 16,
+/// depth ×1 → ×2; expected order 2, asserted in [1.7, 2.3]; mass conserved to round-off with the
+/// receptor amount counted.
+#[test]
+fn franz_cell_sink_bottom_space_order_is_two() {
+    let orders = space_orders_in(&[(8, 1), (16, 2)], Mode::Sink);
+    assert!(orders.iter().all(|&q| (1.7..=2.3).contains(&q)), "space orders with the sink bottom {orders:?}");
+}
+
+/// Franz-cell mode, full: 8 → 16 → 32 lateral cells, depth ×1 → ×2 → ×4; both pairs in
+/// [1.7, 2.3].
+#[test]
+#[ignore = "slow (≈ 3 min); run with --ignored"]
+fn franz_cell_sink_bottom_space_order_is_two_full() {
+    let orders = space_orders_in(&[(8, 1), (16, 2), (32, 4)], Mode::Sink);
+    assert!(orders.iter().all(|&q| (1.7..=2.3).contains(&q)), "space orders with the sink bottom {orders:?}");
+}
+
 /// Space (full, minutes on the loaded 2-core machine): 8 → 16 → 32 lateral cells, depth ×1 →
 /// ×2 → ×4, tolerance 1.6·10⁻⁵ → 10⁻⁶ → 6.25·10⁻⁸; both pairs in [1.7, 2.3].
 #[test]
@@ -333,7 +381,13 @@ fn time_orders(scheme: TimeScheme) -> Vec<f64> {
     let runs: Vec<Run> = tols
         .iter()
         .map(|&tol| {
-            run_with(8, 1, &TransportSettings { tolerance: tol, dt_max_s: 600.0, ..Default::default() }, scheme)
+            run_with(
+                8,
+                1,
+                &TransportSettings { tolerance: tol, dt_max_s: 600.0, ..Default::default() },
+                scheme,
+                Mode::NoFlux,
+            )
         })
         .collect();
     let diff = |a: &Run, b: &Run| a.state.iter().zip(&b.state).fold(0.0f64, |m, (x, y)| m.max((x - y).abs()));
