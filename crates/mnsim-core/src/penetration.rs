@@ -372,16 +372,7 @@ mod tests {
     fn a_stamp_pressed_home_loses_only_the_surface_dimple() {
         let p = PenetrationParams::default();
         let skin = calibration_skin();
-        let stamp = Device {
-            needle: Needle { length_um: 600.0, base_diameter_um: 140.0, tip_diameter_um: 8.0, taper_length_um: 420.0 },
-            geometry: DeviceGeometry::Stamp {
-                rows: 6,
-                cols: 6,
-                pitch_um: 1000.0,
-                press_speed_um_per_s: 20_000.0,
-                press_force_n: 20.0,
-            },
-        };
+        let stamp = stamp(20.0);
         let m = mean_depth(&stamp, &skin, &p);
         assert_eq!(m.drag_loss, 0.0);
         assert!((m.depth_um - (600.0 - m.deflection_um)).abs() < 1e-9);

@@ -58,14 +58,7 @@ pub fn with_integrator<R>(
 ) -> R {
     let ctx = Rc::new(RefCell::new(Ctx {
         rates: rates.clone(),
-        cell: CellParams {
-            comp: Compartment::Connective,
-            reepi_per_d: 0.0,
-            open_after_session: 0.0,
-            footprint_after_session: 0.0,
-            age_turnover: 1.0,
-            age_synthesis: 1.0,
-        },
+        cell: CellParams::resting(Compartment::Connective),
         y0: [0.0; NSTATES],
     }));
     let (c1, c2, c3) = (ctx.clone(), ctx.clone(), ctx.clone());

@@ -33,6 +33,21 @@ pub struct CellParams {
     pub age_synthesis: f64,
 }
 
+impl CellParams {
+    /// A cell of compartment `comp` at 40 y with no wound history (re-epithelialisation rate,
+    /// openness and footprint 0, age factors 1).
+    pub fn resting(comp: Compartment) -> CellParams {
+        CellParams {
+            comp,
+            reepi_per_d: 0.0,
+            open_after_session: 0.0,
+            footprint_after_session: 0.0,
+            age_turnover: 1.0,
+            age_synthesis: 1.0,
+        }
+    }
+}
+
 /// Age factor relative to 40 y for a linear decline of `rate_per_y` from age 20, floored at 0.2.
 ///
 /// f(a) = max(0.2, 1 − r·(max(a,20) − 20)) / (1 − 20 r).
@@ -255,14 +270,7 @@ mod tests {
     fn tropoelastin_matures_with_the_documented_gamma_delay() {
         // the mature pool's own turnover (1/74 y) switched off to isolate the delay chain
         let r = Rates { elastin_turnover_per_d: 0.0, ..Rates::default() };
-        let cell = CellParams {
-            comp: Compartment::Connective,
-            reepi_per_d: 0.0,
-            open_after_session: 0.0,
-            footprint_after_session: 0.0,
-            age_turnover: 1.0,
-            age_synthesis: 1.0,
-        };
+        let cell = CellParams::resting(Compartment::Connective);
         let pulse = 0.1;
         let mut y = baseline(Compartment::Connective);
         y[Var::Tropoelastin.index()] = pulse;
