@@ -200,18 +200,18 @@ pub fn has_key(table: &toml::Table, key: &str) -> bool {
 }
 
 /// `table` with the calibrated defaults of the compiled-in set inserted for every key it does
-/// not hold; `None` if it already holds them all (nothing to change).
-pub fn with_calibrated_defaults(table: &toml::Table) -> Option<toml::Table> {
+/// not hold; `Ok(None)` if it already holds them all (nothing to change), an error naming the key
+/// if the scenario holds a non-table where a calibrated key's table belongs.
+pub fn with_calibrated_defaults(table: &toml::Table) -> Result<Option<toml::Table>, String> {
     let missing: Vec<(String, f64)> = default_values(spec()).into_iter().filter(|(k, _)| !has_key(table, k)).collect();
     if missing.is_empty() {
-        return None;
+        return Ok(None);
     }
     let mut t = table.clone();
     for (k, v) in missing {
-        crate::apply(&mut t, &crate::Edit::Set(k, toml::Value::Float(v)))
-            .expect("calibrated keys are dotted paths into tables (tested)");
+        crate::apply(&mut t, &crate::Edit::Set(k, toml::Value::Float(v)))?;
     }
-    Some(t)
+    Ok(Some(t))
 }
 
 /// `x` rounded to `digits` significant digits (0 stays 0).
@@ -232,7 +232,7 @@ mod tests {
     #[test]
     fn a_scenario_that_sets_no_calibrated_key_gets_every_calibrated_value() {
         let t: toml::Table = toml::from_str(crate::default_toml()).unwrap();
-        let with = with_calibrated_defaults(&t).expect("the default scenario sets none of them");
+        let with = with_calibrated_defaults(&t).unwrap().expect("the default scenario sets none of them");
         for (k, v) in default_values(spec()) {
             let mut at = &with;
             let parts: Vec<&str> = k.split('.').collect();
@@ -241,7 +241,7 @@ mod tests {
             }
             assert_eq!(at[*parts.last().unwrap()].as_float(), Some(v), "{k}");
         }
-        assert!(with_calibrated_defaults(&with).is_none(), "nothing left to insert");
+        assert!(with_calibrated_defaults(&with).unwrap().is_none(), "nothing left to insert");
         let d = crate::default_scenario();
         assert_eq!(d.scenario.healing.rates.downtime_threshold, value_of("healing.rates.downtime_threshold"));
         assert_eq!(d.scenario.healing.rates.erythema_threshold, value_of("healing.rates.erythema_threshold"));

@@ -46,10 +46,16 @@ pub fn parse(text: &str, file: &str) -> Result<ResolvedScenario, ScenarioError> 
     }
     let sc: Scenario = toml::from_str(text).map_err(|e| diagnose::toml_error(&e, text, file))?;
     // the calibrated set (data/calibration.toml) for every calibrated key the file does not set
-    let with_defaults = toml::from_str::<toml::Table>(text).ok().and_then(|t| calibrated::with_calibrated_defaults(&t));
+    let at = || Location { file: file.to_string(), line: None };
+    let with_defaults = match toml::from_str::<toml::Table>(text) {
+        Ok(t) => {
+            calibrated::with_calibrated_defaults(&t).map_err(|message| ScenarioError::Parse { at: at(), message })?
+        }
+        Err(_) => None,
+    };
     let sc = match with_defaults {
         Some(t) => toml::Value::Table(t).try_into().map_err(|e: toml::de::Error| ScenarioError::Parse {
-            at: Location { file: file.to_string(), line: None },
+            at: at(),
             message: format!("with the calibrated defaults of data/calibration.toml: {}", e.message()),
         })?,
         None => sc,

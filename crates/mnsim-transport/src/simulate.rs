@@ -204,7 +204,10 @@ impl TransportResult {
 /// Amount held in the skin (stratum corneum to subcutis) at the last output time, µg/cm²: what a
 /// skin-extraction study measures at the end.
 fn skin_content(s: &Series) -> f64 {
-    s.stratum_corneum_ug_per_cm2.last().map_or(0.0, |_| skin_content_at(s, s.stratum_corneum_ug_per_cm2.len() - 1))
+    match s.stratum_corneum_ug_per_cm2.len() {
+        0 => 0.0,
+        n => skin_content_at(s, n - 1),
+    }
 }
 
 /// Amount in the skin (stratum corneum to subcutis) at output `i`, µg/cm².
