@@ -26,16 +26,9 @@ fn serde_json_like(r: &mnsim_healing::BenchReport) -> String {
 #[divan::bench(args = [0.05, 0.3])]
 fn one_cell_one_day(phi: f64) {
     let r = Rates::default();
-    let cell = CellParams {
-        comp: Compartment::Connective,
-        reepi_per_d: 10.0,
-        open_after_session: 0.0,
-        footprint_after_session: 0.0,
-        age_turnover: 1.0,
-        age_synthesis: 1.0,
-    };
+    let cell = CellParams { reepi_per_d: 10.0, ..CellParams::resting(Compartment::Connective) };
     let mut y = baseline(Compartment::Connective);
-    let cell = mnsim_healing::injury::CellInjury { phi, phi_torn: phi, phi_barrier: 0.0, zone: phi };
+    let cell = mnsim_healing::injury::CellInjury { phi, phi_torn: phi, phi_barrier: 0.0, confluent: 0.0, zone: phi };
     mnsim_healing::injury::apply(&mut y, Compartment::Connective, mnsim_core::Layer::ReticularDermis, cell, &r);
     integrator::with_integrator(&r, 1e-4, 1e-7, |solve| {
         solve(&cell, divan::black_box(&mut y), 1.0).unwrap();

@@ -42,6 +42,9 @@ pub struct Injury {
     pub phi_torn: Vec<f64>,
     /// Barrier-disrupted fraction of each column's surface, 0..1.
     pub phi_barrier: Vec<f64>,
+    /// Confluent share of each column's barrier disruption, 0..1 ([`confluent_shares`]): the
+    /// part that re-forms de novo instead of closing laterally.
+    pub barrier_confluent: Vec<f64>,
     /// Re-epithelialisation rate per column, per day (None where no damage disc overlaps it).
     pub reepi_per_d: Vec<Option<f64>>,
     /// Response-zone fraction per cell (flat cell index; 0 in the epidermis): the part of the
@@ -139,7 +142,8 @@ pub fn session_injury(
         })
         .collect();
     let zone = response_zone(grid, channels, session, r.damage_margin_um, r.signal_reach_um());
-    Injury { phi, phi_torn, phi_barrier, reepi_per_d, zone, n_channels, n_bleeding }
+    let barrier_confluent = confluent_shares(grid, channels, session, r.damage_margin_um, r.barrier_footprint);
+    Injury { phi, phi_torn, phi_barrier, barrier_confluent, reepi_per_d, zone, n_channels, n_bleeding }
 }
 
 /// Lateral spacing of the raster on which the response zone is measured, µm (numerical
@@ -151,6 +155,37 @@ pub const ZONE_RASTER_UM: f64 = 20.0;
 pub const ZONE_RASTER_MAX_POINTS: usize = 1 << 20;
 /// Largest depth step between the raster's sampling levels, µm.
 pub const ZONE_LEVEL_UM: f64 = 50.0;
+
+/// A lateral raster over the patch (periodic like it) with whole raster points per column, so
+/// that every point weighs the same, at most `step_um` apart and at most
+/// [`ZONE_RASTER_MAX_POINTS`] in all; point centres at (i + ½)·sx.
+struct Raster {
+    nxs: usize,
+    nys: usize,
+    sx: f64,
+    sy: f64,
+    /// Column of each raster point (row-major).
+    col_of: Vec<usize>,
+    /// Raster points per column.
+    per_col: f64,
+}
+
+impl Raster {
+    fn new(grid: &TissueGrid, step_um: f64) -> Raster {
+        let mut step = step_um;
+        let per_axis = |step: f64| ((grid.dx_um / step).ceil() as usize, (grid.dy_um / step).ceil() as usize);
+        while {
+            let (px, py) = per_axis(step);
+            px * py * grid.ncols() > ZONE_RASTER_MAX_POINTS && (px > 1 || py > 1)
+        } {
+            step *= 1.25;
+        }
+        let (px, py) = per_axis(step);
+        let (nxs, nys) = (px * grid.nx, py * grid.ny);
+        let col_of = (0..nys).flat_map(|j| (0..nxs).map(move |i| (j / py) * grid.nx + i / px)).collect();
+        Raster { nxs, nys, sx: grid.dx_um / px as f64, sy: grid.dy_um / py as f64, col_of, per_col: (px * py) as f64 }
+    }
+}
 
 /// Response-zone fraction of each connective cell for the channels of session `session`.
 ///
@@ -170,21 +205,7 @@ pub fn response_zone(
 ) -> Vec<f64> {
     let ncols = grid.ncols();
     let mut zone = vec![0.0; grid.ncells()];
-    // Whole raster points per column (so that every point weighs the same), at most
-    // ZONE_RASTER_UM apart and at most ZONE_RASTER_MAX_POINTS in all.
-    let mut step = ZONE_RASTER_UM;
-    let per_axis = |step: f64| ((grid.dx_um / step).ceil() as usize, (grid.dy_um / step).ceil() as usize);
-    while {
-        let (px, py) = per_axis(step);
-        px * py * ncols > ZONE_RASTER_MAX_POINTS && (px > 1 || py > 1)
-    } {
-        step *= 1.25;
-    }
-    let (px, py) = per_axis(step);
-    let (nxs, nys) = (px * grid.nx, py * grid.ny);
-    let (sx, sy) = (grid.dx_um / px as f64, grid.dy_um / py as f64);
-    let col_of: Vec<usize> = (0..nys).flat_map(|j| (0..nxs).map(move |i| (j / py) * grid.nx + i / px)).collect();
-    let per_col = (px * py) as f64;
+    let Raster { nxs, nys, sx, sy, col_of, per_col } = Raster::new(grid, ZONE_RASTER_UM);
     let ids: Vec<usize> = channels.of_session(session).filter(|&i| channels.depth_um[i] > 0.0).collect();
     if ids.is_empty() {
         return zone;
@@ -238,29 +259,85 @@ fn zone_radius_um(channels: &ChannelSet, i: usize, z_um: f64, margin_um: f64, re
     }
 }
 
-/// Mark the raster points (periodic, spacing sx × sy, point centres at (i + ½)·sx) within
-/// `rad` of (x, y).
+/// Visit the raster points (spacing sx × sy, point centres at (i + ½)·sx) within `rad` of
+/// (x, y), periodic like the patch when `wrap` (a point is then visited once per disc even when
+/// the disc is wider than the patch), else only those inside the patch.
 #[allow(clippy::too_many_arguments)]
-fn mark_disc(covered: &mut [bool], nxs: usize, nys: usize, sx: f64, sy: f64, x: f64, y: f64, rad: f64) {
+fn visit_disc(
+    nxs: usize,
+    nys: usize,
+    sx: f64,
+    sy: f64,
+    x: f64,
+    y: f64,
+    rad: f64,
+    wrap: bool,
+    mut f: impl FnMut(usize),
+) {
+    let (nx, ny) = (nxs as i64, nys as i64);
     let j0 = ((y - rad) / sy - 0.5).ceil() as i64;
     let j1 = ((y + rad) / sy - 0.5).floor() as i64;
+    let (j0, j1) = if wrap { (j0, j1.min(j0 + ny - 1)) } else { (j0.max(0), j1.min(ny - 1)) };
     for j in j0..=j1 {
         let dy = (j as f64 + 0.5) * sy - y;
         let half = (rad * rad - dy * dy).max(0.0).sqrt();
         let i0 = ((x - half) / sx - 0.5).ceil() as i64;
         let i1 = ((x + half) / sx - 0.5).floor() as i64;
+        let (i0, i1) = if wrap { (i0, i1.min(i0 + nx - 1)) } else { (i0.max(0), i1.min(nx - 1)) };
         if i1 < i0 {
             continue;
         }
-        let row = j.rem_euclid(nys as i64) as usize * nxs;
-        if (i1 - i0 + 1) as usize >= nxs {
-            covered[row..row + nxs].fill(true);
-            continue;
-        }
+        let row = j.rem_euclid(ny) as usize * nxs;
         for i in i0..=i1 {
-            covered[row + i.rem_euclid(nxs as i64) as usize] = true;
+            f(row + i.rem_euclid(nx) as usize);
         }
     }
+}
+
+/// Mark the raster points within `rad` of (x, y) (see [`visit_disc`]).
+#[allow(clippy::too_many_arguments)]
+fn mark_disc(covered: &mut [bool], nxs: usize, nys: usize, sx: f64, sy: f64, x: f64, y: f64, rad: f64) {
+    visit_disc(nxs, nys, sx, sy, x, y, rad, true, |k| covered[k] = true);
+}
+
+/// Lateral spacing of the surface raster on which the overlap of barrier footprints is
+/// measured, µm (numerical choice: a tenth of the smallest footprint radius of the built-in
+/// devices, ≈ 100 µm for a 0.25 mm roller).
+pub const FOOTPRINT_RASTER_UM: f64 = 10.0;
+
+/// Confluent share of each column's barrier disruption by the channels of session `session`:
+/// of the surface covered by at least one disruption footprint (a disc of radius
+/// √`footprint`·(d_s/2 + m) around each entry, the area the barrier loss φ_B = 1 − e^(−footprint·V/V)
+/// assigns to a puncture), the part covered by two or more. Measured on the actual entry
+/// positions (a raster of [`FOOTPRINT_RASTER_UM`]), so isolated punctures give 0 however many
+/// share a column, and coalescing ones give → 1. Columns with no footprint give 0. The raster
+/// does not wrap at the patch edge: a device pattern clipped to the patch (a stamp wider than
+/// it) is not periodic, and wrapping it would put punctures of opposite edges side by side.
+pub fn confluent_shares(
+    grid: &TissueGrid,
+    channels: &ChannelSet,
+    session: u32,
+    margin_um: f64,
+    footprint: f64,
+) -> Vec<f64> {
+    let ncols = grid.ncols();
+    let Raster { nxs, nys, sx, sy, col_of, .. } = Raster::new(grid, FOOTPRINT_RASTER_UM);
+    let mut hits = vec![0u8; nxs * nys];
+    for i in channels.of_session(session).filter(|&i| channels.depth_um[i] > 0.0) {
+        let rad = footprint.max(0.0).sqrt() * (channels.surface_diameter_um[i].max(0.0) / 2.0 + margin_um);
+        visit_disc(nxs, nys, sx, sy, channels.x_um[i], channels.y_um[i], rad, false, |k| {
+            hits[k] = hits[k].saturating_add(1)
+        });
+    }
+    let (mut once, mut more) = (vec![0usize; ncols], vec![0usize; ncols]);
+    for (k, &h) in hits.iter().enumerate() {
+        match h {
+            0 => {}
+            1 => once[col_of[k]] += 1,
+            _ => more[col_of[k]] += 1,
+        }
+    }
+    (0..ncols).map(|c| if once[c] + more[c] > 0 { more[c] as f64 / (once[c] + more[c]) as f64 } else { 0.0 }).collect()
 }
 
 /// Add the damage volume of channel `i` to the cells it crosses (`vol` by flat cell index), and
@@ -326,6 +403,8 @@ pub struct CellInjury {
     pub phi_torn: f64,
     /// Barrier-disrupted fraction of the column's surface (epidermis).
     pub phi_barrier: f64,
+    /// Confluent share of that disruption (epidermis; [`confluent_shares`]).
+    pub confluent: f64,
     /// Response-zone fraction.
     pub zone: f64,
 }
@@ -337,6 +416,7 @@ impl Injury {
             phi: self.phi[k],
             phi_torn: self.phi_torn[k],
             phi_barrier: self.phi_barrier[k % ncols],
+            confluent: self.barrier_confluent[k % ncols],
             zone: self.zone[k],
         }
     }
@@ -346,7 +426,7 @@ impl Injury {
 /// state `y` of one cell. Injury acts on the *current* state: cells, vessels and matrix in the
 /// damage zone are lost, debris and clot are added, the wound sub-volume grows.
 pub fn apply(y: &mut [f64], comp: Compartment, layer: Layer, cell: CellInjury, r: &Rates) {
-    let CellInjury { phi, phi_torn, phi_barrier: phi_b, zone } = cell;
+    let CellInjury { phi, phi_torn, phi_barrier: phi_b, confluent, zone } = cell;
     use Var::*;
     if comp == Compartment::Connective && zone > 0.0 {
         let z = y[ResponseZone.index()];
@@ -376,7 +456,9 @@ pub fn apply(y: &mut [f64], comp: Compartment, layer: Layer, cell: CellInjury, r
         }
         Compartment::Epidermis => {
             y[Epidermis.index()] *= keep;
-            y[Barrier.index()] *= 1.0 - phi_b;
+            let lost = y[Barrier.index()] * phi_b;
+            y[Barrier.index()] -= lost;
+            y[BarrierConfluentDeficit.index()] += confluent * lost;
         }
     }
 }
@@ -523,5 +605,80 @@ mod tests {
         let no_rim = Rates { damage_margin_um: 0.0, ..Rates::default() };
         let inj0 = session_injury(&g, &channels, 0, 400.0, &no_rim);
         assert!(inj0.phi_torn.iter().all(|&t| t.abs() < 1e-15), "no margin, nothing torn");
+    }
+
+    /// Two equal discs of radius a whose centres are d apart overlap by the lens area
+    /// 2a²·acos(d/2a) − (d/2)·√(4a² − d²); their union is 2πa² − lens, so the confluent share of
+    /// the disrupted surface is lens / union.
+    #[test]
+    fn confluent_share_is_the_overlap_of_the_footprints() {
+        let g = grid(1000.0); // one column
+        let mut two = crate::protocol::uniform_course(1, 1, 600.0, 80.0, 1000.0, 1000.0, 0.0);
+        two.x_um[0] = 450.0;
+        two.y_um[0] = 500.0;
+        for v in [&mut two.x_um, &mut two.y_um, &mut two.depth_um, &mut two.surface_diameter_um, &mut two.created_s] {
+            v.push(v[0]);
+        }
+        two.session.push(0);
+        let (margin, footprint) = (10.0_f64, 3.0_f64);
+        let a = footprint.sqrt() * (two.surface_diameter_um[0] / 2.0 + margin);
+        // the same spot twice: all of it is confluent
+        assert_eq!(confluent_shares(&g, &two, 0, margin, footprint), vec![1.0]);
+        for d in [0.5 * a, a, 1.5 * a] {
+            two.x_um[1] = 450.0 + d;
+            let lens = 2.0 * a * a * (d / (2.0 * a)).acos() - 0.5 * d * (4.0 * a * a - d * d).sqrt();
+            let exact = lens / (2.0 * std::f64::consts::PI * a * a - lens);
+            let got = confluent_shares(&g, &two, 0, margin, footprint)[0];
+            println!("d = {d:.1} µm (a = {a:.1}): raster {got:.4} vs exact {exact:.4}");
+            assert!((got - exact).abs() < 0.02, "d = {d}: raster {got} vs exact {exact}");
+        }
+        // apart: isolated punctures are not confluent however close to each other they are
+        two.x_um[1] = 450.0 + 2.05 * a;
+        assert_eq!(confluent_shares(&g, &two, 0, margin, footprint), vec![0.0]);
+        // on opposite edges of the patch: not side by side (the raster does not wrap)
+        two.x_um[0] = 5.0;
+        two.x_um[1] = 995.0;
+        assert_eq!(confluent_shares(&g, &two, 0, margin, footprint), vec![0.0]);
+        // a dense session coalesces
+        let dense = crate::protocol::uniform_course(1, 400, 600.0, 80.0, 1000.0, 1000.0, 0.0);
+        assert!(confluent_shares(&g, &dense, 0, margin, footprint)[0] > 0.95);
+    }
+
+    /// A confluent barrier deficit re-forms at the slow rate, an isolated one at the fast
+    /// rate: after a session that leaves deficit d with confluent share c, the deficit is
+    /// d·[(1 − c)·e^(−k_B t) + c·e^(−k_Bc t)] once the wounds are closed (checked by RK4 on the
+    /// epidermal cell's right-hand side with the epidermis closed and no hold-open).
+    #[test]
+    fn confluent_barrier_deficit_recovers_at_the_slow_rate() {
+        use crate::reaction::{CellParams, rhs};
+        let r = Rates::default();
+        let cell = CellParams::resting(Compartment::Epidermis);
+        let (d0, c) = (0.6, 0.5);
+        let mut y = crate::state::baseline(Compartment::Epidermis);
+        y[Var::Barrier.index()] = 1.0 - d0;
+        y[Var::BarrierConfluentDeficit.index()] = c * d0;
+        let (dt, mut t) = (1e-3, 0.0); // days
+        let mut k = [[0.0; crate::state::NSTATES]; 4];
+        while t < 2.0 - 1e-12 {
+            let mut tmp = y;
+            rhs(&r, &cell, &tmp, &mut k[0]);
+            for (stage, w) in [(1, 0.5), (2, 0.5), (3, 1.0)] {
+                for i in 0..crate::state::NSTATES {
+                    tmp[i] = y[i] + w * dt * k[stage - 1][i];
+                }
+                rhs(&r, &cell, &tmp, &mut k[stage]);
+            }
+            for i in 0..crate::state::NSTATES {
+                y[i] += dt / 6.0 * (k[0][i] + 2.0 * k[1][i] + 2.0 * k[2][i] + k[3][i]);
+            }
+            t += dt;
+        }
+        let h = 24.0 * t;
+        let exact = d0
+            * ((1.0 - c) * (-r.barrier_recovery_per_h * h).exp() + c * (-r.barrier_confluent_recovery_per_h * h).exp());
+        let got = 1.0 - y[Var::Barrier.index()];
+        assert!((got - exact).abs() < 1e-6, "deficit after {h} h: {got} vs {exact}");
+        let isolated_only = d0 * (-r.barrier_recovery_per_h * h).exp();
+        assert!(got > 1e3 * isolated_only, "after 2 days the confluent part is what is left: {got} vs {isolated_only}");
     }
 }

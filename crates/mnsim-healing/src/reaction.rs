@@ -31,6 +31,9 @@ pub struct CellParams {
     pub age_turnover: f64,
     /// Age factor of collagen/elastin synthesis and fibroblast proliferation (1 at 40 y).
     pub age_synthesis: f64,
+    /// Age factor of the confluent barrier's de novo recovery (1 at 25 y):
+    /// exp(−β_age (age − 25)), β_age from Ghadially et al. 1995 (`mnsim_core::closure`).
+    pub age_barrier: f64,
 }
 
 impl CellParams {
@@ -44,6 +47,7 @@ impl CellParams {
             footprint_after_session: 0.0,
             age_turnover: 1.0,
             age_synthesis: 1.0,
+            age_barrier: 1.0,
         }
     }
 }
@@ -234,7 +238,15 @@ pub fn rhs(r: &Rates, cell: &CellParams, y: &[f64], dy: &mut [f64]) {
             // with the footprint's barrier B − (1 − β) (β the footprint share), so that it does
             // not depend on how much intact surface shares the cell.
             let in_footprint = pos(b - (1.0 - cell.footprint_after_session));
-            let db = 24.0 * (r.barrier_recovery_per_h * (1.0 - b) - r.barrier_open_per_h * openness * in_footprint);
+            // Two ways back (since 2026-12-01): the deficit of isolated punctures closes at
+            // k_B (lateral repair from the intact stratum corneum around them); the confluent
+            // deficit s (overlapping footprints, nothing intact beside it) re-forms de novo at
+            // k_Bc, as after complete removal of the stratum corneum.
+            let s_conf = pos(y[BarrierConfluentDeficit.index()]).min(pos(1.0 - b));
+            let k_conf = r.barrier_confluent_recovery_per_h * cell.age_barrier;
+            let db = 24.0
+                * (r.barrier_recovery_per_h * pos(1.0 - b - s_conf) + k_conf * s_conf
+                    - r.barrier_open_per_h * openness * in_footprint);
             let k_src =
                 1.0 + r.keratinocyte_gf_gain * p / (r.pdgf_half_sat + p) + r.keratinocyte_wound_gain * pos(1.0 - ep);
             let dk = (k_src - k) / r.keratinocyte_tau_d;
@@ -244,6 +256,7 @@ pub fn rhs(r: &Rates, cell: &CellParams, y: &[f64], dy: &mut [f64]) {
             dy[Epidermis.index()] = dep;
             dy[EdgeActivation.index()] = (ke_src - ke) / r.keratinocyte_tau_d;
             dy[Barrier.index()] = db;
+            dy[BarrierConfluentDeficit.index()] = -24.0 * k_conf * s_conf;
             dy[KeratinocyteTurnover.index()] = dk;
             dy[EpidermalThickness.index()] = dh;
             dy[Melanin.index()] = dmel;

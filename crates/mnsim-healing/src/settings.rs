@@ -282,6 +282,13 @@ rates! {
     /// Barrier loss held open by the open wounds, per hour, acting on the barrier still standing
     /// inside the disrupted footprint in proportion to the wounds' local openness (assumed).
     barrier_open_per_h: 0.1, [0.0, 100.0];
+    /// Recovery rate of the confluent barrier deficit (disruption footprints that overlap, no
+    /// intact stratum corneum beside them), per hour, at 25 y: the de novo re-formation of the
+    /// barrier after complete removal of the stratum corneum by tape stripping, 50 % recovered at
+    /// 24 h in young adults (Ghadially et al. 1995, J Clin Invest 95:2281, the source of the
+    /// closure model's age slope, docs/MODEL.md § 6): ln 2 / 24 h. Slower with age by that
+    /// slope (`CellParams::age_barrier`). Not set from any case.
+    barrier_confluent_recovery_per_h: 0.028881, [0.0001, 100.0];
     /// Keratinocyte activation time constant, days.
     keratinocyte_tau_d: 1.0, [0.01, 100.0];
     /// Keratinocyte turnover gain from PDGF-like growth factors (EGF/KGF stand-in).

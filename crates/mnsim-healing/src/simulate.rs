@@ -257,6 +257,7 @@ fn run(
     let t_end = sessions_d.last().copied().unwrap_or(0.0) + settings.follow_up_d;
     let age_t = age_factor(skin.age_y, AGE_TURNOVER_DECLINE_PER_Y);
     let age_s = age_factor(skin.age_y, AGE_SYNTHESIS_DECLINE_PER_Y);
+    let age_b = (-mnsim_core::closure::AGE_LOG_SLOPE_PER_Y * (skin.age_y - mnsim_core::closure::REFERENCE_AGE_Y)).exp();
     let default_reepi = 2.0 * r.keratinocyte_front_um_per_h / (DEFAULT_WOUND_RADIUS_UM + r.damage_margin_um) * 24.0;
     let mut params: Vec<CellParams> = (0..ncell)
         .map(|k| CellParams {
@@ -266,6 +267,7 @@ fn run(
             footprint_after_session: 0.0,
             age_turnover: age_t,
             age_synthesis: age_s,
+            age_barrier: age_b,
         })
         .collect();
     let mut y: Vec<[f64; NSTATES]> = (0..ncell).map(|k| baseline(g.compartment(k / nc))).collect();

@@ -14,7 +14,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Number of state variables per tissue cell.
-pub const NSTATES: usize = 26;
+pub const NSTATES: usize = 27;
 
 /// Index of each state variable in a cell's state vector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
@@ -86,6 +86,11 @@ pub enum Var {
     /// Wound-induced elastin in the second stage of assembly (on microfibrils, not yet
     /// cross-linked), fraction of homeostatic elastin.
     ElastinAssembly,
+    /// The part of the barrier deficit (1 − B) that lies where disruption footprints overlap
+    /// (confluent disruption, no intact stratum corneum beside it), 0..1: it re-forms by de novo
+    /// lamellar-body secretion at `Rates::barrier_confluent_recovery_per_h`, not by the fast
+    /// closure of isolated punctures (`Rates::barrier_recovery_per_h`).
+    BarrierConfluentDeficit,
 }
 
 impl Var {
@@ -117,6 +122,7 @@ impl Var {
         Var::EdgeActivation,
         Var::Tropoelastin,
         Var::ElastinAssembly,
+        Var::BarrierConfluentDeficit,
     ];
 
     /// Position in the state vector.
@@ -153,6 +159,7 @@ impl Var {
             Var::EdgeActivation => "wound_edge_activation",
             Var::Tropoelastin => "tropoelastin",
             Var::ElastinAssembly => "elastin_assembly",
+            Var::BarrierConfluentDeficit => "barrier_confluent_deficit",
         }
     }
 
@@ -165,7 +172,7 @@ impl Var {
             Var::Neutrophils | Var::MacrophagesM1 | Var::MacrophagesM2 => "cooper2015_cell_units",
             Var::CollagenIII | Var::CollagenI | Var::CollagenNew => "fraction_of_baseline_collagen",
             Var::Tropoelastin | Var::ElastinAssembly => "fraction_of_baseline_elastin",
-            Var::Epidermis | Var::Barrier => "fraction",
+            Var::Epidermis | Var::Barrier | Var::BarrierConfluentDeficit => "fraction",
             Var::WoundFraction | Var::ResponseZone => "volume_fraction",
             _ => "rel_to_homeostasis",
         }
@@ -179,7 +186,8 @@ impl Var {
             | Var::KeratinocyteTurnover
             | Var::Melanin
             | Var::EpidermalThickness
-            | Var::EdgeActivation => Home::Epidermis,
+            | Var::EdgeActivation
+            | Var::BarrierConfluentDeficit => Home::Epidermis,
             Var::Fibroblasts
             | Var::Myofibroblasts
             | Var::CollagenIII
