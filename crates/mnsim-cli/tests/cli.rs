@@ -53,7 +53,18 @@ fn default_run_writes_a_complete_stamped_folder() {
     assert!(stdout.contains("warning: a session wounds"));
     assert!(results["outcomes"]["collagen_change_pct"]["ensemble_p05"].is_number());
     let healing = std::fs::read_to_string(out.join("healing.csv")).unwrap();
-    assert!(healing.starts_with("time_d,region,quantity,value,unit"));
+    assert!(healing.starts_with("time_d,phase,region,quantity,value,unit"));
+    // (time, phase, region, quantity) is a key: the two samples at a session time are told apart
+    let mut keys = std::collections::HashSet::new();
+    let mut phases = std::collections::BTreeMap::new();
+    for line in healing.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        assert!(keys.insert((f[0], f[1], f[2], f[3])), "duplicate key in healing.csv: {line}");
+        *phases.entry(f[1]).or_insert(0usize) += 1;
+    }
+    // the default course has 3 sessions: as many rows before as after them
+    assert_eq!(phases.get("before_session"), phases.get("after_session"), "{phases:?}");
+    assert!(phases.get("before_session").is_some_and(|&n| n > 0) && phases.contains_key("course"), "{phases:?}");
     let header = std::fs::read_to_string(out.join("punctures.csv")).unwrap().lines().next().unwrap().to_string();
     assert_eq!(
         header,

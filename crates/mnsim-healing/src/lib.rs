@@ -38,7 +38,7 @@ pub mod transport;
 
 pub use bench::{BenchReport, bench};
 pub use error::HealingError;
-pub use output::{CollagenMap, HealingResult, PeakTimes, SessionFigures, Summary, TidyRow, TimeCourses};
+pub use output::{CollagenMap, HealingResult, PeakTimes, Phase, SessionFigures, Summary, TidyRow, TimeCourses};
 pub use settings::{HealingSettings, Rates};
 pub use simulate::simulate;
 pub use state::{NSTATES, Var};

@@ -45,24 +45,70 @@ pub struct TidyRow {
     pub value: f64,
     /// Unit.
     pub unit: String,
+    /// Which of the two samples at a session time this is: [`Phase::BeforeSession`] (the state
+    /// just before the session's injury), [`Phase::AfterSession`] (just after it), or
+    /// [`Phase::Course`] for every other time, so that (time, region, variable, phase) is a key.
+    pub phase: Phase,
+}
+
+/// Phase of a sample relative to a session at the same time ([`TidyRow::phase`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// A time with one sample.
+    Course,
+    /// The sample just before a session's injury at this time.
+    BeforeSession,
+    /// The sample just after it.
+    AfterSession,
+}
+
+impl Phase {
+    /// Snake-case name (as in the CSV).
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Course => "course",
+            Phase::BeforeSession => "before_session",
+            Phase::AfterSession => "after_session",
+        }
+    }
 }
 
 impl TimeCourses {
     /// One row per time × region × variable.
     pub fn tidy(&self) -> Vec<TidyRow> {
+        let phases = self.phases();
         let mut rows = Vec::with_capacity(self.t_d.len() * self.series.len());
         for s in &self.series {
-            for (t, v) in self.t_d.iter().zip(&s.values) {
+            for ((t, v), phase) in self.t_d.iter().zip(&s.values).zip(&phases) {
                 rows.push(TidyRow {
                     t_d: *t,
                     region: s.region.clone(),
                     variable: s.variable.clone(),
                     value: *v,
                     unit: s.unit.clone(),
+                    phase: *phase,
                 });
             }
         }
         rows
+    }
+
+    /// Phase of each sample time: the recorder samples a session time twice, just before and
+    /// just after the injury, and every other time once.
+    pub fn phases(&self) -> Vec<Phase> {
+        let t = &self.t_d;
+        (0..t.len())
+            .map(|i| {
+                if i + 1 < t.len() && t[i + 1] == t[i] {
+                    Phase::BeforeSession
+                } else if i > 0 && t[i - 1] == t[i] {
+                    Phase::AfterSession
+                } else {
+                    Phase::Course
+                }
+            })
+            .collect()
     }
 
     /// The series of `variable` in `region`, if recorded.

@@ -179,6 +179,15 @@ fn outputs_cover_every_variable_layer_and_the_required_summary() {
     }
     let tidy = r.time_courses.tidy();
     assert_eq!(tidy.len(), r.time_courses.t_d.len() * r.time_courses.series.len());
+    // each session time is sampled twice, before and after its injury: (time, phase) is unique
+    let phases = r.time_courses.phases();
+    let before = phases.iter().filter(|p| **p == mnsim_healing::Phase::BeforeSession).count();
+    let after = phases.iter().filter(|p| **p == mnsim_healing::Phase::AfterSession).count();
+    assert_eq!((before, after), (2, 2), "two sessions, each sampled before and after");
+    let mut seen = std::collections::HashSet::new();
+    for (t, p) in r.time_courses.t_d.iter().zip(&phases) {
+        assert!(seen.insert((t.to_bits(), *p)), "(time {t}, {p:?}) twice");
+    }
     let names: Vec<String> = r.summary().into_iter().map(|(n, _, _)| n).collect();
     for n in [
         "collagen_change_pct",

@@ -323,13 +323,22 @@ pub fn figures(s: &ResolvedScenario, r: &RunResult) -> Result<Vec<(&'static str,
     Ok(out)
 }
 
-/// Tidy table of the healing course: one row per time × region × quantity.
+/// Tidy table of the healing course: one row per time × phase × region × quantity (at a session
+/// time the state is recorded just before and just after the session; `phase` tells them apart).
 pub fn healing_csv(r: &RunResult) -> Option<Vec<u8>> {
     let h = r.healing.as_ref()?;
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["time_d", "region", "quantity", "value", "unit"]).ok()?;
+    w.write_record(["time_d", "phase", "region", "quantity", "value", "unit"]).ok()?;
     for row in h.time_courses.tidy() {
-        w.write_record([format!("{}", row.t_d), row.region, row.variable, format!("{}", row.value), row.unit]).ok()?;
+        w.write_record([
+            format!("{}", row.t_d),
+            row.phase.name().to_string(),
+            row.region,
+            row.variable,
+            format!("{}", row.value),
+            row.unit,
+        ])
+        .ok()?;
     }
     w.into_inner().ok()
 }
