@@ -95,11 +95,16 @@ pub const RESPONDER_RULES: [ResponderRule; 7] = [
 ];
 
 impl ResponderRule {
-    /// The rule's value for a record (`outcome − baseline`), if the record has the figures.
+    /// The rule's value for a record (`outcome − baseline`), if the record has the figures and,
+    /// for a change of grade, the patient's baseline grade leaves room for it (a baseline of at
+    /// least |threshold| grades, as a trial enrols only patients who can improve by that much).
     pub fn value(&self, r: &Rec) -> Option<f64> {
         let v = r.figure(self.outcome)?;
         match self.baseline {
-            Some(b) => Some(v - r.figure(b)?),
+            Some(b) => {
+                let b = r.figure(b)?;
+                (b >= self.threshold.abs()).then_some(v - b)
+            }
             None => Some(v),
         }
     }
