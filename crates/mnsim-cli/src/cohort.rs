@@ -202,6 +202,8 @@ pub fn cohort(o: Options, budget: &mnsim_sim::Budget) -> Result<()> {
     };
     anyhow::ensure!((1..=100_000).contains(&o.chunk), "--chunk {}: expected 1 to 100000 patients", o.chunk);
     let pool = pool(o.threads)?;
+    // every patient of the range is a valid scenario, checked before any run
+    pool.install(|| cohort.check_patients(range.clone())).map_err(studying)?;
     let started_utc = mnsim_report::now_utc();
     let out = o.out.clone().unwrap_or_else(|| default_out(&format!("cohort-{}", cohort.population.name), &started_utc));
     let target = mnsim_report::OutputDir::reserve(&out, o.force)?;

@@ -159,7 +159,22 @@ fn bad_cohort_input_is_refused_before_any_run_with_file_field_value_and_range() 
     std::fs::write(&bad, base.replace("[inclusion]", "[inclusion]\nsex = [\"other\"]")).unwrap();
     let (code, err) = run(&["--population", bad.to_str().unwrap(), "--n", "4"]);
     assert_eq!(code, Some(1));
+    assert!(err.contains("bad.toml") && err.contains("inclusion.sex") && err.contains("female, male"), "{err}");
+    std::fs::write(&bad, base.replace("age_y = { min = 18, max = 45 }", "age_y = { min = 60 }")).unwrap();
+    let (code, err) = run(&["--population", bad.to_str().unwrap(), "--n", "4"]);
+    assert_eq!(code, Some(1));
     assert!(err.contains("bad.toml") && err.contains("accept 0 of 2000"), "{err}");
+    // a draw the scenario rejects (an age under its 12 y) is refused before any run
+    std::fs::write(
+        &bad,
+        base.replace("mean = 27", "mean = 15")
+            .replace("min = 18\nmax = 50", "min = 5\nmax = 50")
+            .replace("age_y = { min = 18, max = 45 }", "age_y = { max = 45 }"),
+    )
+    .unwrap();
+    let (code, err) = run(&["--population", bad.to_str().unwrap(), "--n", "16", "--seed", "1"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("patient ") && err.contains("patient.age_y") && err.contains("[12, 100]"), "{err}");
     std::fs::write(&bad, base.replace("cv = 0.27", "cv = 0.27\ncvv = 1")).unwrap();
     let (code, err) = run(&["--population", bad.to_str().unwrap(), "--n", "4"]);
     assert_eq!(code, Some(1));

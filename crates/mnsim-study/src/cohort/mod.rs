@@ -71,7 +71,7 @@ pub enum CohortError {
         message: String,
     },
     /// A `scale = true` parameter whose key has no numeric value in the scenario.
-    #[error("{file}: `parameters.{key}`: scale = true needs a key with a numeric value in the scenario; {why}")]
+    #[error("{file}: `parameters.\"{key}\"`: scale = true needs a key with a numeric value in the scenario; {why}")]
     Scale {
         /// The population file.
         file: String,
@@ -426,6 +426,25 @@ impl Cohort {
             units: r.figures.iter().map(|f| f.unit.clone()).collect(),
             figures: r.figures.into_iter().map(|f| (f.name, f.value)).collect(),
         })
+    }
+
+    /// Check that the scenario takes every patient of `range` (in parallel; the first rejected
+    /// patient in index order is the error), before any run.
+    pub fn check_patients(&self, range: std::ops::Range<u64>) -> Result<(), CohortError> {
+        let errors: Vec<Option<CohortError>> = range
+            .into_par_iter()
+            .map(|i| {
+                self.population
+                    .sample(self.options.seed, i)
+                    .map_err(CohortError::from)
+                    .and_then(|d| self.patient_scenario(&d))
+                    .err()
+            })
+            .collect();
+        match errors.into_iter().flatten().next() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
     }
 
     /// Run patients `range` in parallel (on the current rayon pool), collected in index order;

@@ -875,6 +875,18 @@ pub fn parse(text: &str, file: &str) -> Result<Population, PopulationError> {
                             other => Err(r.invalid(&at, other, "levels must be strings or whole numbers")),
                         })
                         .collect::<Result<Vec<_>, _>>()?;
+                    if let Dist::Categorical { values: levels, .. } = &variables[pos].dist
+                        && let Some(v) = values.iter().find(|v| !levels.contains(v))
+                    {
+                        return Err(r.invalid(
+                            &at,
+                            v,
+                            format!(
+                                "is not a level of `{var}`; its levels: {}",
+                                levels.iter().map(Value::to_string).collect::<Vec<_>>().join(", ")
+                            ),
+                        ));
+                    }
                     inclusion.push(Criterion::OneOf { variable: var.clone(), values });
                 }
                 other => {
