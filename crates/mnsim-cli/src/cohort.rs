@@ -301,6 +301,7 @@ pub fn cohort(o: Options, budget: &mnsim_sim::Budget) -> Result<()> {
         ("separation.csv".to_string(), s.separation_csv()),
         ("summary.json".to_string(), serde_json::to_vec_pretty(&doc).or_run_failure()?),
     ];
+    files.push(("cohort.html".to_string(), mnsim_report::cohort::html(&doc, &histograms(&records)).into_bytes()));
     #[cfg(feature = "parquet")]
     files.push(("outcomes.parquet".to_string(), parquet_out::outcomes(pop, &records).or_run_failure()?));
     let dir = target.commit(&files).map_err(exit::committing)?;
@@ -326,6 +327,27 @@ pub fn cohort(o: Options, budget: &mnsim_sim::Budget) -> Result<()> {
         out!("{}", table(&s))?;
         outln!("wrote {} ({})", dir.display(), names.join(", "))
     }
+}
+
+/// The headline outcomes (those of the subgroup table and of the responder rules) the records
+/// have, in that order, with one value per patient.
+fn histograms(records: &[PatientRecord]) -> Vec<(String, String, Vec<f64>)> {
+    let mut names: Vec<&'static str> = Vec::new();
+    for n in summary::SUBGROUP_OUTCOMES.iter().copied().chain(summary::RESPONDER_RULES.iter().map(|r| r.outcome)) {
+        if !names.contains(&n) && records.iter().any(|r| r.figure(n).is_some()) {
+            names.push(n);
+        }
+    }
+    names
+        .into_iter()
+        .map(|n| {
+            let unit = records
+                .iter()
+                .find_map(|r| r.figures.iter().position(|(m, _)| m == n).map(|k| r.units[k].clone()))
+                .unwrap_or_default();
+            (n.to_string(), unit, records.iter().filter_map(|r| r.figure(n)).collect())
+        })
+        .collect()
 }
 
 fn table(s: &summary::CohortSummary) -> String {

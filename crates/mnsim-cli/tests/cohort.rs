@@ -58,6 +58,7 @@ fn a_cohort_is_the_same_bits_whatever_the_threads_shards_chunks_or_an_interrupti
         "subgroups.csv",
         "separation.csv",
         "summary.json",
+        "cohort.html",
     ];
     if cfg!(feature = "parquet") {
         files.push("outcomes.parquet");
@@ -74,6 +75,8 @@ fn a_cohort_is_the_same_bits_whatever_the_threads_shards_chunks_or_an_interrupti
     let csv = String::from_utf8(read(&one.join("outcomes.csv"))).unwrap();
     assert!(csv.starts_with("patient,age_y,sex,fitzpatrick,outcome,value,unit\n"), "{}", &csv[..80]);
     assert!(csv.lines().any(|l| l.starts_with("3,") && l.contains(",outcomes.scar_improvement_pct,")));
+    let page = String::from_utf8(read(&one.join("cohort.html"))).unwrap();
+    assert!(page.contains("<svg") && page.contains("scar_grade_improved_1") && page.ends_with("</html>\n"));
     let patients = String::from_utf8(read(&one.join("patients.csv"))).unwrap();
     assert_eq!(patients.lines().count(), 5, "{patients}");
 
