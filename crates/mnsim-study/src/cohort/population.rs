@@ -776,14 +776,15 @@ pub fn parse(text: &str, file: &str) -> Result<Population, PopulationError> {
                 Some(toml::Value::Boolean(b)) => *b,
                 Some(other) => return Err(r.invalid(&join(&at, "scale"), other, "must be true or false")),
             };
-            if scale && let Value::Number(x) = dist.at(-8.0) {
-                if x <= 0.0 {
-                    return Err(r.invalid(
-                        &join(&at, "dist"),
-                        format!("{dist:?}"),
-                        "a scale factor must stay > 0: use a lognormal, or set min > 0",
-                    ));
-                }
+            if scale
+                && let Value::Number(x) = dist.at(-8.0)
+                && x <= 0.0
+            {
+                return Err(r.invalid(
+                    &join(&at, "dist"),
+                    format!("{dist:?}"),
+                    "a scale factor must stay > 0: use a lognormal, or set min > 0",
+                ));
             }
             let source = r.source(t, &at)?;
             variables.push(Variable {
