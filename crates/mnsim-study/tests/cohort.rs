@@ -330,3 +330,31 @@ fn patients_are_bit_identical_across_threads_and_shards_and_chunks_round_trip() 
     assert!(s.responders.iter().any(|r| r.rule.name == "scar_grade_improved_1"));
     assert!(s.outcomes.iter().any(|o| o.name == "mean_depth_um" && o.sd > 0.0));
 }
+
+/// The fast path skips only what no outcome reads: a patient's outcomes are the same numbers as
+/// a full run of the same patient (topical kept, window search on) with the nominal member.
+#[test]
+fn the_fast_path_leaves_every_outcome_as_the_full_run_has_it() {
+    let pop = population::parse(co::builtin_population("acne-scars-cheek").unwrap(), "p").unwrap();
+    let c = Cohort::new(
+        &tiny_scenario(),
+        "tiny",
+        pop,
+        CohortOptions { n: 1, seed: 2, with_transport: false },
+        Default::default(),
+    )
+    .unwrap();
+    let fast = c.run_patient(0).unwrap();
+    let mut full = c.patient_scenario(&fast.draw).unwrap();
+    let kept = mnsim_scenario::parse(&tiny_scenario(), "tiny").unwrap();
+    full.scenario.topical = kept.scenario.topical.clone();
+    full.scenario.transport.compute_window = true;
+    let r = mnsim_sim::run(&full, &mut mnsim_sim::NoProgress).unwrap();
+    let mut compared = 0;
+    for f in r.figures.iter().filter(|f| !f.name.starts_with("transport_")) {
+        let v = fast.figure(&f.name).unwrap_or_else(|| panic!("the fast path lost `{}`", f.name));
+        assert!(v.to_bits() == f.value.to_bits(), "{}: fast {v} vs full {}", f.name, f.value);
+        compared += 1;
+    }
+    assert!(compared > 50 && r.figures.iter().any(|f| f.name.starts_with("transport_")));
+}
