@@ -1,4 +1,4 @@
-//! `mnsim bench transport|healing`: benchmarks that print their figures.
+//! `mnsim bench transport|healing|cohort`: benchmarks that print their figures.
 
 use crate::BenchWhat;
 use crate::exit::OrRunFailure;
@@ -32,6 +32,7 @@ pub fn bench(what: BenchWhat, budget: &mnsim_sim::Budget) -> Result<()> {
                 outln!("  vs BioFVM 31 M/s           {:>12.2}x", r.speedup_vs_biofvm)?;
             }
         }
+        BenchWhat::Cohort { n, threads, json } => crate::cohort::bench(n, threads, json, budget)?,
         BenchWhat::Healing { threads, json } => {
             anyhow::ensure!((1..=256).contains(&threads), "--threads {threads}: expected 1 to 256");
             let r = mnsim_healing::bench(threads).or_run_failure()?;

@@ -8,6 +8,7 @@ mod bench;
 mod budget;
 mod calibrate;
 mod check;
+mod cohort;
 mod compare;
 mod exit;
 mod progress;
@@ -50,6 +51,22 @@ pub enum BenchWhat {
         /// Grid as NXxNYxNZ voxels, each size in [4, 4000].
         #[arg(long, default_value = "200x200x100", value_name = "NXxNYxNZ")]
         grid: String,
+        /// Worker threads, 1 to 256.
+        #[arg(long, default_value_t = 2, value_name = "N")]
+        threads: usize,
+        /// Print one JSON object instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// A virtual cohort of the default indication on the cohort's fast path: patients per second.
+    ///
+    /// Runs N patients of the built-in population of the default scenario (acne scars, cheek)
+    /// as `mnsim cohort` would (nominal member only, no transport window, no transport when no
+    /// outcome reads it), without writing anything, and reports patients per second.
+    Cohort {
+        /// Patients, 1 to 10000.
+        #[arg(long, default_value_t = 4, value_name = "N")]
+        n: u64,
         /// Worker threads, 1 to 256.
         #[arg(long, default_value_t = 2, value_name = "N")]
         threads: usize,
@@ -232,6 +249,60 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Run a scenario for every patient of a virtual cohort sampled from a population.
+    ///
+    /// Draws N patients from the population (covariates and physiological parameters with
+    /// their distributions and correlations, inclusion criteria; a file, or a built-in name:
+    /// acne-scars-cheek, fine-lines-forehead, fine-lines-periorbital, melasma-cheek,
+    /// striae-abdomen, laxity-neck), each from its own random stream keyed by the seed and its
+    /// index, and runs the scenario for each on the fast path (nominal member only, no
+    /// transport window, no transport when no outcome reads it), in parallel. Writes
+    /// outcomes.csv (one row per patient × outcome), outcomes.parquet, patients.csv, the summary
+    /// (summary.csv, responders.csv, subgroups.csv, separation.csv, summary.json) and
+    /// manifest.json, whole or not at all. Completed patients are kept in chunks in
+    /// `<out>.chunks/`: rerunning the same command with the same --out continues from them.
+    Cohort {
+        /// Scenario file (TOML). Omit for the population's worked scenario (or the built-in default).
+        scenario: Option<PathBuf>,
+        /// Population file (TOML) or built-in name (default: the built-in population named after
+        /// the scenario).
+        #[arg(long, value_name = "FILE|NAME")]
+        population: Option<String>,
+        /// Patients, 1 to 1000000.
+        #[arg(long, value_name = "N")]
+        n: u64,
+        /// Seed of the cohort (default: the scenario's simulation.seed).
+        #[arg(long, value_name = "S")]
+        seed: Option<u64>,
+        /// Output folder (default: runs/cohort-<population>-<time>; give it to resume).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Replace an existing output folder, only if mnsim wrote it.
+        #[arg(long)]
+        force: bool,
+        /// Print the summary as JSON on stdout instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// No progress bar.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Worker threads, 1 to 256 (default: every core). The result does not depend on it.
+        #[arg(long, value_name = "T")]
+        threads: Option<usize>,
+        /// Run only shard K of M (patients ⌊K·N/M⌋ to ⌊(K+1)·N/M⌋ − 1); the shards' outcomes.csv
+        /// rows, in order, are those of the whole cohort.
+        #[arg(long, value_name = "K/M")]
+        shard: Option<String>,
+        /// Patients per stored chunk, 1 to 100000.
+        #[arg(long, default_value_t = cohort::DEFAULT_CHUNK, value_name = "C")]
+        chunk: u64,
+        /// Keep the topical's transport run even when no outcome reads it (adds transport_* figures).
+        #[arg(long)]
+        with_transport: bool,
+        /// Testing: stop with an error after writing this many new chunks (an interrupted cohort).
+        #[arg(long, hide = true, value_name = "K")]
+        stop_after_chunks: Option<usize>,
+    },
     /// Validate a scenario file without running it, and estimate its size.
     ///
     /// Prints the device, site and sessions, and the estimated work: punctures, transport
@@ -370,6 +441,38 @@ fn dispatch(cli: Cli) -> Result<()> {
                 &budget,
             )
         }
+        Command::Cohort {
+            scenario,
+            population,
+            n,
+            seed,
+            out,
+            force,
+            json,
+            quiet,
+            threads,
+            shard,
+            chunk,
+            with_transport,
+            stop_after_chunks,
+        } => cohort::cohort(
+            cohort::Options {
+                scenario,
+                population,
+                n,
+                seed,
+                out,
+                force,
+                json,
+                quiet,
+                threads,
+                shard,
+                chunk,
+                with_transport,
+                stop_after_chunks,
+            },
+            &budget,
+        ),
         Command::Check { scenario, json } => check::check(&scenario, json, &budget),
         Command::Actives { json } => actives::actives(json),
         Command::Scenario { print_default, schema } => {

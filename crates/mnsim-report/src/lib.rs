@@ -6,6 +6,7 @@
 //! starts: see [`output`] for the protocol (what `--force` may replace, the lock, the staging
 //! folder, the atomic swap, clean-up on failure and on signals).
 
+pub mod cohort;
 pub mod compare;
 pub mod output;
 pub mod page;

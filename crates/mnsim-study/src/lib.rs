@@ -4,9 +4,11 @@
 //! measurements, one case file per measurement, [`kept`], the regression guard on the
 //! values of those cases, [`calibrate`], the fit of the parameters that calibration cases set
 //! (`data/calibration.toml`), and [`sensitivity`], global sensitivity analysis (Sobol indices,
-//! Morris screening) of any model, and of a scenario through its adapter.
+//! Morris screening) of any model, and of a scenario through its adapter, and [`cohort`],
+//! virtual cohorts: a scenario run for every patient sampled from a population file.
 
 pub mod calibrate;
+pub mod cohort;
 pub mod kept;
 pub mod sensitivity;
 pub mod validate;
