@@ -1052,6 +1052,9 @@ mod window_search_tests {
         (w, runs.load(Ordering::Relaxed))
     }
 
+    /// A benefit curve b(δ).
+    type Curve = Box<dyn Fn(f64) -> f64 + Sync>;
+
     /// Same window to the last bit as the reference for falling benefit curves of every shape
     /// met (exponential closure from a few minutes to beyond 14 days, a slower-than-exponential
     /// and a step-like fall, a benefit offset by a floor). Runs: at least 4 fewer than the
@@ -1061,7 +1064,7 @@ mod window_search_tests {
     /// made (b monotone).
     #[test]
     fn same_window_as_the_reference_with_fewer_runs() {
-        let mut cases: Vec<(String, Box<dyn Fn(f64) -> f64 + Sync>)> = Vec::new();
+        let mut cases: Vec<(String, Curve)> = Vec::new();
         for t_half in [3.0, 11.0, 40.0, 64.0, 255.0, 368.0, 1000.0, 4000.0, 9000.0, 40000.0] {
             cases.push((
                 format!("exp t½ {t_half}"),
