@@ -207,6 +207,51 @@ pub struct Solver {
     plane_sums: Vec<[f64; 2]>,
     pool: Option<rayon::ThreadPool>,
     avx512: bool,
+    ch_cache: Option<ChannelCache>,
+}
+
+/// A cheap fingerprint of a channel list (length and a position-weighted sum of the indices),
+/// to notice when `Solver::channels` was replaced.
+fn channel_key(idx: &[u32]) -> (usize, u64) {
+    let mut h: u64 = 0;
+    for (n, &i) in idx.iter().enumerate() {
+        h = h.wrapping_add((i as u64 + 1).wrapping_mul(n as u64 * 2 + 1));
+    }
+    (idx.len(), h)
+}
+
+/// Where the channel voxels lie, for [`Solver::apply_channels`]: their range in the (sorted)
+/// list per z-plane and a flag per row (k, j) holding at least one.
+#[derive(Debug)]
+struct ChannelCache {
+    key: (usize, u64),
+    /// The list is strictly increasing and inside the grid (else the serial path is used).
+    sorted: bool,
+    /// `idx[plane_start[k]..plane_start[k + 1]]` lie in plane k.
+    plane_start: Vec<usize>,
+    /// Row (k, j) at `k·ny + j` holds a channel voxel.
+    row_flag: Vec<bool>,
+}
+
+impl ChannelCache {
+    fn new(idx: &[u32], nx: usize, ny: usize, nz: usize, key: (usize, u64)) -> ChannelCache {
+        let plane = nx * ny;
+        let n = plane * nz;
+        let sorted = idx.windows(2).all(|w| w[0] < w[1]) && idx.last().is_none_or(|&l| (l as usize) < n);
+        let mut plane_start = vec![0; nz + 1];
+        let mut row_flag = vec![false; ny * nz];
+        if sorted {
+            for &i in idx {
+                let i = i as usize;
+                plane_start[i / plane + 1] += 1;
+                row_flag[i / nx] = true;
+            }
+            for k in 0..nz {
+                plane_start[k + 1] += plane_start[k];
+            }
+        }
+        ChannelCache { key, sorted, plane_start, row_flag }
+    }
 }
 
 /// Harmonic-mean conductance from two resistivities: 2/(r_a + r_b).
@@ -363,6 +408,7 @@ impl Solver {
             ext_c: vec![],
             plane_sums: vec![[0.0; 2]; nz],
             pool,
+            ch_cache: None,
         };
         s.rebuild_faces();
         s
@@ -475,8 +521,71 @@ impl Solver {
         b as f64 / self.len().max(1) as f64
     }
 
-    /// Set the relaxation state of the channel voxels: open fraction φ = φ₀·f.
+    /// Set the relaxation state of the channel voxels: open fraction φ = φ₀·f, and recompute
+    /// the faces touching them. Parallel over z-planes: the channel voxels (sorted, as
+    /// [`crate::simulate::rasterise_channels`] gives them) are split by plane, and every face of
+    /// a row of voxels that holds or borders a channel voxel is recomputed from `rdk` (a face
+    /// away from the channels recomputes to the value it had). The same values, bit for bit, as
+    /// [`Solver::apply_channels_serial`].
     pub fn apply_channels(&mut self, f: f64) {
+        let key = channel_key(&self.channels.idx);
+        if self.ch_cache.as_ref().is_none_or(|c| c.key != key) {
+            self.ch_cache = Some(ChannelCache::new(&self.channels.idx, self.nx, self.ny, self.nz, key));
+        }
+        let cache = self.ch_cache.take().unwrap();
+        if !cache.sorted {
+            self.ch_cache = Some(cache);
+            self.apply_channels_serial(f);
+            return;
+        }
+        let pool = self.pool.take();
+        match &pool {
+            Some(p) => p.install(|| self.apply_channels_par(f, &cache)),
+            None => self.apply_channels_par(f, &cache),
+        }
+        self.pool = pool;
+        self.ch_cache = Some(cache);
+    }
+
+    fn apply_channels_par(&mut self, f: f64, cache: &ChannelCache) {
+        let (nx, ny, nz) = (self.nx, self.ny, self.nz);
+        let plane = nx * ny;
+        let ch = &self.channels;
+        let (dk_t, cap_t) = (&self.dk_tissue, &self.cap_tissue);
+        // phase 1: rdk and cap of the channel voxels, plane by plane
+        self.rdk.par_chunks_mut(plane).zip(self.cap.par_chunks_mut(plane)).enumerate().for_each(|(k, (rdk, cap))| {
+            let (a, b) = (cache.plane_start[k], cache.plane_start[k + 1]);
+            let (dkt, dkc, ct, cc) = (dk_t[k], ch.dk_channel[k], cap_t[k], ch.cap_channel[k]);
+            for (&ix, &p0) in ch.idx[a..b].iter().zip(&ch.phi0[a..b]) {
+                let o = ix as usize - k * plane;
+                let phi = (p0 as f64 * f).clamp(0.0, 1.0);
+                rdk[o] = (1.0 / ((1.0 - phi) * dkt + phi * dkc).max(DK_FLOOR)) as f32;
+                cap[o] = ((1.0 - phi) * ct + phi * cc) as f32;
+            }
+        });
+        // phase 2: the faces of the rows that hold or border a channel voxel
+        let rdk = &self.rdk;
+        let dz = &self.dz_um;
+        let periodic = self.lateral == LateralBoundary::Periodic;
+        let sink = self.bottom == BottomBoundary::Sink;
+        let flag = &cache.row_flag;
+        let avx = self.avx512;
+        self.gx
+            .par_chunks_mut(plane)
+            .zip(self.gy.par_chunks_mut(plane))
+            .zip(self.gz.par_chunks_mut(plane))
+            .enumerate()
+            .for_each(|(k, ((gx, gy), gz))| {
+                let off = k * plane;
+                let below = if k + 1 < nz { Some(&rdk[off + plane..off + 2 * plane]) } else { None };
+                let fp = FacePlane { k, nx, ny, nz, dz, periodic, sink, flag };
+                fp.dispatch(avx, (gx, gy, gz), &rdk[off..off + plane], below);
+            });
+    }
+
+    /// [`Solver::apply_channels`] voxel by voxel on one thread (the reference the parallel path
+    /// is tested against; used for channel lists that are not sorted).
+    pub fn apply_channels_serial(&mut self, f: f64) {
         let plane = self.nx * self.ny;
         let ch = &self.channels;
         for (&ix, &p0) in ch.idx.iter().zip(&ch.phi0) {
@@ -565,8 +674,8 @@ impl Solver {
     /// h/2) and one more f64 state (`ext_c`, allocated on the first call).
     ///
     /// `prepare(solver, t_end, h_sub)` is called before each sub-step with the sub-step's end
-    /// relative to the start of the step and its length — (h, h) for the full step, then
-    /// (h/2, h/2) and (h, h/2) for the halves — to set the time-dependent coefficients (channel
+    /// relative to the start of the step and its length — (h/2, h/2) and (h, h/2) for the
+    /// halves, then (h, h) for the full step (taken from the saved state) — to set the time-dependent coefficients (channel
     /// resealing, vehicle volume) at the sub-step's end and add any explicit forcing. The last
     /// call is for the end of the step, so the coefficients left are those at t + h.
     ///
@@ -587,17 +696,22 @@ impl Solver {
         }
         let (acc0, am0) = (self.acc, self.vehicle.amount);
         self.ext_c.copy_from_slice(&self.c);
-        prepare(self, h, h);
-        self.step(h);
-        let (acc_f, am_f) = (self.acc, self.vehicle.amount);
-        std::mem::swap(&mut self.c, &mut self.ext_c);
-        self.acc = acc0;
-        self.vehicle.amount = am0;
+        // the two half steps first, then the full step from the saved state: the coefficients
+        // at t + h the second half step left are those the full step needs (a `prepare` that
+        // notices an unchanged time can skip its work), and the ones left at the end
         prepare(self, 0.5 * h, 0.5 * h);
         self.step(0.5 * h);
         prepare(self, h, 0.5 * h);
         self.step(0.5 * h);
         let (acc_h, am_h) = (self.acc, self.vehicle.amount);
+        std::mem::swap(&mut self.c, &mut self.ext_c);
+        self.acc = acc0;
+        self.vehicle.amount = am0;
+        prepare(self, h, h);
+        self.step(h);
+        let (acc_f, am_f) = (self.acc, self.vehicle.amount);
+        // c: the two half steps, ext_c: the full step
+        std::mem::swap(&mut self.c, &mut self.ext_c);
         let pool = self.pool.take();
         let r = match &pool {
             Some(p) => p.install(|| self.combine(acc0, &acc_f, &acc_h, am_f, am_h)),
@@ -995,6 +1109,93 @@ fn plane_xy_dispatch(
     plane_xy(c, g, cap, nx, ny, rx, ry, periodic, scratch)
 }
 
+/// Face recomputation of one z-plane after the channel voxels changed (phase 2 of
+/// [`Solver::apply_channels`]).
+struct FacePlane<'a> {
+    k: usize,
+    nx: usize,
+    ny: usize,
+    nz: usize,
+    dz: &'a [f64],
+    periodic: bool,
+    sink: bool,
+    flag: &'a [bool],
+}
+
+impl FacePlane<'_> {
+    fn dispatch(&self, avx: bool, g: (&mut [f32], &mut [f32], &mut [f32]), r: &[f32], below: Option<&[f32]>) {
+        #[cfg(target_arch = "x86_64")]
+        if avx {
+            // SAFETY: the features were detected at run time.
+            unsafe { self.run_avx512(g, r, below) };
+            return;
+        }
+        let _ = avx;
+        self.run(g, r, below)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512vl,avx2,fma")]
+    unsafe fn run_avx512(&self, g: (&mut [f32], &mut [f32], &mut [f32]), r: &[f32], below: Option<&[f32]>) {
+        self.run(g, r, below)
+    }
+
+    /// The same expressions as `Solver::face_x`, `face_y`, `face_z` (bit for bit).
+    #[inline(always)]
+    fn run(&self, g: (&mut [f32], &mut [f32], &mut [f32]), r: &[f32], below: Option<&[f32]>) {
+        let (gx, gy, gz) = g;
+        let FacePlane { k, nx, ny, nz, dz, periodic, sink, flag } = *self;
+        for j in 0..ny {
+            let here = flag[k * ny + j];
+            let next_row = if j + 1 < ny { flag[k * ny + j + 1] } else { periodic && ny >= 3 && flag[k * ny] };
+            let next_plane = k + 1 < nz && flag[(k + 1) * ny + j];
+            let row = j * nx;
+            let rr = &r[row..row + nx];
+            if here {
+                let gxr = &mut gx[row..row + nx];
+                for i in 0..nx - 1 {
+                    gxr[i] = harm_r(rr[i], rr[i + 1]) as f32;
+                }
+                gxr[nx - 1] = if periodic && nx >= 3 { harm_r(rr[nx - 1], rr[0]) as f32 } else { 0.0 };
+            }
+            if here || next_row {
+                let gyr = &mut gy[row..row + nx];
+                if j + 1 < ny {
+                    let rn = &r[row + nx..row + 2 * nx];
+                    for i in 0..nx {
+                        gyr[i] = harm_r(rr[i], rn[i]) as f32;
+                    }
+                } else if periodic && ny >= 3 {
+                    let rn = &r[..nx];
+                    for i in 0..nx {
+                        gyr[i] = harm_r(rr[i], rn[i]) as f32;
+                    }
+                } else {
+                    gyr.fill(0.0);
+                }
+            }
+            if here || next_plane {
+                let gzr = &mut gz[row..row + nx];
+                match below {
+                    Some(rb) => {
+                        let (h0, h1) = (0.5 * dz[k], 0.5 * dz[k + 1]);
+                        let rb = &rb[row..row + nx];
+                        for i in 0..nx {
+                            gzr[i] = (1.0 / (h0 * rr[i] as f64 + h1 * rb[i] as f64)) as f32;
+                        }
+                    }
+                    None if sink => {
+                        for i in 0..nx {
+                            gzr[i] = (2.0 / (dz[k] * rr[i] as f64)) as f32;
+                        }
+                    }
+                    None => gzr.fill(0.0),
+                }
+            }
+        }
+    }
+}
+
 struct ZCtx<'a> {
     nx: usize,
     nz: usize,
@@ -1262,6 +1463,74 @@ mod tests {
         cyclic_solve(&cap, &w, &mut r, &mut s);
         for i in 0..n {
             assert!((r[i] - x[i]).abs() < 1e-12, "{} vs {}", r[i], x[i]);
+        }
+    }
+
+    /// The parallel, row-wise `apply_channels` gives every coefficient and face bit for bit as
+    /// the voxel-by-voxel reference, for both side and both bottom conditions, open fractions
+    /// from 1 to 10⁻⁶, channels at the sides, the corners and the bottom plane, and after the
+    /// channel list is replaced.
+    #[test]
+    fn parallel_apply_channels_equals_the_serial_reference() {
+        let (nx, ny, nz) = (13, 11, 6);
+        let n = nx * ny * nz;
+        for lateral in [LateralBoundary::NoFlux, LateralBoundary::Periodic] {
+            for bottom in [BottomBoundary::NoFlux, BottomBoundary::Sink] {
+                let spec = || SolverSpec {
+                    nx,
+                    ny,
+                    dx_um: 10.0,
+                    dy_um: 10.0,
+                    dz_um: vec![2.0, 2.0, 5.0, 6.0, 7.2, 8.6],
+                    layer: vec![0, 0, 1, 2, 3, 3],
+                    d_um2_per_s: vec![1e-4, 1e-4, 10.0, 20.0, 20.0, 30.0],
+                    k: vec![3.0, 3.0, 1.0, 0.9, 0.9, 0.8],
+                    lambda_per_s: vec![0.0; 6],
+                    lateral,
+                    bottom,
+                    vehicle: Vehicle {
+                        coupled: true,
+                        infinite: false,
+                        partition: 1.0,
+                        volume_um: 100.0,
+                        amount: 1.0,
+                        infinite_concentration: 0.0,
+                    },
+                    threads: 2,
+                };
+                let (mut a, mut b) = (Solver::new(spec()), Solver::new(spec()));
+                for round in 0..2 {
+                    // a sparse pseudo-random sorted set (most rows hold none), plus the corners of
+                    // every plane (the wrap faces) and the whole bottom plane in round 1
+                    let mut idx: Vec<u32> = (0..n)
+                        .filter(|&i| {
+                            (i * 7 + round * 5) % 37 == 0 || i % (nx * ny) == 0 || i % (nx * ny) == nx * ny - 1
+                        })
+                        .chain(if round == 1 { (n - nx * ny)..n } else { 0..0 })
+                        .map(|i| i as u32)
+                        .collect();
+                    idx.sort();
+                    idx.dedup();
+                    let phi0: Vec<f32> = idx.iter().map(|&i| 0.05 + 0.95 * ((i * 13 % 17) as f32 / 16.0)).collect();
+                    let ch = ChannelVoxels {
+                        idx,
+                        phi0,
+                        dk_channel: vec![300.0, 300.0, 250.0, 200.0, 200.0, 150.0],
+                        cap_channel: vec![1.0; 6],
+                    };
+                    a.channels = ch.clone();
+                    b.channels = ch;
+                    for f in [1.0, 0.5, 1e-3, 1e-6] {
+                        a.apply_channels(f);
+                        b.apply_channels_serial(f);
+                        assert!(a.rdk == b.rdk && a.cap == b.cap, "{lateral:?} {bottom:?} f {f}: coefficients");
+                        for (name, ga, gb) in [("x", &a.gx, &b.gx), ("y", &a.gy, &b.gy), ("z", &a.gz, &b.gz)] {
+                            let diff = ga.iter().zip(gb.iter()).filter(|(p, q)| p.to_bits() != q.to_bits()).count();
+                            assert_eq!(diff, 0, "{lateral:?} {bottom:?} f {f}: {diff} faces {name} differ");
+                        }
+                    }
+                }
+            }
         }
     }
 }

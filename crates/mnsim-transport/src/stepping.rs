@@ -114,6 +114,8 @@ impl StepControl {
         set: &TransportSettings,
         mut forcing: Option<Forcing>,
     ) {
+        // open fraction the channel voxels were last set to in this call
+        let mut applied_f: Option<f64> = None;
         while self.t_s < target_s - 1e-9 {
             let t = self.t_s;
             let mut h = self.dt_s.min(target_s - t);
@@ -122,7 +124,13 @@ impl StepControl {
             }
             let mut prepare = |s: &mut Solver, t_end: f64, h_sub: f64| {
                 if sched.has_channels {
-                    s.apply_channels(sched.open_fraction(t + t_end));
+                    // the full step of the extrapolated step ends where the second half step
+                    // did: the channels are already set for that time
+                    let f = sched.open_fraction(t + t_end);
+                    if applied_f != Some(f) {
+                        s.apply_channels(f);
+                        applied_f = Some(f);
+                    }
                 }
                 if sched.finite_vehicle {
                     s.vehicle.volume_um = sched.vehicle_volume(t + t_end);
