@@ -257,7 +257,8 @@ enum Command {
     /// striae-abdomen, laxity-neck), each from its own random stream keyed by the seed and its
     /// index, and runs the scenario for each on the fast path (nominal member only, no
     /// transport window, no transport when no outcome reads it), in parallel. Writes
-    /// outcomes.csv (one row per patient × outcome), outcomes.parquet, patients.csv, the summary
+    /// outcomes.csv (one row per patient × outcome; outcomes.parquet too when built with the
+    /// `parquet` feature), patients.csv, the summary
     /// (summary.csv, responders.csv, subgroups.csv, separation.csv, summary.json) and
     /// manifest.json, whole or not at all. Completed patients are kept in chunks in
     /// `<out>.chunks/`: rerunning the same command with the same --out continues from them.
