@@ -10,6 +10,7 @@ mod calibrate;
 mod check;
 mod compare;
 mod exit;
+mod plan;
 mod progress;
 mod run;
 mod sensitivity;
@@ -232,6 +233,34 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// The best protocol under downtime and safety limits, for one patient (a plan file).
+    ///
+    /// The plan file names a base scenario, decision variables (scenario keys with their values),
+    /// objectives and constraints on figures of the run's results (docs/STUDIES.md § mnsim plan).
+    /// A space of at most 512 candidates is enumerated, a larger one searched by NSGA-II (moors,
+    /// seeded); each candidate is one run, nominal member, no transport window. The recommended
+    /// protocol is rerun with its scenario's ensemble. Writes candidates.csv, plan.json,
+    /// recommended.toml (a scenario `mnsim run` reproduces) and manifest.json. An infeasible plan
+    /// still writes its candidates and ends with exit code 1.
+    Plan {
+        /// Plan file (TOML). Or --example NAME.
+        plan: Option<PathBuf>,
+        /// A built-in example plan instead of a file (acne-scars).
+        #[arg(long, value_name = "NAME", conflicts_with = "plan")]
+        example: Option<String>,
+        /// Seed of the search (default: the plan's seed, else the scenario's simulation.seed).
+        #[arg(long, value_name = "S")]
+        seed: Option<u64>,
+        /// Output folder (default: runs/plan-<name>-<time>).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Replace an existing output folder, only if mnsim wrote it.
+        #[arg(long)]
+        force: bool,
+        /// Print plan.json on stdout instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Validate a scenario file without running it, and estimate its size.
     ///
     /// Prints the device, site and sessions, and the estimated work: punctures, transport
@@ -369,6 +398,9 @@ fn dispatch(cli: Cli) -> Result<()> {
                 },
                 &budget,
             )
+        }
+        Command::Plan { plan, example, seed, out, force, json } => {
+            plan::plan(plan::Options { plan, example, seed, out, force, json }, &budget)
         }
         Command::Check { scenario, json } => check::check(&scenario, json, &budget),
         Command::Actives { json } => actives::actives(json),

@@ -8,6 +8,7 @@
 
 pub mod calibrate;
 pub mod kept;
+pub mod plan;
 pub mod sensitivity;
 pub mod validate;
 
