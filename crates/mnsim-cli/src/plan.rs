@@ -102,12 +102,15 @@ pub fn plan(o: Options, budget: &mnsim_sim::Budget) -> Result<()> {
         outln!("{}", serde_json::to_string_pretty(&doc).or_run_failure()?)?;
     } else {
         outln!(
-            "mnsim {} — plan {} on {} (seed {}), {:?}: {} model runs in {:.1} s ({:.2} evaluations/s)",
+            "mnsim {} — plan {} on {} (seed {}), {}: {} model runs in {:.1} s ({:.2} evaluations/s)",
             meta.mnsim_version,
             planner.spec.name,
             scenario_file,
             planner.spec.settings.seed,
-            result.search.method,
+            match result.search.method {
+                plan::search::Method::Exhaustive => "every candidate (enumeration)",
+                plan::search::Method::Nsga2 => "NSGA-II (moors)",
+            },
             result.model_runs,
             result.search_wall_s,
             result.evaluations_per_s

@@ -56,8 +56,9 @@ fn enumeration_and_the_ga_find_the_brute_force_optimum_under_a_constraint() {
     let cons = vec![Constraint { figure: "a_plus_b".into(), max: Some(8.0), min: None }];
     let (want, want_cost) = brute_force_best(&vars, &obj, &cons);
     assert_eq!(search::space_size(&vars), Some(10 * 5 * 6 * 4));
-    // enumeration
-    let s = search::search(&vars, &obj, &cons, &synthetic, &Settings::default()).unwrap();
+    // enumeration (above the default limit of 512, so raised)
+    let all = Settings { exhaustive_limit: 2000, ..Settings::default() };
+    let s = search::search(&vars, &obj, &cons, &synthetic, &all).unwrap();
     assert_eq!(s.method, Method::Exhaustive);
     assert_eq!(s.records.len(), 1200);
     let i = search::best(&s.records, &obj).unwrap();
