@@ -4,7 +4,8 @@
 //! measurements, one case file per measurement, [`kept`], the regression guard on the
 //! values of those cases, [`calibrate`], the fit of the parameters that calibration cases set
 //! (`data/calibration.toml`), and [`sensitivity`], global sensitivity analysis (Sobol indices,
-//! Morris screening) of any model, and of a scenario through its adapter.
+//! Morris screening) of any model, and of a scenario through its adapter, and [`plan`], the best
+//! protocol for one patient under downtime and safety limits (enumeration or NSGA-II).
 
 pub mod calibrate;
 pub mod kept;

@@ -310,3 +310,16 @@ fn a_tiny_real_plan_equals_brute_force_and_its_scenario_reproduces_the_rerun() {
     // and the nominal member of the rerun is the search's value
     assert_eq!(rec.objectives[0], best.0);
 }
+
+#[test]
+fn every_example_plan_parses_and_names_a_worked_scenario() {
+    assert!(!plan::EXAMPLE_PLANS.is_empty());
+    for (name, text) in plan::EXAMPLE_PLANS {
+        let spec = plan::parse(text, &format!("data/plans/{name}.toml")).unwrap();
+        assert!(matches!(&spec.scenario, plan::ScenarioRef::Worked(s) if plan::worked_scenario(s).is_some()), "{name}");
+    }
+    let spec = plan::parse(plan::example_plan("acne-scars").unwrap(), "acne-scars.toml").unwrap();
+    // 3 needles × 3 passes × 6 session counts × 5 intervals × 2 serums: above the enumeration limit
+    assert_eq!(search::space_size(&spec.variables), Some(540));
+    assert!(540 > search::EXHAUSTIVE_LIMIT);
+}
