@@ -70,6 +70,22 @@ pub enum BenchWhat {
         #[arg(long)]
         json: bool,
     },
+    /// The planner's candidates: evaluations per second of the acne-scars example plan.
+    ///
+    /// Evaluates candidates of data/plans/acne-scars.toml (evenly spaced over its space) as
+    /// `mnsim plan` does — one run each, nominal member, no transport window — in parallel, after
+    /// the plan's base run, and prints the wall time and evaluations per second.
+    Plan {
+        /// Candidates to evaluate, 1 to 64.
+        #[arg(long, default_value_t = 4, value_name = "N")]
+        candidates: usize,
+        /// Worker threads, 1 to 256.
+        #[arg(long, default_value_t = 2, value_name = "N")]
+        threads: usize,
+        /// Print one JSON object instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]

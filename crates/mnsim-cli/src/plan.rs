@@ -270,3 +270,30 @@ fn plan_json(p: &Planner, r: &PlanOutcome, scenario_file: &str, wall_time_s: f64
         "pareto_front": r.front.iter().map(|&i| record(i)).collect::<Vec<_>>(),
     })
 }
+
+/// `mnsim bench plan`: evaluations per second of the acne-scars example's candidates.
+pub fn bench(candidates: usize, threads: usize, json: bool, budget: &mnsim_sim::Budget) -> Result<()> {
+    anyhow::ensure!((1..=64).contains(&candidates), "--candidates {candidates}: expected 1 to 64");
+    anyhow::ensure!((1..=256).contains(&threads), "--threads {threads}: expected 1 to 256");
+    let name = "acne-scars";
+    let spec =
+        plan::parse(plan::example_plan(name).expect("built in"), "data/plans/acne-scars.toml").map_err(planning)?;
+    let ScenarioRef::Worked(sc) = spec.scenario.clone() else { anyhow::bail!("the example names a worked scenario") };
+    let text = plan::worked_scenario(&sc).expect("parse checked the name");
+    let planner = Planner::new(spec, text, &format!("scenarios/{sc}.toml"), *budget).map_err(planning)?;
+    let r = plan::bench(&planner, candidates, threads).map_err(planning)?;
+    if json {
+        outln!("{}", serde_json::to_string_pretty(&r).or_run_failure()?)
+    } else {
+        outln!(
+            "plan {} ({}): {} candidates on {} threads (nominal member, no transport window)",
+            r.plan,
+            sc,
+            r.candidates,
+            r.threads
+        )?;
+        outln!("  wall time                  {:>10.2} s", r.wall_s)?;
+        outln!("  evaluations per second     {:>10.3}", r.evaluations_per_s)?;
+        outln!("  seconds per evaluation     {:>10.2}", r.wall_s / r.candidates as f64)
+    }
+}

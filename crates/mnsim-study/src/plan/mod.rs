@@ -1006,3 +1006,66 @@ pub fn worked_scenario(name: &str) -> Option<&'static str> {
 pub fn example_plan(name: &str) -> Option<&'static str> {
     EXAMPLE_PLANS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
 }
+
+/// What `mnsim bench plan` measures: candidates of a plan evaluated as the search does.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanBench {
+    /// The plan.
+    pub plan: String,
+    /// Candidates evaluated.
+    pub candidates: usize,
+    /// Worker threads.
+    pub threads: usize,
+    /// Wall time of the evaluations, s.
+    pub wall_s: f64,
+    /// Candidates per second.
+    pub evaluations_per_s: f64,
+    /// The candidates (`key=value, …`).
+    pub evaluated: Vec<String>,
+}
+
+/// Evaluate `candidates` candidates of `planner`'s space (evenly spaced in enumeration order,
+/// or decoded from evenly spaced genes for a continuous space), in parallel on `threads`
+/// workers, as the search evaluates them (nominal member, no transport window).
+pub fn bench(planner: &Planner, candidates: usize, threads: usize) -> Result<PlanBench, PlanError> {
+    use rayon::prelude::*;
+    let vars = &planner.spec.variables;
+    let picks: Vec<Vec<Value>> = match search::space_size(vars) {
+        Some(n) if n <= 1_000_000 => {
+            let all = search::enumerate(vars);
+            let step = (all.len() / candidates.max(1)).max(1);
+            all.into_iter().step_by(step).take(candidates).collect()
+        }
+        _ => (0..candidates)
+            .map(|i| {
+                let u = (i as f64 + 0.5) / candidates as f64;
+                vars.iter().map(|v| v.decode(u)).collect()
+            })
+            .collect(),
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| PlanError::Search(SearchError::Optimiser(e.to_string())))?;
+    let t0 = std::time::Instant::now();
+    let results: Vec<Result<Evaluated, String>> =
+        pool.install(|| picks.par_iter().map(|c| planner.evaluate(c)).collect());
+    let wall_s = t0.elapsed().as_secs_f64();
+    for (i, r) in results.into_iter().enumerate() {
+        if let Err(message) = r {
+            return Err(PlanError::Search(SearchError::Model {
+                index: i,
+                point: search::describe(vars, &picks[i]),
+                message,
+            }));
+        }
+    }
+    Ok(PlanBench {
+        plan: planner.spec.name.clone(),
+        candidates: picks.len(),
+        threads,
+        wall_s,
+        evaluations_per_s: picks.len() as f64 / wall_s.max(1e-9),
+        evaluated: picks.iter().map(|c| search::describe(vars, c)).collect(),
+    })
+}
