@@ -140,3 +140,17 @@ fn bad_plan_files_are_invalid_input_naming_the_field() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("acne-scars"));
 }
+
+/// Slow (two runs of the full-size acne-scars scenario, ≈ 15 s of CPU): `--ignored`.
+#[test]
+#[ignore]
+fn bench_plan_prints_evaluations_per_second_as_json() {
+    let o = mnsim().args(["bench", "plan", "--candidates", "1", "--threads", "1", "--json"]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["candidates"], 1);
+    assert!(j["evaluations_per_s"].as_f64().unwrap() > 0.0);
+    assert_eq!(j["plan"], "acne-scars");
+    let o = mnsim().args(["bench", "plan", "--candidates", "0"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+}
