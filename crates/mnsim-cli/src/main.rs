@@ -254,7 +254,7 @@ enum Command {
     /// The plan file names a base scenario, decision variables (scenario keys with their values),
     /// objectives and constraints on figures of the run's results (docs/STUDIES.md § mnsim plan).
     /// A space of at most 512 candidates is enumerated, a larger one searched by NSGA-II (moors,
-    /// seeded); each candidate is one run, nominal member, no transport window. The recommended
+    /// seeded; in a build with `--features nsga`, else refused with what to do); each candidate is one run, nominal member, no transport window. The recommended
     /// protocol is rerun with its scenario's ensemble. Writes candidates.csv, plan.json,
     /// recommended.toml (a scenario `mnsim run` reproduces) and manifest.json. An infeasible plan
     /// still writes its candidates and ends with exit code 1.

@@ -25,6 +25,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
+#[cfg(feature = "nsga")]
 use std::sync::Mutex;
 
 /// Largest space that is enumerated rather than searched by the GA. Assumed: 512 candidates at
@@ -47,6 +48,7 @@ pub const MUTATION_GENE_RATE: f64 = 0.25;
 pub const MUTATION_SIGMA: f64 = 0.15;
 /// Constraint value given to NSGA-II for a candidate the scenario rejects (an invalid
 /// combination): far beyond any real violation, so any valid candidate dominates it.
+#[cfg(feature = "nsga")]
 const REJECTED_VIOLATION: f64 = 1e12;
 
 /// What values a decision variable takes.
@@ -307,6 +309,17 @@ pub enum SearchError {
     /// The optimiser itself failed.
     #[error("the optimiser (moors NSGA-II) failed: {0}")]
     Optimiser(String),
+    /// The space is above the enumeration limit and this build has no NSGA-II search.
+    #[error(
+        "the plan's space has {} candidates, more than the enumeration limit of {limit}: narrow the decision variables (or raise plan.exhaustive_limit), or build mnsim with the NSGA-II search: cargo install --path crates/mnsim-cli --features nsga",
+        size.map_or("infinitely many".to_string(), |n| n.to_string())
+    )]
+    NeedsNsga {
+        /// Candidates in the space (None: a continuous variable without a step).
+        size: Option<u128>,
+        /// The enumeration limit.
+        limit: u128,
+    },
     /// Population or budget out of range.
     #[error("{field} = {value} is invalid: {allowed}")]
     Setting {
@@ -450,6 +463,29 @@ pub fn search(
             allowed: format!("at least twice the population ({})", 2 * settings.population),
         });
     }
+    #[cfg(feature = "nsga")]
+    {
+        nsga2(vars, objectives, constraints, eval, settings, size, memo)
+    }
+    #[cfg(not(feature = "nsga"))]
+    {
+        let _ = memo;
+        Err(SearchError::NeedsNsga { size, limit: settings.exhaustive_limit })
+    }
+}
+
+/// NSGA-II over the unit cube of the genes (module docs), every distinct candidate run once.
+#[cfg(feature = "nsga")]
+#[allow(clippy::too_many_arguments)]
+fn nsga2(
+    vars: &[Variable],
+    objectives: &[Objective],
+    constraints: &[Constraint],
+    eval: &Eval<'_>,
+    settings: &Settings,
+    size: Option<u128>,
+    memo: Memo,
+) -> Result<Search, SearchError> {
     // the initial population and one offspring batch per generation
     let generations = settings.max_evaluations / settings.population - 1;
     let memo = Mutex::new(memo);
@@ -522,6 +558,7 @@ pub fn search(
 }
 
 /// `g ≤ 0` form of a constraint: the larger signed excess over its bounds (negative inside).
+#[cfg(feature = "nsga")]
 fn signed_excess(c: &Constraint, v: f64) -> f64 {
     let above = c.max.map(|m| v - m);
     let below = c.min.map(|m| m - v);
@@ -535,10 +572,12 @@ fn signed_excess(c: &Constraint, v: f64) -> f64 {
 
 /// The constraints function given to moors, with the genes' bounds [0, 1] (moors clamps the
 /// offspring to them).
+#[cfg(feature = "nsga")]
 struct Bounded<F> {
     f: F,
 }
 
+#[cfg(feature = "nsga")]
 impl<F: Fn(&ndarray::Array2<f64>) -> ndarray::Array2<f64>> moors::ConstraintsFn for Bounded<F> {
     type Dim = ndarray::Ix2;
     fn call(&self, genes: &ndarray::Array2<f64>) -> ndarray::Array2<f64> {
