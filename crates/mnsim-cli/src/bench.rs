@@ -6,6 +6,7 @@ use anyhow::{Context, Result};
 
 pub fn bench(what: BenchWhat, budget: &mnsim_sim::Budget) -> Result<()> {
     match what {
+        BenchWhat::Plan { candidates, threads, json } => crate::plan::bench(candidates, threads, json, budget)?,
         BenchWhat::Transport { grid, threads, json } => {
             let dims: Vec<usize> = grid
                 .split(['x', 'X'])

@@ -11,6 +11,7 @@ mod check;
 mod cohort;
 mod compare;
 mod exit;
+mod plan;
 mod progress;
 mod run;
 mod sensitivity;
@@ -79,6 +80,22 @@ pub enum BenchWhat {
     /// Runs the wound-healing cascade of the built-in bench scenario once and reports its wall
     /// time, the number of tissue cells, simulated days and the cost per cell per day.
     Healing {
+        /// Worker threads, 1 to 256.
+        #[arg(long, default_value_t = 2, value_name = "N")]
+        threads: usize,
+        /// Print one JSON object instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The planner's candidates: evaluations per second of the acne-scars example plan.
+    ///
+    /// Evaluates candidates of data/plans/acne-scars.toml (evenly spaced over its space) as
+    /// `mnsim plan` does — one run each, nominal member, no transport window — in parallel, after
+    /// the plan's base run, and prints the wall time and evaluations per second.
+    Plan {
+        /// Candidates to evaluate, 1 to 64.
+        #[arg(long, default_value_t = 4, value_name = "N")]
+        candidates: usize,
         /// Worker threads, 1 to 256.
         #[arg(long, default_value_t = 2, value_name = "N")]
         threads: usize,
@@ -304,6 +321,34 @@ enum Command {
         #[arg(long, hide = true, value_name = "K")]
         stop_after_chunks: Option<usize>,
     },
+    /// The best protocol under downtime and safety limits, for one patient (a plan file).
+    ///
+    /// The plan file names a base scenario, decision variables (scenario keys with their values),
+    /// objectives and constraints on figures of the run's results (docs/STUDIES.md § mnsim plan).
+    /// A space of at most 512 candidates is enumerated, a larger one searched by NSGA-II (moors,
+    /// seeded; in a build with `--features nsga`, else refused with what to do); each candidate is one run, nominal member, no transport window. The recommended
+    /// protocol is rerun with its scenario's ensemble. Writes candidates.csv, plan.json,
+    /// recommended.toml (a scenario `mnsim run` reproduces) and manifest.json. An infeasible plan
+    /// still writes its candidates and ends with exit code 1.
+    Plan {
+        /// Plan file (TOML). Or --example NAME.
+        plan: Option<PathBuf>,
+        /// A built-in example plan instead of a file (acne-scars).
+        #[arg(long, value_name = "NAME", conflicts_with = "plan")]
+        example: Option<String>,
+        /// Seed of the search (default: the plan's seed, else the scenario's simulation.seed).
+        #[arg(long, value_name = "S")]
+        seed: Option<u64>,
+        /// Output folder (default: runs/plan-<name>-<time>).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Replace an existing output folder, only if mnsim wrote it.
+        #[arg(long)]
+        force: bool,
+        /// Print plan.json on stdout instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Validate a scenario file without running it, and estimate its size.
     ///
     /// Prints the device, site and sessions, and the estimated work: punctures, transport
@@ -474,6 +519,9 @@ fn dispatch(cli: Cli) -> Result<()> {
             },
             &budget,
         ),
+        Command::Plan { plan, example, seed, out, force, json } => {
+            plan::plan(plan::Options { plan, example, seed, out, force, json }, &budget)
+        }
         Command::Check { scenario, json } => check::check(&scenario, json, &budget),
         Command::Actives { json } => actives::actives(json),
         Command::Scenario { print_default, schema } => {

@@ -5,11 +5,14 @@
 //! values of those cases, [`calibrate`], the fit of the parameters that calibration cases set
 //! (`data/calibration.toml`), and [`sensitivity`], global sensitivity analysis (Sobol indices,
 //! Morris screening) of any model, and of a scenario through its adapter, and [`cohort`],
-//! virtual cohorts: a scenario run for every patient sampled from a population file.
+//! virtual cohorts: a scenario run for every patient sampled from a population file, and
+//! [`plan`], the best protocol for one patient under downtime and safety limits (enumeration, or
+//! NSGA-II with the `nsga` feature).
 
 pub mod calibrate;
 pub mod cohort;
 pub mod kept;
+pub mod plan;
 pub mod sensitivity;
 pub mod validate;
 
