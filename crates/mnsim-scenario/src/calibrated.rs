@@ -209,7 +209,7 @@ pub fn with_calibrated_defaults(table: &toml::Table) -> Result<Option<toml::Tabl
     }
     let mut t = table.clone();
     for (k, v) in missing {
-        crate::apply(&mut t, &crate::Edit::Set(k, toml::Value::Float(v)))?;
+        crate::apply_edit(&mut t, &crate::Edit::Set(k, toml::Value::Float(v)))?;
     }
     Ok(Some(t))
 }

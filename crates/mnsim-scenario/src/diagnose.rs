@@ -9,7 +9,7 @@
 
 use crate::error::{Location, ScenarioError, compact_numbers_in};
 use crate::locate::{Entry, entries, entry_at, line_at, snippet};
-use crate::{Edit, apply, with_line};
+use crate::{Edit, apply_edit, with_line};
 
 /// A scenario TOML error `e` on `text` of `file`, as a field error where the field is known.
 pub(crate) fn toml_error(e: &toml::de::Error, text: &str, file: &str) -> ScenarioError {
@@ -117,7 +117,7 @@ fn type_allowed(text: &str, field: &str, found: &str, expected: &str) -> String 
 /// `text` with `field` set to `value`, as a scenario (before validation).
 fn with_value(text: &str, field: &str, value: toml::Value) -> Result<crate::Scenario, String> {
     let mut table: toml::Table = toml::from_str(text).map_err(|e| e.message().to_string())?;
-    apply(&mut table, &Edit::Set(field.to_string(), value))?;
+    apply_edit(&mut table, &Edit::Set(field.to_string(), value))?;
     table.try_into::<crate::Scenario>().map_err(|e| e.message().to_string())
 }
 

@@ -95,7 +95,10 @@ pub fn parse_value(text: &str) -> toml::Value {
     }
 }
 
-fn apply(table: &mut toml::Table, edit: &Edit) -> Result<(), String> {
+/// Apply one dotted-key edit to a scenario table, as [`parse_with`] does before it validates
+/// (a `Set` creates the tables on its path; an `Unset` of a missing key does nothing). Errors
+/// name the path and the part of it that is not a table.
+pub fn apply_edit(table: &mut toml::Table, edit: &Edit) -> Result<(), String> {
     let (path, value) = match edit {
         Edit::Set(p, v) => (p, Some(v)),
         Edit::Unset(p) => (p, None),
@@ -128,7 +131,7 @@ pub fn parse_with(text: &str, file: &str, edits: &[Edit]) -> Result<ResolvedScen
     }
     let mut table: toml::Table = toml::from_str(text).map_err(|e| diagnose::toml_error(&e, text, file))?;
     for e in edits {
-        apply(&mut table, e)
+        apply_edit(&mut table, e)
             .map_err(|m| ScenarioError::Parse { at: Location { file: file.to_string(), line: None }, message: m })?;
     }
     let edited_paths: Vec<&str> = edits

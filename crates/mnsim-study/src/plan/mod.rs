@@ -759,7 +759,7 @@ impl Planner {
         let point = search::describe(&self.spec.variables, values);
         let rerr = |message: String| PlanError::Rerun { point: point.clone(), message };
         for e in &edits {
-            apply(&mut table, e).map_err(rerr)?;
+            mnsim_scenario::apply_edit(&mut table, e).map_err(rerr)?;
         }
         let body = toml::to_string(&table).map_err(|e| rerr(e.to_string()))?;
         Ok(format!(
@@ -845,33 +845,6 @@ impl Planner {
             .collect();
         Infeasible { evaluated: valid.len(), rejected: s.records.len() - valid.len(), constraints }
     }
-}
-
-/// Apply one edit to a scenario table (as `mnsim_scenario::parse_with` does before it validates).
-fn apply(table: &mut toml::Table, edit: &Edit) -> Result<(), String> {
-    let (path, value) = match edit {
-        Edit::Set(p, v) => (p, Some(v)),
-        Edit::Unset(p) => (p, None),
-    };
-    let mut parts: Vec<&str> = path.split('.').collect();
-    let last = parts.pop().ok_or("empty path")?;
-    let mut t = table;
-    for p in parts {
-        if value.is_none() && !t.contains_key(p) {
-            return Ok(());
-        }
-        let entry = t.entry(p.to_string()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
-        t = entry.as_table_mut().ok_or_else(|| format!("`{path}`: `{p}` is not a table"))?;
-    }
-    match value {
-        Some(v) => {
-            t.insert(last.to_string(), v.clone());
-        }
-        None => {
-            t.remove(last);
-        }
-    }
-    Ok(())
 }
 
 /// Day of session `j` (from 0) at interval `d` days, rounded to 12 significant digits.
