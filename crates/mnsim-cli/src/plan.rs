@@ -147,35 +147,24 @@ fn table(p: &Planner, r: &PlanOutcome) -> String {
                 "predicted (rerun with the scenario's ensemble, {} members; median [5 %, 95 %] where the ensemble has the figure):\n",
                 rec.ensemble_members
             ));
+            // the ensemble interval of a figure, as "  (median m [lo, hi])", or nothing
             let interval = |name: &str| {
                 let n = name.strip_prefix("outcomes.").unwrap_or(name);
-                rec.intervals.iter().find(|i| i.name == n)
+                rec.intervals.iter().find(|i| i.name == n).map_or(String::new(), |i| {
+                    format!("  (median {} [{}, {}])", fmt_value(i.median), fmt_value(i.lo), fmt_value(i.hi))
+                })
             };
             let unit =
                 |name: &str| rec.figures.iter().find(|f| f.name == name).map(|f| f.unit.clone()).unwrap_or_default();
             for (o, v) in s.objectives.iter().zip(&rec.objectives) {
                 t.push_str(&format!("  {:<36} {} {}", o.label(), fmt_value(*v), unit(&o.figure)));
-                if let Some(i) = interval(&o.figure) {
-                    t.push_str(&format!(
-                        "  (median {} [{}, {}])",
-                        fmt_value(i.median),
-                        fmt_value(i.lo),
-                        fmt_value(i.hi)
-                    ));
-                }
+                t.push_str(&interval(&o.figure));
                 t.push('\n');
             }
             for (c, v) in s.constraints.iter().zip(&rec.constraints) {
                 let ok = if c.violation(*v) == 0.0 { "met" } else { "NOT MET in the rerun" };
                 t.push_str(&format!("  {:<36} {} {} ({ok})", c.label(), fmt_value(*v), unit(&c.figure)));
-                if let Some(i) = interval(&c.figure) {
-                    t.push_str(&format!(
-                        "  (median {} [{}, {}])",
-                        fmt_value(i.median),
-                        fmt_value(i.lo),
-                        fmt_value(i.hi)
-                    ));
-                }
+                t.push_str(&interval(&c.figure));
                 t.push('\n');
             }
             if rec.warnings.is_empty() {

@@ -301,8 +301,9 @@ fn mark_disc(covered: &mut [bool], nxs: usize, nys: usize, sx: f64, sy: f64, x: 
 }
 
 /// Lateral spacing of the surface raster on which the overlap of barrier footprints is
-/// measured, µm (numerical choice: a tenth of the smallest footprint radius of the built-in
-/// devices, ≈ 100 µm for a 0.25 mm roller).
+/// measured, µm. Numerical choice: for two footprints of radius 87 µm (an 80 µm entry) the
+/// measured overlap share is within 0.015 of the exact lens area at 0.5, 1 and 1.5 radii apart
+/// (`confluent_share_is_the_overlap_of_the_footprints`); the cost is one raster pass per session.
 pub const FOOTPRINT_RASTER_UM: f64 = 10.0;
 
 /// Confluent share of each column's barrier disruption by the channels of session `session`:

@@ -16,6 +16,16 @@ pub mod plan;
 pub mod sensitivity;
 pub mod validate;
 
+/// Scenario edits of a many-run study's fast path: the nominal member only (the study itself is
+/// the variability or the search) and no transport application-window search. Shared by
+/// [`cohort`] and [`plan`], which list what they skip in their outputs.
+pub fn fast_path_edits() -> Vec<mnsim_scenario::Edit> {
+    vec![
+        mnsim_scenario::Edit::Set("simulation.ensemble_members".into(), toml::Value::Integer(1)),
+        mnsim_scenario::Edit::Set("transport.compute_window".into(), toml::Value::Boolean(false)),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::kept;

@@ -238,17 +238,15 @@ impl Cohort {
         if options.n == 0 || options.n > MAX_PATIENTS {
             return Err(CohortError::Size { n: options.n });
         }
-        let base = mnsim_scenario::parse(scenario_text, scenario_file).map_err(|e| CohortError::Key {
+        let scenario_err = |e: mnsim_scenario::ScenarioError| CohortError::Key {
             file: population.file.clone(),
             field: "(scenario)".into(),
             key: "(scenario)".into(),
             value: scenario_file.into(),
             message: e.to_string(),
-        })?;
-        let mut base_edits = vec![
-            Edit::Set("simulation.ensemble_members".into(), toml::Value::Integer(1)),
-            Edit::Set("transport.compute_window".into(), toml::Value::Boolean(false)),
-        ];
+        };
+        let base = mnsim_scenario::parse(scenario_text, scenario_file).map_err(scenario_err)?;
+        let mut base_edits = crate::fast_path_edits();
         let mut skipped: Vec<String> = FAST_PATH.iter().map(|s| s.to_string()).collect();
         if let Some(t) = &base.scenario.topical
             && !options.with_transport
@@ -261,14 +259,7 @@ impl Cohort {
                 t.name
             ));
         }
-        let fast =
-            mnsim_scenario::parse_with(scenario_text, scenario_file, &base_edits).map_err(|e| CohortError::Key {
-                file: population.file.clone(),
-                field: "(scenario)".into(),
-                key: "(scenario)".into(),
-                value: scenario_file.into(),
-                message: e.to_string(),
-            })?;
+        let fast = mnsim_scenario::parse_with(scenario_text, scenario_file, &base_edits).map_err(scenario_err)?;
         let cohort = Cohort {
             scenario_text: scenario_text.to_string(),
             scenario_file: scenario_file.to_string(),

@@ -545,12 +545,9 @@ pub struct Planner {
     pub base: ResolvedScenario,
 }
 
-/// Search-only edits: the nominal member, no transport window.
+/// Search-only edits: the nominal member, no transport window ([`crate::fast_path_edits`]).
 fn search_edits() -> Vec<Edit> {
-    vec![
-        Edit::Set("simulation.ensemble_members".into(), toml::Value::Integer(1)),
-        Edit::Set("transport.compute_window".into(), toml::Value::Boolean(false)),
-    ]
+    crate::fast_path_edits()
 }
 
 impl Planner {
