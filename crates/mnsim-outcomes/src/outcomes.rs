@@ -374,7 +374,10 @@ impl Outcomes {
         let w = &k.wrinkle;
         add("wrinkle_lemperle_grade_baseline", f64::from(w.lemperle_grade_baseline), "grade 0-5");
         add("wrinkle_lemperle_grade", f64::from(w.lemperle_grade), "grade 0-5");
+        add("wrinkle_lemperle_score_baseline", w.lemperle_score_baseline, "score 0-5");
         add("wrinkle_lemperle_score", w.lemperle_score, "score 0-5");
+        // Trials report the mean change of the grade, follow-up minus baseline (negative = better).
+        add("wrinkle_lemperle_score_change", w.lemperle_score - w.lemperle_score_baseline, "score 0-5");
         add("wrinkle_fitzpatrick_score_baseline", w.fitzpatrick_score_baseline, "score 1-9");
         add("wrinkle_fitzpatrick_score", w.fitzpatrick_score, "score 1-9");
         add("wrinkle_fitzpatrick_class", f64::from(w.fitzpatrick_class), "class 1-3");
@@ -383,6 +386,8 @@ impl Outcomes {
         add("laxity_aa_grade", a.laxity, "grade 0-4");
         add("texture_aa_grade_baseline", a.texture_baseline, "grade 0-4");
         add("texture_aa_grade", a.texture, "grade 0-4");
+        add("laxity_aa_grade_change", a.laxity - a.laxity_baseline, "grade 0-4");
+        add("texture_aa_grade_change", a.texture - a.texture_baseline, "grade 0-4");
         let pr = &k.profilometry;
         add("profilometry_ra_um_baseline", pr.ra_baseline_um, "um");
         add("profilometry_ra_um", pr.ra_um, "um");

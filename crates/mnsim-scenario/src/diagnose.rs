@@ -131,6 +131,15 @@ fn range_of(text: &str, field: &str, placeholder: toml::Value) -> Option<String>
     }
 }
 
+/// What the validators allow for `field` of the built-in default scenario, probed with a value
+/// no range admits (NaN, or 2³² − 1 for a whole number); `None` where the probe does not reach
+/// a validator of that field. Used to write the ranges into the JSON Schema
+/// ([`crate::schema_ranges`]).
+pub(crate) fn allowed_for_probe(field: &str, integer: bool) -> Option<String> {
+    let placeholder = if integer { toml::Value::Integer(4_294_967_295) } else { toml::Value::Float(f64::NAN) };
+    range_of(crate::default_toml(), field, placeholder)
+}
+
 /// The variants of the enum at `field`, read from the error a name that cannot exist gives.
 fn variants_of(text: &str, field: &str) -> Option<String> {
     let message = with_value(text, field, toml::Value::String("\u{1}".into())).err()?;

@@ -19,6 +19,7 @@ mod error;
 mod locate;
 mod resolve;
 pub mod schema;
+mod schema_ranges;
 
 pub use error::{Location, ScenarioError, compact, compact_numbers_in};
 pub use resolve::{ResolvedScenario, line_of};
@@ -190,6 +191,12 @@ pub fn load(path: &Path) -> Result<ResolvedScenario, ScenarioError> {
 }
 
 /// A JSON Schema of the scenario format, for editors.
+///
+/// Numeric fields carry `minimum` / `maximum` (or the exclusive forms) where their validator
+/// states an interval: the ranges are read from the validators, so the schema and the error
+/// messages agree (`schema_ranges`).
 pub fn json_schema() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(Scenario)).expect("a schema serialises")
+    let mut schema = serde_json::to_value(schemars::schema_for!(Scenario)).expect("a schema serialises");
+    schema_ranges::add_ranges(&mut schema);
+    schema
 }
