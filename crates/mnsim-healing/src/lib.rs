@@ -40,5 +40,5 @@ pub use bench::{BenchReport, bench};
 pub use error::HealingError;
 pub use output::{CollagenMap, HealingResult, PeakTimes, Phase, SessionFigures, Summary, TidyRow, TimeCourses};
 pub use settings::{HealingSettings, Rates};
-pub use simulate::simulate;
+pub use simulate::{course_days, simulate, simulate_counting};
 pub use state::{NSTATES, Var};

@@ -18,6 +18,7 @@ use crate::state::{Compartment, Home, NSTATES, Var, baseline};
 use crate::transport::{self, Faces};
 use mnsim_core::{ChannelSet, Layer, Patch, Skin};
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Seconds per day.
 pub const S_PER_D: f64 = 86_400.0;
@@ -228,6 +229,25 @@ pub fn simulate(
     session_times_s: &[f64],
     settings: &HealingSettings,
 ) -> Result<HealingResult, HealingError> {
+    simulate_counting(skin, channels, patch, session_times_s, settings, &AtomicU64::new(0))
+}
+
+/// Whole simulated days of a course: ⌈t_last + follow_up⌉ (what [`simulate_counting`] counts).
+pub fn course_days(session_times_s: &[f64], settings: &HealingSettings) -> u64 {
+    let last_d = session_times_s.last().copied().unwrap_or(0.0) / S_PER_D;
+    (last_d + settings.follow_up_d).max(0.0).ceil() as u64
+}
+
+/// [`simulate`], adding to `simulated_d` each whole simulated day as the course passes it
+/// (from another thread it reads as the course's progress; it ends [`course_days`] higher).
+pub fn simulate_counting(
+    skin: &Skin,
+    channels: &ChannelSet,
+    patch: Patch,
+    session_times_s: &[f64],
+    settings: &HealingSettings,
+    simulated_d: &AtomicU64,
+) -> Result<HealingResult, HealingError> {
     settings.validate()?;
     check_inputs(channels, session_times_s)?;
     if settings.threads > 0 {
@@ -235,9 +255,9 @@ pub fn simulate(
             .num_threads(settings.threads)
             .build()
             .map_err(|e| HealingError::Geometry(format!("cannot build thread pool: {e}")))?;
-        pool.install(|| run(skin, channels, patch, session_times_s, settings))
+        pool.install(|| run(skin, channels, patch, session_times_s, settings, simulated_d))
     } else {
-        run(skin, channels, patch, session_times_s, settings)
+        run(skin, channels, patch, session_times_s, settings, simulated_d)
     }
 }
 
@@ -247,7 +267,10 @@ fn run(
     patch: Patch,
     session_times_s: &[f64],
     settings: &HealingSettings,
+    simulated_d: &AtomicU64,
 ) -> Result<HealingResult, HealingError> {
+    let total_days = course_days(session_times_s, settings);
+    let mut days_counted = 0u64;
     let r = &settings.rates;
     let g = TissueGrid::new(skin, patch, settings)?;
     let faces = Faces::new(&g);
@@ -394,6 +417,11 @@ fn run(
         t = if (next_stop - (t + h)).abs() < 1e-9 { next_stop } else { t + h };
         dt = (dt * settings.split_growth).min(dmax);
         rec.record(t, &g, &y, r);
+        let whole_days = (t.floor() as u64).min(total_days);
+        if whole_days > days_counted {
+            simulated_d.fetch_add(whole_days - days_counted, Ordering::Relaxed);
+            days_counted = whole_days;
+        }
         for &mt in &map_times {
             if (mt - t).abs() < 1e-9 && maps.iter().all(|m: &CollagenMap| (m.t_d - mt).abs() > 1e-9) {
                 maps.push(collagen_map(&g, &y, r, t));
@@ -403,6 +431,7 @@ fn run(
     if maps.is_empty() && !settings.map_times_d.is_empty() {
         maps.push(collagen_map(&g, &y, r, t));
     }
+    simulated_d.fetch_add(total_days - days_counted, Ordering::Relaxed);
     Ok(finish(rec, &g, r, &sessions_d, &injuries, &injured_dermis_pct, maps, stats, t_end))
 }
 

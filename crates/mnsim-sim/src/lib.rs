@@ -299,13 +299,16 @@ fn run_stages(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Resul
     let run_healing = scenario.scenario.simulation.run_healing;
     let members = if run_healing { scenario.scenario.simulation.ensemble_members.max(1) as usize } else { 0 };
     let has_topical = scenario.scenario.topical.is_some();
-    // progress in units of finished runs: the transport run and each healing course
-    let units = members as u64 + u64::from(has_topical);
+    // Progress in simulated days: each healing course adds its days as it passes them; the
+    // transport run, which reports no steps, counts as one course's days when it finishes.
+    let course_days =
+        mnsim_healing::course_days(&scenario.protocol.session_times_s(), &scenario.scenario.healing).max(1);
+    let units = (members as u64 + u64::from(has_topical)) * course_days;
     progress.stage(
         match (has_topical, run_healing) {
-            (true, true) => "transport + healing courses",
+            (true, true) => "transport + healing courses, simulated days",
             (true, false) => "transport",
-            (false, true) => "healing courses",
+            (false, true) => "healing courses, simulated days",
             (false, false) => "done",
         },
         units.max(1),
@@ -315,7 +318,9 @@ fn run_stages(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Resul
         rayon::join(
             || {
                 let t = scenario.scenario.topical.as_ref().map(|t| run_transport(scenario, &channels, t)).transpose();
-                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if has_topical {
+                    done.fetch_add(course_days, std::sync::atomic::Ordering::Relaxed);
+                }
                 t
             },
             || healing_courses(scenario, &channels, members, &done),
@@ -459,7 +464,8 @@ fn healing_courses(
         .map(|k| {
             let s = perturbed(scenario, k as u64);
             let course = |ch: &ChannelSet| {
-                mnsim_healing::simulate(&s.skin, ch, s.patch, &s.protocol.session_times_s(), &s.scenario.healing)
+                let times = s.protocol.session_times_s();
+                mnsim_healing::simulate_counting(&s.skin, ch, s.patch, &times, &s.scenario.healing, done)
             };
             let h = if k == 0 {
                 course(channels)?
@@ -468,7 +474,6 @@ fn healing_courses(
                 let pen = penetration::penetrate(&p, &s.device, &s.skin, s.penetration(), s.seed());
                 course(&penetration::channels(&p, &pen, &s.device, &s.skin, s.penetration()))?
             };
-            done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             Ok((s, h))
         })
         .collect()

@@ -50,3 +50,42 @@ fn runs_inside_a_rayon_pool_finish_and_match_sequential_runs() {
         .expect("runs inside a 2-thread pool did not finish within 600 s: a deadlock");
     assert_eq!(parallel, sequential, "figures depend on where the runs were started");
 }
+
+/// Records every stage and advance the run reports.
+#[derive(Default)]
+struct Recorded {
+    stages: Vec<(String, u64)>,
+    advances: Vec<(usize, u64)>,
+}
+
+impl mnsim_sim::Progress for Recorded {
+    fn stage(&mut self, name: &str, total: u64) {
+        self.stages.push((name.to_string(), total));
+    }
+    fn advance(&mut self, done: u64) {
+        self.advances.push((self.stages.len() - 1, done));
+    }
+}
+
+/// The transport + healing stage reports simulated days (issue 13 item 3: the bar used to go
+/// 0 → 1): its total is (ensemble members + the transport run) × the course's whole days, the
+/// count never falls or passes the total, and it ends at the total.
+#[test]
+fn the_long_stage_counts_simulated_days() {
+    let scenario = small(1000.0);
+    let mut p = Recorded::default();
+    mnsim_sim::run(&scenario, &mut p).expect("run");
+    let (k, (name, total)) = p
+        .stages
+        .iter()
+        .enumerate()
+        .find(|(_, (n, _))| n.contains("simulated days"))
+        .expect("a stage in simulated days");
+    let days = mnsim_healing::course_days(&scenario.protocol.session_times_s(), &scenario.scenario.healing);
+    assert_eq!(days, 10, "one session at day 0 and 10 days of follow-up");
+    assert_eq!(*total, (2 + 1) * days, "{name}: two ensemble members and the transport run");
+    let counts: Vec<u64> = p.advances.iter().filter(|(s, _)| *s == k).map(|(_, d)| *d).collect();
+    assert!(counts.windows(2).all(|w| w[0] <= w[1]), "the count never falls: {counts:?}");
+    assert!(counts.iter().all(|c| c <= total), "the count never passes the total: {counts:?}");
+    assert_eq!(counts.last(), Some(total), "the stage ends at its total: {counts:?}");
+}
