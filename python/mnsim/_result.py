@@ -17,10 +17,13 @@ PathLike = Union[str, "os.PathLike[str]"]
 FIGURE_COLUMNS = ["name", "value", "unit", "description", "ensemble_median", "ensemble_p05", "ensemble_p95"]
 
 
+# The CLI's tables print every number as the shortest decimal that reads back to the same bits;
+# pandas reads them back exactly with "round_trip" (the default, and deprecated, from pandas 3).
+_EXACT = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+
+
 def _csv(data: bytes) -> pd.DataFrame:
-    # the CLI's tables print every number as the shortest decimal that reads back to the same
-    # bits: "round_trip" reads them back exactly
-    return pd.read_csv(io.BytesIO(data), float_precision="round_trip", keep_default_na=False, na_values=[""])
+    return pd.read_csv(io.BytesIO(data), keep_default_na=False, na_values=[""], **_EXACT)
 
 
 class Result:

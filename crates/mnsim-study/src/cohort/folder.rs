@@ -254,3 +254,54 @@ pub fn merge(shards: &[(String, Vec<u8>)], budget: mnsim_sim::Budget) -> Result<
     }
     Ok(Merged { cohort, records, chunk: first.chunk })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cohort::{Draw, Value};
+
+    /// A shard file of K/M of a 5-patient cohort of the built-in default with made-up records
+    /// (merge checks and orders records; it does not run them).
+    fn shard(k: u64, m: u64, seed: u64) -> (String, Vec<u8>) {
+        let (pop_name, ptext) = crate::cohort::builtin_populations()[0];
+        let pop = crate::cohort::population::parse(ptext, pop_name).unwrap();
+        let options = CohortOptions { n: 5, seed, with_transport: false };
+        let cohort =
+            Cohort::new(mnsim_scenario::default_toml(), "d.toml", pop, options, mnsim_sim::Budget::default()).unwrap();
+        let range = crate::cohort::shard_range(5, k, m);
+        let records: Vec<PatientRecord> = range
+            .clone()
+            .map(|i| PatientRecord {
+                draw: Draw { index: i, attempts: 1, values: vec![Value::Number(0.1 + i as f64)] },
+                sim_seed: i,
+                figures: vec![("x".into(), (i as f64).sqrt())],
+                units: vec!["1".into()],
+            })
+            .collect();
+        let info = Info { n: 5, shard: Some((k, m)), range, resumed: 0, chunk: 2 };
+        let meta = mnsim_report::RunMeta {
+            mnsim_version: "v".into(),
+            git_revision: "g".into(),
+            started_utc: String::new(),
+            wall_time_s: 0.0,
+            command: vec![],
+        };
+        let f = ShardFile::new(&cohort, ptext, &info, &records, &meta).unwrap();
+        (format!("s{k}"), f.to_bytes())
+    }
+
+    #[test]
+    fn shards_merge_in_index_order_and_bad_sets_are_refused_by_name() {
+        let budget = mnsim_sim::Budget::default();
+        let m = merge(&[shard(2, 3, 7), shard(0, 3, 7), shard(1, 3, 7)], budget).unwrap();
+        assert_eq!(m.records.iter().map(|r| r.draw.index).collect::<Vec<_>>(), vec![0, 1, 2, 3, 4]);
+        assert_eq!(m.records[3].figures[0].1.to_bits(), 3f64.sqrt().to_bits(), "records merge exactly");
+        assert_eq!((m.cohort.options.n, m.cohort.options.seed, m.chunk), (5, 7, 2));
+        let err = |shards: &[(String, Vec<u8>)]| merge(shards, budget).unwrap_err().to_string();
+        assert!(err(&[shard(0, 3, 7), shard(2, 3, 7)]).contains("1/3 missing"));
+        assert!(err(&[shard(0, 2, 7), shard(0, 2, 7), shard(1, 2, 7)]).contains("0/2 appears twice"));
+        assert!(err(&[shard(0, 2, 7), shard(1, 2, 8)]).contains("s1: another cohort than s0"));
+        assert!(err(&[("junk".into(), b"{}".to_vec())]).contains("junk: not a shard file"));
+        assert!(err(&[]).contains("no shard folders"));
+    }
+}
