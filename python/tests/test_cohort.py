@@ -3,12 +3,14 @@ merged by `mnsim cohort merge` into the single-machine cohort, byte for byte on 
 
 from __future__ import annotations
 
+import os
 import pickle
+import subprocess
 
 import pytest
 
 import mnsim
-from conftest import cli
+from conftest import REPO, cli
 
 DATA_FILES = ["outcomes.csv", "patients.csv", "summary.csv", "responders.csv", "subgroups.csv", "separation.csv"]
 
@@ -65,3 +67,19 @@ def test_bad_cohort_input_raises_a_study_error_naming_it():
         mnsim.cohort("acne-scars-cheek", 2, shard=(2, 2))
     assert "2/2" in str(e.value)
     assert "acne-scars-cheek" in mnsim.builtin_populations()
+
+
+def test_the_slurm_job_array_script_runs_shards_that_merge_to_the_single_run(tmp_path, tiny_file, mnsim_bin):
+    """examples/slurm/cohort.sbatch as two array tasks (Slurm's variables set by hand), merged."""
+    args = ["--population", "acne-scars-cheek", "--n", "3", "--seed", "5", "--quiet"]
+    cli(mnsim_bin, "cohort", str(tiny_file), *args, "--out", str(tmp_path / "cli"))
+    out = tmp_path / "slurm"
+    for k in range(2):
+        env = dict(os.environ, MNSIM=mnsim_bin, SCENARIO=str(tiny_file), N="3", SEED="5", OUT=str(out),
+                   SLURM_ARRAY_TASK_ID=str(k), SLURM_ARRAY_TASK_COUNT="2", SLURM_CPUS_PER_TASK="1")
+        p = subprocess.run(["bash", str(REPO / "examples" / "slurm" / "cohort.sbatch")], env=env,
+                           capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+    cli(mnsim_bin, "cohort", "merge", str(out / "shards"), "--out", str(out / "cohort"), "--quiet")
+    for name in DATA_FILES:
+        assert (out / "cohort" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
