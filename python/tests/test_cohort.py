@@ -42,7 +42,7 @@ def test_cohort_equals_the_cli_and_shards_merge_to_the_same_bytes(tmp_path, tiny
     # shards from Python (any machine), merged by the CLI
     for k in range(2):
         mnsim.cohort("acne-scars-cheek", 3, s, seed=5, shard=(k, 2)).save(tmp_path / "shards" / f"part{k}")
-    cli(mnsim_bin, "cohort", "merge", str(tmp_path / "shards"), "--out", str(tmp_path / "merged"), "--quiet")
+    cli(mnsim_bin, "cohort", "merge", str(tmp_path / "shards"), "--out", str(tmp_path / "merged"))
     for name in DATA_FILES:
         assert (tmp_path / "merged" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
     # the tables as DataFrames, and pickling
@@ -80,6 +80,6 @@ def test_the_slurm_job_array_script_runs_shards_that_merge_to_the_single_run(tmp
         p = subprocess.run(["bash", str(REPO / "examples" / "slurm" / "cohort.sbatch")], env=env,
                            capture_output=True, text=True)
         assert p.returncode == 0, p.stderr
-    cli(mnsim_bin, "cohort", "merge", str(out / "shards"), "--out", str(out / "cohort"), "--quiet")
+    cli(mnsim_bin, "cohort", "merge", str(out / "shards"), "--out", str(out / "cohort"))
     for name in DATA_FILES:
         assert (out / "cohort" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
