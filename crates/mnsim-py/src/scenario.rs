@@ -39,16 +39,11 @@ impl Scenario {
         Ok(s)
     }
 
+    /// The text as a TOML table with the edits applied (the text was checked when the scenario
+    /// was made; a TOML error is still reported as the parser's).
     fn edited_table(&self, py: Python<'_>) -> PyResult<toml::Table> {
-        let mut table: toml::Table = toml::from_str(&self.text).map_err(|_| {
-            errors::scenario(
-                py,
-                &mnsim_scenario::parse(&self.text, &self.file).err().unwrap_or(mnsim_scenario::ScenarioError::Parse {
-                    at: mnsim_scenario::Location { file: self.file.clone(), line: None },
-                    message: "not TOML".into(),
-                }),
-            )
-        })?;
+        let mut table: toml::Table =
+            toml::from_str(&self.text).map_err(|e| self.edit_error(py, format!("not TOML: {}", e.message())))?;
         for e in &self.edits {
             mnsim_scenario::apply_edit(&mut table, e).map_err(|m| self.edit_error(py, m))?;
         }
@@ -146,6 +141,7 @@ impl Scenario {
     /// dict). The edit is validated with the others by `validate()` and `mnsim.run`; a path
     /// through a key that is not a table raises `ScenarioParseError` now.
     fn set(&mut self, py: Python<'_>, key: &str, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        // the library's check of a dotted key path (no empty part), on a placeholder value
         let edit = Edit::parse_assignment(&format!("{key}=0")).map_err(|m| self.edit_error(py, m))?;
         let Edit::Set(path, _) = edit else { unreachable!("parse_assignment makes a Set") };
         self.edits.push(Edit::Set(path, to_toml(key, value)?));
@@ -259,18 +255,12 @@ impl Scenario {
         Scenario { text, file, edits }
     }
 
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
-        let py = slf.py();
+    /// Pickle as `Scenario._from_state(text, file, edits)`.
+    #[allow(clippy::type_complexity)]
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, (String, String, Vec<(String, Option<String>)>))> {
         let me = slf.borrow();
-        let ctor = slf.get_type().getattr("_from_state")?;
-        let args = PyTuple::new(
-            py,
-            [
-                me.text.clone().into_pyobject(py)?.into_any(),
-                me.file.clone().into_pyobject(py)?.into_any(),
-                me.edits().into_pyobject(py)?.into_any(),
-            ],
-        )?;
-        Ok((ctor, args))
+        Ok((slf.get_type().getattr("_from_state")?, (me.text.clone(), me.file.clone(), me.edits())))
     }
 }

@@ -48,16 +48,17 @@ pub fn builtin_populations() -> Vec<(String, String)> {
     co::builtin_populations().into_iter().map(|(n, t)| (n.to_string(), t.to_string())).collect()
 }
 
-/// The population's text and name in errors: a built-in name, else a file.
+/// The population's text and name in errors: a file, else a built-in name (as `mnsim cohort
+/// --population` reads it).
 fn population_text(spec: &str) -> PyResult<(String, String)> {
-    if let Some(t) = co::builtin_population(spec) {
-        return Ok((t.to_string(), format!("<built-in population {spec}>")));
-    }
     let p = std::path::Path::new(spec);
     if p.is_file() {
         let text = std::fs::read_to_string(p)
             .map_err(|e| StudyError::new_err(format!("{}: cannot read population file: {e}", p.display())))?;
         return Ok((text, p.display().to_string()));
+    }
+    if let Some(t) = co::builtin_population(spec) {
+        return Ok((t.to_string(), format!("<built-in population {spec}>")));
     }
     let known: Vec<&str> = co::builtin_populations().iter().map(|(n, _)| *n).collect();
     Err(StudyError::new_err(format!(
