@@ -27,7 +27,7 @@ from ._native import (
     SimulationError,
     StudyError,
 )
-from ._result import CohortResult, Result, cohort, run, validate
+from ._result import CohortResult, Result, cohort, run, sensitivity, validate
 
 __version__: str = _native.__version__
 GIT_REVISION: str = _native.GIT_REVISION
@@ -55,5 +55,6 @@ __all__ = [
     "builtin_populations",
     "cohort",
     "run",
+    "sensitivity",
     "validate",
 ]

@@ -100,3 +100,13 @@ def cohort(
     threads: Optional[int] = None,
     max_memory_gib: Optional[float] = None,
 ) -> Dict[str, Any]: ...
+def sensitivity(
+    scenario: Optional[Scenario] = None,
+    params: Optional[List[str]] = None,
+    method: str = "sobol",
+    n: int = 64,
+    levels: int = 4,
+    outputs: Optional[List[str]] = None,
+    seed: Optional[int] = None,
+    max_memory_gib: Optional[float] = None,
+) -> Tuple[bytes, int]: ...

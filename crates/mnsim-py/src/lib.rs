@@ -42,5 +42,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(study::validate, m)?)?;
     m.add_function(wrap_pyfunction!(study::cohort, m)?)?;
     m.add_function(wrap_pyfunction!(study::builtin_populations, m)?)?;
+    m.add_function(wrap_pyfunction!(study::sensitivity, m)?)?;
     Ok(())
 }

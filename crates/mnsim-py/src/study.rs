@@ -149,3 +149,74 @@ pub fn cohort<'py>(
     d.set_item("wall_time_s", meta.wall_time_s)?;
     Ok(d)
 }
+
+/// A sensitivity study (`mnsim sensitivity`): `params` as `KEY=LOW:HIGH` (default: the model's
+/// uncertain parameters), `method` `"sobol"` (N = `n`) or `"morris"` (`n` trajectories of
+/// `levels` levels), `outputs` figure names (default: the headline outcomes the run has). Returns
+/// sensitivity.csv as `mnsim sensitivity` writes it and the run count. The GIL is released while
+/// the design runs.
+#[pyfunction]
+#[pyo3(signature = (scenario = None, params = None, method = "sobol", n = 64, levels = 4, outputs = None, seed = None, max_memory_gib = None))]
+#[allow(clippy::too_many_arguments)]
+pub fn sensitivity(
+    py: Python<'_>,
+    scenario: Option<&Scenario>,
+    params: Option<Vec<String>>,
+    method: &str,
+    n: usize,
+    levels: usize,
+    outputs: Option<Vec<String>>,
+    seed: Option<u64>,
+    max_memory_gib: Option<f64>,
+) -> PyResult<(Py<PyBytes>, usize)> {
+    use mnsim_study::sensitivity as sa;
+    let err = |e: sa::SensitivityError| StudyError::new_err(e.to_string());
+    let budget = crate::run::budget_of(max_memory_gib)?;
+    let sc = scenario.cloned().unwrap_or(Scenario {
+        text: mnsim_scenario::default_toml().to_string(),
+        file: "<built-in default>".into(),
+        edits: vec![],
+    });
+    let resolved = sc.resolved(py)?;
+    let text = sc.text_with_edits(py)?;
+    let params: Vec<sa::ParamRange> = match params {
+        None => sa::default_params(),
+        Some(p) => p.iter().map(|s| sa::ParamRange::parse(s)).collect::<Result<_, _>>().map_err(err)?,
+    };
+    let model = sa::ScenarioModel::new(&text, &sc.file, params, budget).map_err(err)?;
+    let seed = seed.unwrap_or_else(|| resolved.seed());
+    enum Design {
+        Sobol(sa::SobolDesign),
+        Morris(sa::MorrisDesign),
+    }
+    let design = match method {
+        "sobol" => Design::Sobol(sa::sobol_design(model.params(), n, seed).map_err(err)?),
+        "morris" => Design::Morris(sa::morris_design(model.params(), n, levels, seed).map_err(err)?),
+        other => {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "method = {other:?}: expected \"sobol\" or \"morris\""
+            )));
+        }
+    };
+    let points = match &design {
+        Design::Sobol(d) => &d.points,
+        Design::Morris(d) => &d.points,
+    };
+    let csv = py.detach(|| -> Result<String, sa::SensitivityError> {
+        model.check_points(points)?;
+        let base = model.base_figures()?;
+        let outputs = sa::ScenarioModel::resolve_outputs(outputs.as_deref(), &base)?;
+        let units: Vec<String> = outputs
+            .iter()
+            .map(|o| base.iter().find(|f| &f.name == o).map(|f| f.unit.clone()).unwrap_or_default())
+            .collect();
+        let eval = |x: &[f64]| model.evaluate(x, &outputs);
+        let values = sa::evaluate(&eval, model.params(), &outputs, points, &|| {})?;
+        Ok(match &design {
+            Design::Sobol(d) => sa::sobol_analyse(d, &outputs, &values, sa::SobolOptions::default())?.csv(&units),
+            Design::Morris(d) => sa::morris_analyse(d, &outputs, &values)?.csv(&units),
+        })
+    });
+    let csv = csv.map_err(err)?;
+    Ok((PyBytes::new(py, csv.as_bytes()).unbind(), points.len() + 1))
+}
