@@ -131,7 +131,7 @@ pub struct ShardFile {
     pub seed: u64,
     /// Keep transport.
     pub with_transport: bool,
-    /// Patients per chunk (stamped; does not change the numbers).
+    /// Patients per chunk (stamped; does not change the numbers, so shards may differ in it).
     pub chunk: u64,
     /// The scenario's text and file name.
     pub scenario_text: String,
@@ -213,9 +213,11 @@ pub fn merge(shards: &[(String, Vec<u8>)], budget: mnsim_sim::Budget) -> Result<
     };
     let m = first.shard.1;
     let same = |f: &ShardFile| {
+        // the shard, its patients and its chunk size (which does not change a number) may differ
         let mut a = f.clone();
         a.shard.0 = first.shard.0;
         a.range = first.range;
+        a.chunk = first.chunk;
         a.records.clear();
         let mut b = first.clone();
         b.records.clear();
@@ -263,6 +265,10 @@ mod tests {
     /// A shard file of K/M of a 5-patient cohort of the built-in default with made-up records
     /// (merge checks and orders records; it does not run them).
     fn shard(k: u64, m: u64, seed: u64) -> (String, Vec<u8>) {
+        shard_chunked(k, m, seed, 2)
+    }
+
+    fn shard_chunked(k: u64, m: u64, seed: u64, chunk: u64) -> (String, Vec<u8>) {
         let (pop_name, ptext) = crate::cohort::builtin_populations()[0];
         let pop = crate::cohort::population::parse(ptext, pop_name).unwrap();
         let options = CohortOptions { n: 5, seed, with_transport: false };
@@ -278,7 +284,7 @@ mod tests {
                 units: vec!["1".into()],
             })
             .collect();
-        let info = Info { n: 5, shard: Some((k, m)), range, resumed: 0, chunk: 2 };
+        let info = Info { n: 5, shard: Some((k, m)), range, resumed: 0, chunk };
         let meta = mnsim_report::RunMeta {
             mnsim_version: "v".into(),
             git_revision: "g".into(),
@@ -293,7 +299,7 @@ mod tests {
     #[test]
     fn shards_merge_in_index_order_and_bad_sets_are_refused_by_name() {
         let budget = mnsim_sim::Budget::default();
-        let m = merge(&[shard(2, 3, 7), shard(0, 3, 7), shard(1, 3, 7)], budget).unwrap();
+        let m = merge(&[shard(2, 3, 7), shard(0, 3, 7), shard_chunked(1, 3, 7, 16)], budget).unwrap();
         assert_eq!(m.records.iter().map(|r| r.draw.index).collect::<Vec<_>>(), vec![0, 1, 2, 3, 4]);
         assert_eq!(m.records[3].figures[0].1.to_bits(), 3f64.sqrt().to_bits(), "records merge exactly");
         assert_eq!((m.cohort.options.n, m.cohort.options.seed, m.chunk), (5, 7, 2));
