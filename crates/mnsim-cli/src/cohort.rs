@@ -37,7 +37,7 @@ pub struct Options {
 }
 
 /// A cohort error: the model failing for a patient is a run failure, anything else is input.
-fn studying(e: CohortError) -> anyhow::Error {
+pub fn studying(e: CohortError) -> anyhow::Error {
     match e {
         CohortError::Model { .. } | CohortError::NonFinite { .. } | CohortError::Chunk(_) => exit::run_failure(e),
         _ => e.into(),
@@ -86,8 +86,9 @@ fn read_scenario(given: Option<&Path>, pop: &co::Population) -> Result<(String, 
     }
 }
 
-/// Build the cohort of the options (everything checked, nothing run).
-fn prepare(o: &Options, budget: &mnsim_sim::Budget) -> Result<Cohort> {
+/// Build the cohort of the options (everything checked, nothing run), with the population's
+/// text as read (a shard stamps it into its folder for the merge).
+fn prepare(o: &Options, budget: &mnsim_sim::Budget) -> Result<(Cohort, String)> {
     let pop_spec = match &o.population {
         Some(p) => p.clone(),
         None => {
@@ -113,7 +114,7 @@ fn prepare(o: &Options, budget: &mnsim_sim::Budget) -> Result<Cohort> {
     crate::budget::check(&scenario, &file, budget)?;
     let seed = o.seed.unwrap_or_else(|| scenario.seed());
     let options = CohortOptions { n: o.n, seed, with_transport: o.with_transport };
-    Cohort::new(&text, &file, population, options, *budget).map_err(studying)
+    Ok((Cohort::new(&text, &file, population, options, *budget).map_err(studying)?, ptext))
 }
 
 fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
@@ -191,7 +192,7 @@ fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 pub fn cohort(o: Options, budget: &mnsim_sim::Budget) -> Result<()> {
-    let cohort = prepare(&o, budget)?;
+    let (cohort, population_text) = prepare(&o, budget)?;
     let n = o.n;
     let (range, shard) = match &o.shard {
         Some(s) => {
@@ -259,55 +260,33 @@ pub fn cohort(o: Options, budget: &mnsim_sim::Budget) -> Result<()> {
     if let Some(b) = &bar.bar {
         b.finish_and_clear();
     }
-    let pop = &cohort.population;
-    let s = summary::summarise(pop, &records);
     let meta = crate::run::meta(t0, started_utc);
-    let doc = serde_json::json!({
-        "population": pop.name,
-        "population_file": pop.file,
-        "scenario": cohort.scenario_file,
-        "patients": records.len(),
-        "cohort_size": n,
-        "shard": shard.map(|(k, m)| format!("{k}/{m}")),
-        "patient_range": [range.start, range.end],
-        "seed": cohort.options.seed,
-        "resumed_patients": resumed,
-        "wall_time_s": meta.wall_time_s,
-        "skipped": cohort.skipped,
-        "summary": s,
-    });
-    let details = serde_json::json!({
-        "seed": cohort.options.seed,
-        "scenario_file": cohort.scenario_file,
-        "scenario": mnsim_scenario::parse(&cohort.scenario_text, &cohort.scenario_file).map(|r| r.scenario).ok(),
-        "scenario_text": cohort.scenario_text,
-        "population": pop,
-        "cohort_size": n,
-        "shard": shard.map(|(k, m)| format!("{k}/{m}")),
-        "patient_range": [range.start, range.end],
-        "chunk": o.chunk,
-        "with_transport": cohort.options.with_transport,
-        "skipped": cohort.skipped,
-        "randomness": "patient i draws from ChaCha8 keyed by (seed, purpose), stream i; its simulation.seed likewise",
-        "resumed_patients": resumed,
-    });
-    let mut files = vec![
-        mnsim_report::folder_manifest("cohort", &meta, details),
-        ("patients.csv".to_string(), summary::patients_csv(pop, &records)),
-        ("outcomes.csv".to_string(), summary::outcomes_csv(pop, &records)),
-        ("summary.csv".to_string(), s.outcomes_csv()),
-        ("responders.csv".to_string(), s.responders_csv()),
-        ("subgroups.csv".to_string(), s.subgroups_csv()),
-        ("separation.csv".to_string(), s.separation_csv()),
-        ("summary.json".to_string(), serde_json::to_vec_pretty(&doc).or_run_failure()?),
-    ];
-    files.push(("cohort.html".to_string(), mnsim_report::cohort::html(&doc, &histograms(&records)).into_bytes()));
-    #[cfg(feature = "parquet")]
-    files.push(("outcomes.parquet".to_string(), parquet_out::outcomes(pop, &records).or_run_failure()?));
-    let dir = target.commit(&files).map_err(exit::committing)?;
+    let info = co::folder::Info { n, shard, range: range.clone(), resumed, chunk: o.chunk };
+    finish(target, &cohort, &population_text, &records, &info, &meta, o.json)?;
     let _ = std::fs::remove_dir_all(&chunks.dir);
+    Ok(())
+}
+
+/// Write the cohort folder of `records` into the taken `target` and print its summary (a table,
+/// or the summary document with `json`). Shared by `mnsim cohort` and `mnsim cohort merge`.
+pub fn finish(
+    target: mnsim_report::OutputDir,
+    cohort: &Cohort,
+    population_text: &str,
+    records: &[PatientRecord],
+    info: &co::folder::Info,
+    meta: &mnsim_report::RunMeta,
+    json: bool,
+) -> Result<()> {
+    let co::folder::Folder { doc, summary: s, mut files } = co::folder::files(cohort, records, info, meta);
+    #[cfg(feature = "parquet")]
+    files.push(("outcomes.parquet".to_string(), parquet_out::outcomes(&cohort.population, records).or_run_failure()?));
+    if let Some(f) = co::folder::ShardFile::new(cohort, population_text, info, records, meta) {
+        files.push((co::folder::SHARD_FILE.to_string(), f.to_bytes()));
+    }
+    let dir = target.commit(&files).map_err(exit::committing)?;
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-    if o.json {
+    if json {
         let mut doc = doc;
         doc["out_dir"] = serde_json::json!(dir.display().to_string());
         outln!("{}", serde_json::to_string_pretty(&doc).or_run_failure()?)
@@ -316,38 +295,17 @@ pub fn cohort(o: Options, budget: &mnsim_sim::Budget) -> Result<()> {
             "mnsim {} — cohort of {} patients{} from population {} on {}, seed {}, {:.1} s ({:.2} patients/s{})",
             meta.mnsim_version,
             records.len(),
-            shard.map(|(k, m)| format!(" (shard {k}/{m} of {n})")).unwrap_or_default(),
-            pop.name,
+            info.shard.map(|(k, m)| format!(" (shard {k}/{m} of {})", info.n)).unwrap_or_default(),
+            cohort.population.name,
             cohort.scenario_file,
             cohort.options.seed,
             meta.wall_time_s,
-            (records.len() as u64 - resumed) as f64 / meta.wall_time_s.max(1e-9),
-            if resumed > 0 { format!("; {resumed} resumed from chunks") } else { String::new() }
+            (records.len() as u64 - info.resumed) as f64 / meta.wall_time_s.max(1e-9),
+            if info.resumed > 0 { format!("; {} resumed from chunks", info.resumed) } else { String::new() }
         )?;
         out!("{}", table(&s))?;
         outln!("wrote {} ({})", dir.display(), names.join(", "))
     }
-}
-
-/// The headline outcomes (those of the subgroup table and of the responder rules) the records
-/// have, in that order, with one value per patient.
-fn histograms(records: &[PatientRecord]) -> Vec<(String, String, Vec<f64>)> {
-    let mut names: Vec<&'static str> = Vec::new();
-    for n in summary::SUBGROUP_OUTCOMES.iter().copied().chain(summary::RESPONDER_RULES.iter().map(|r| r.outcome)) {
-        if !names.contains(&n) && records.iter().any(|r| r.figure(n).is_some()) {
-            names.push(n);
-        }
-    }
-    names
-        .into_iter()
-        .map(|n| {
-            let unit = records
-                .iter()
-                .find_map(|r| r.figures.iter().position(|(m, _)| m == n).map(|k| r.units[k].clone()))
-                .unwrap_or_default();
-            (n.to_string(), unit, records.iter().filter_map(|r| r.figure(n)).collect())
-        })
-        .collect()
 }
 
 fn table(s: &summary::CohortSummary) -> String {
@@ -424,7 +382,7 @@ pub fn bench(n: u64, threads: usize, json: bool, budget: &mnsim_sim::Budget) -> 
         with_transport: false,
         stop_after_chunks: None,
     };
-    let cohort = prepare(&o, budget)?;
+    let (cohort, _) = prepare(&o, budget)?;
     let pool = pool(Some(threads))?;
     let t0 = Instant::now();
     let records = pool.install(|| cohort.run_range(0..n, &|| {})).map_err(studying)?;

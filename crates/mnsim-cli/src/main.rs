@@ -9,6 +9,7 @@ mod budget;
 mod calibrate;
 mod check;
 mod cohort;
+mod cohort_merge;
 mod compare;
 mod exit;
 mod plan;
@@ -100,6 +101,32 @@ pub enum BenchWhat {
         #[arg(long, default_value_t = 2, value_name = "N")]
         threads: usize,
         /// Print one JSON object instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// What `mnsim cohort` does besides running a cohort.
+#[derive(Subcommand)]
+pub enum CohortAction {
+    /// Merge the shard folders of one cohort (`mnsim cohort … --shard K/M`, each with its
+    /// shard.json) into the folder of the whole cohort.
+    ///
+    /// DIR holds the shard folders (every sub-folder with a shard.json); each shard K of M must be
+    /// there exactly once, all of the same scenario, population, N, seed, options and mnsim
+    /// build. The merged folder's data files (outcomes.csv, patients.csv, summary.csv,
+    /// responders.csv, subgroups.csv, separation.csv, outcomes.parquet) are the same bytes as
+    /// those of the whole cohort run on one machine.
+    Merge {
+        /// The folder holding the shard folders.
+        dir: PathBuf,
+        /// Output folder (default: runs/cohort-<population>-<time>).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Replace an existing output folder, only if mnsim wrote it.
+        #[arg(long)]
+        force: bool,
+        /// Print the summary as JSON on stdout instead of a table.
         #[arg(long)]
         json: bool,
     },
@@ -279,7 +306,12 @@ enum Command {
     /// (summary.csv, responders.csv, subgroups.csv, separation.csv, summary.json) and
     /// manifest.json, whole or not at all. Completed patients are kept in chunks in
     /// `<out>.chunks/`: rerunning the same command with the same --out continues from them.
+    /// A shard (`--shard K/M`) also writes shard.json; `mnsim cohort merge DIR` merges the
+    /// shard folders in DIR into the folder of the whole cohort.
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Cohort {
+        #[command(subcommand)]
+        action: Option<CohortAction>,
         /// Scenario file (TOML). Omit for the population's worked scenario (or the built-in default).
         scenario: Option<PathBuf>,
         /// Population file (TOML) or built-in name (default: the built-in population named after
@@ -287,8 +319,8 @@ enum Command {
         #[arg(long, value_name = "FILE|NAME")]
         population: Option<String>,
         /// Patients, 1 to 1000000.
-        #[arg(long, value_name = "N")]
-        n: u64,
+        #[arg(long, value_name = "N", required = true)]
+        n: Option<u64>,
         /// Seed of the cohort (default: the scenario's simulation.seed).
         #[arg(long, value_name = "S")]
         seed: Option<u64>,
@@ -487,7 +519,11 @@ fn dispatch(cli: Cli) -> Result<()> {
                 &budget,
             )
         }
+        Command::Cohort { action: Some(CohortAction::Merge { dir, out, force, json }), .. } => {
+            cohort_merge::merge(&dir, out, force, json, &budget)
+        }
         Command::Cohort {
+            action: None,
             scenario,
             population,
             n,
@@ -505,7 +541,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             cohort::Options {
                 scenario,
                 population,
-                n,
+                n: n.expect("clap requires --n without a subcommand"),
                 seed,
                 out,
                 force,

@@ -103,6 +103,23 @@ fn a_cohort_is_the_same_bits_whatever_the_threads_shards_chunks_or_an_interrupti
         rows.extend(lines.map(str::to_string));
     }
     assert!(rows.join("\n") + "\n" == csv, "the shards do not combine to the whole cohort");
+    // `mnsim cohort merge` of the shard folders (tmp holds them beside folders without a
+    // shard.json): the whole cohort's data files, the same bytes
+    let merged = tmp.path().join("merged");
+    let o = mnsim().args(["cohort", "merge"]).arg(tmp.path()).arg("--json").arg("--out").arg(&merged).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("one JSON document");
+    assert_eq!(doc["patients"], 4);
+    for f in files.iter().filter(|f| f.ends_with(".csv") || f.ends_with(".parquet")) {
+        assert!(read(&one.join(f)) == read(&merged.join(f)), "{f} differs between the merged shards and one run");
+    }
+    assert!(!merged.join("shard.json").exists(), "a merged cohort is not a shard");
+    // a missing shard is refused, naming it
+    std::fs::remove_dir_all(tmp.path().join("shard1")).unwrap();
+    let o = mnsim().args(["cohort", "merge"]).arg(tmp.path()).arg("--out").arg(tmp.path().join("m2")).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("1/2") && err.contains("missing"), "{err}");
 
     // interrupted after two chunks of one patient: no output folder, the chunks kept
     let resumed = tmp.path().join("resumed");

@@ -175,6 +175,12 @@ pub fn with_line(text: &str, line: Option<usize>, message: &str) -> String {
 
 /// Read, parse and validate a scenario file.
 pub fn load(path: &Path) -> Result<ResolvedScenario, ScenarioError> {
+    parse(&read(path)?, &path.display().to_string())
+}
+
+/// Read a scenario file's text (UTF-8), without parsing it: errors name the file and why it
+/// cannot be read. [`load`] is `read` then [`parse`].
+pub fn read(path: &Path) -> Result<String, ScenarioError> {
     let file = path.display().to_string();
     if path.is_dir() {
         return Err(ScenarioError::Read { file, reason: "is a directory, not a scenario file".into() });
@@ -187,7 +193,7 @@ pub fn load(path: &Path) -> Result<ResolvedScenario, ScenarioError> {
             e.utf8_error().valid_up_to()
         ),
     })?;
-    parse(&text, &file)
+    Ok(text)
 }
 
 /// A JSON Schema of the scenario format, for editors.

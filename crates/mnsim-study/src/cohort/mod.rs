@@ -9,6 +9,7 @@
 //! [`encode_chunk`] and [`decode_chunk`] turn records into bytes and back (exactly: values as
 //! their IEEE bits) for the command that stores them, and [`summary`] reads the records.
 
+pub mod folder;
 pub mod population;
 pub mod summary;
 
@@ -123,6 +124,9 @@ pub enum CohortError {
     /// A stored chunk that cannot be read back.
     #[error("chunk: {0}")]
     Chunk(String),
+    /// Shard folders that do not merge into one cohort (`mnsim cohort merge`).
+    #[error("merge: {0}")]
+    Merge(String),
 }
 
 /// The text of a worked scenario (`default` or a name in `scenarios/`), if it is one.
