@@ -21,6 +21,6 @@ pub fn serve(o: Options, budget: &mnsim_sim::Budget) -> Result<()> {
         ..Default::default()
     };
     // a bad folder or limit is refused before the socket is opened (exit 1)
-    mnsim_serve::router(config.clone())?;
+    let _ = mnsim_serve::router(config.clone())?;
     mnsim_serve::serve_blocking(config).map_err(|e| crate::exit::run_failure(anyhow::anyhow!("serving: {e}")))
 }

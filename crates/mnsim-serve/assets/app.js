@@ -288,7 +288,8 @@ function follow(s) {
 function showProgress(st) {
   const frac = st.state === "done" ? 1 : st.total ? st.done / st.total : 0;
   $("progress-fill").style.width = (100 * frac).toFixed(0) + "%";
-  $("progress-text").textContent = `${st.state}: ${st.stage}` + (st.total ? ` ${st.done}/${st.total}` : "");
+  const stage = st.stage === st.state ? "" : `: ${st.stage}` + (st.total ? ` ${st.done}/${st.total}` : "");
+  $("progress-text").textContent = st.state + stage;
   document.body.dataset.runState = st.state;
   if (st.state === "done") { $("cancel").disabled = true; openReport(st.id); refreshHistory(); }
   if (st.state === "failed") { $("cancel").disabled = true; $("run-error").textContent = st.error; refreshHistory(); }

@@ -108,27 +108,3 @@ pub fn check_answer(text: &str, r: &ResolvedScenario, estimate: Value) -> Value 
         "estimate": estimate,
     })
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn json_tables_become_toml_and_back() {
-        let v = json!({"name": "x", "device": {"kind": "pen", "needle_length_um": 1500, "gone": null}, "a": [1.5, 2]});
-        let t = json_to_toml(&v).unwrap();
-        let back = toml_to_json(&t).unwrap();
-        assert_eq!(back["device"]["needle_length_um"], 1500);
-        assert!(back["device"].get("gone").is_none());
-        assert_eq!(back["a"][0], 1.5);
-        assert!(json_to_toml(&json!([1])).is_err());
-    }
-
-    #[test]
-    fn file_names_lose_their_folders() {
-        let i = ScenarioInput { toml: None, scenario: None, file: Some("../../etc/my.toml".into()) };
-        assert_eq!(i.file_name(), "my.toml");
-        let i = ScenarioInput { toml: None, scenario: None, file: None };
-        assert_eq!(i.file_name(), DEFAULT_FILE);
-    }
-}
