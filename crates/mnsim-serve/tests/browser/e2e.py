@@ -69,12 +69,16 @@ def main():
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     runs = tempfile.mkdtemp(prefix="mnsim-e2e-runs-")
+    t0 = time.monotonic()
     proc, url = start_server(a.bin, runs)
+    t_server = time.monotonic() - t0
     try:
         time.sleep(0.2)
         idle_rss = rss_kib(proc.pid)
         with sync_playwright() as p:
+            t1 = time.monotonic()
             browser = p.chromium.launch(executable_path=chromium(), args=["--no-sandbox"])
+            t_launch = time.monotonic() - t1
             page = browser.new_page(viewport={"width": 1500, "height": 950})
             errors = []
             page.on("pageerror", lambda e: errors.append(str(e)))
@@ -136,6 +140,8 @@ def main():
             assert "/report.html" in nojs.url
             nojs.screenshot(path=os.path.join(a.out, "6-report-no-js.png"))
             browser.close()
+        print(f"e2e: server up in {t_server:.1f} s, Chromium launched in {t_launch:.1f} s, "
+              f"whole test {time.monotonic() - t0:.1f} s")
         print(f"e2e: time to interactive {tti_ms:.0f} ms; validation latency {latency_invalid_ms:.0f} ms "
               f"(invalid value), {latency_valid_ms:.0f} ms (valid); server idle RSS {idle_rss / 1024:.1f} MiB")
         print("e2e: 1 passed, 0 failed")
