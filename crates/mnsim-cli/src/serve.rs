@@ -20,7 +20,9 @@ pub fn serve(o: Options, budget: &mnsim_sim::Budget) -> Result<()> {
         git_revision: env!("MNSIM_GIT_REV").to_string(),
         ..Default::default()
     };
-    // a bad folder or limit is refused before the socket is opened (exit 1)
-    let _ = mnsim_serve::router(config.clone())?;
-    mnsim_serve::serve_blocking(config).map_err(|e| crate::exit::run_failure(anyhow::anyhow!("serving: {e}")))
+    // a bad folder, limit or address is invalid input (exit 1); a failure while serving, 3
+    mnsim_serve::serve_blocking(config).map_err(|e| match e {
+        mnsim_serve::ServeError::Serving(_) => crate::exit::run_failure(e),
+        _ => e.into(),
+    })
 }

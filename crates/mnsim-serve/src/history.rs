@@ -95,9 +95,9 @@ pub async fn delete(State(st): St, Path(id): Path<String>) -> ApiResult<StatusCo
     }
     let dir = match paths::run_folder(&st.root, &id) {
         Ok(d) => d,
-        Err(ApiError::NotFound(m)) if st.runs.status(&id).is_some() => {
+        // a failed or cancelled run of this server left no folder: forget it
+        Err(ApiError::NotFound(_)) if st.runs.status(&id).is_some() => {
             st.runs.forget(&id);
-            let _ = m;
             return Ok(StatusCode::NO_CONTENT);
         }
         Err(e) => return Err(e),

@@ -13,7 +13,7 @@
 //! answers 4xx with the CLI's message as JSON ([`error`]). Endpoints and limits: `docs/SERVE.md`.
 //!
 //! ```no_run
-//! # async fn f() -> std::io::Result<()> {
+//! # async fn f() -> Result<(), mnsim_serve::ServeError> {
 //! let config = mnsim_serve::ServeConfig { runs_dir: "runs".into(), ..Default::default() };
 //! mnsim_serve::serve(config).await
 //! # }
@@ -97,6 +97,18 @@ pub enum ServeError {
     /// A limit out of range.
     #[error("{0}")]
     Config(String),
+    /// The address cannot be listened on (the port is taken, or the address is not this
+    /// machine's).
+    #[error("--bind/--port {addr}: cannot listen there: {cause}")]
+    Bind {
+        /// The address.
+        addr: String,
+        /// Why.
+        cause: std::io::Error,
+    },
+    /// The server failed while serving.
+    #[error("serving: {0}")]
+    Serving(std::io::Error),
 }
 
 fn state(config: ServeConfig) -> Result<Arc<AppState>, ServeError> {
@@ -139,20 +151,29 @@ pub fn router(config: ServeConfig) -> Result<Router, ServeError> {
 }
 
 /// Bind `config.bind:config.port` and serve until Ctrl-C.
-pub async fn serve(config: ServeConfig) -> std::io::Result<()> {
+pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     let addr = SocketAddr::new(config.bind, config.port);
-    let app = router(config).map_err(std::io::Error::other)?;
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    eprintln!("mnsim serve: http://{} (Ctrl-C to stop)", listener.local_addr()?);
+    let app = router(config)?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|cause| ServeError::Bind { addr: addr.to_string(), cause })?;
+    let local = listener.local_addr().map_err(ServeError::Serving)?;
+    eprintln!("mnsim serve: http://{local} (Ctrl-C to stop)");
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await
+        .map_err(ServeError::Serving)
 }
 
 /// [`serve`] on a runtime of its own (two worker threads; the simulations run on the blocking
 /// pool and rayon): what the CLI calls.
-pub fn serve_blocking(config: ServeConfig) -> std::io::Result<()> {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(serve(config))
+pub fn serve_blocking(config: ServeConfig) -> Result<(), ServeError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(ServeError::Serving)?
+        .block_on(serve(config))
 }

@@ -72,6 +72,9 @@ pub struct RunStatus {
     pub wall_time_s: Option<f64>,
 }
 
+/// Runs remembered before the finished ones (whose folders are the history) are forgotten.
+pub const MAX_REMEMBERED: usize = 1024;
+
 /// One run the server knows of (queued, running or finished since the server started).
 struct Live {
     status: watch::Sender<RunStatus>,
@@ -195,7 +198,14 @@ impl Runs {
         };
         let (tx, _) = watch::channel(status.clone());
         let cancel = Arc::new(AtomicBool::new(false));
-        self.live().insert(id.clone(), Live { status: tx.clone(), cancel: cancel.clone() });
+        {
+            let mut live = self.live();
+            // finished runs are on disk (or failed): keep the memory of a long session bounded
+            if live.len() >= MAX_REMEMBERED {
+                live.retain(|_, l| l.status.borrow().state != RunState::Done);
+            }
+            live.insert(id.clone(), Live { status: tx.clone(), cancel: cancel.clone() });
+        }
         let job = Job { scenario, ctx, target, started_utc, status: tx, cancel, dir };
         tokio::spawn(job.run(self.slots.clone()));
         Ok(status)

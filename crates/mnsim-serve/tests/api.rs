@@ -471,3 +471,14 @@ fn file_names_lose_their_folders() {
     let i = ScenarioInput { toml: None, scenario: None, file: None };
     assert_eq!(i.file_name(), DEFAULT_FILE);
 }
+
+#[test]
+fn a_taken_port_is_refused_with_its_address() {
+    let tmp = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let e = mnsim_serve::serve_blocking(ServeConfig { runs_dir: tmp.path().into(), port, ..Default::default() })
+        .unwrap_err();
+    assert!(matches!(e, mnsim_serve::ServeError::Bind { .. }), "{e}");
+    assert!(e.to_string().starts_with(&format!("--bind/--port 127.0.0.1:{port}: cannot listen there: ")), "{e}");
+}
