@@ -339,13 +339,20 @@ pub fn stamp(utc: &str) -> String {
 /// command started in the same second), `<parent>/<name>-<stamp>-2`, `-3`, … (the first free one;
 /// two commands racing for the same name still meet at the output lock, and one refuses).
 pub fn free_run_dir(parent: &Path, name: &str, utc: &str) -> PathBuf {
+    free_run_dir_except(parent, name, utc, &|_| false)
+}
+
+/// [`free_run_dir`], also passing over the folders `taken` names (a server's runs that are
+/// queued or running, whose folders do not exist yet).
+pub fn free_run_dir_except(parent: &Path, name: &str, utc: &str, taken: &dyn Fn(&Path) -> bool) -> PathBuf {
+    let free = |p: &PathBuf| !p.exists() && !taken(p);
     let base = parent.join(format!("{name}-{}", stamp(utc)));
-    if !base.exists() {
+    if free(&base) {
         return base;
     }
     (2..)
         .map(|k| parent.join(format!("{name}-{}-{k}", stamp(utc))))
-        .find(|p| !p.exists())
+        .find(free)
         .expect("an unbounded range yields a free name")
 }
 

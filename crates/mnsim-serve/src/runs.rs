@@ -175,7 +175,9 @@ impl Runs {
         ctx: RunContext,
     ) -> ApiResult<RunStatus> {
         let started_utc = mnsim_report::now_utc();
-        let dir = mnsim_report::free_run_dir(runs_dir, &scenario.scenario.name, &started_utc);
+        // the folders of queued and running runs do not exist yet: pass over their names too
+        let live = |p: &Path| p.file_name().is_some_and(|n| self.live().contains_key(&*n.to_string_lossy()));
+        let dir = mnsim_report::free_run_dir_except(runs_dir, &scenario.scenario.name, &started_utc, &live);
         let id = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
         crate::paths::check_run_id(&id).map_err(|_| {
             ApiError::BadRequest(format!(

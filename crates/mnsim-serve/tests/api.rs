@@ -358,13 +358,14 @@ fn runs_beyond_the_limit_wait_in_the_queue_and_cancel_leaves_nothing() {
         let (s, first) = json_of(&app, Method::POST, "/api/runs", Some(json!({"toml": slow}))).await;
         assert_eq!(s, StatusCode::ACCEPTED, "{first}");
         let mut queued = Vec::new();
-        for k in 0..2 {
-            let (s, v) =
-                json_of(&app, Method::POST, "/api/runs", Some(json!({"toml": quick_named(&format!("q{k}"))}))).await;
+        for _ in 0..2 {
+            // the same name twice in the same second: two folders (the first does not exist yet)
+            let (s, v) = json_of(&app, Method::POST, "/api/runs", Some(json!({"toml": quick_named("q")}))).await;
             assert_eq!(s, StatusCode::ACCEPTED);
             queued.push(v["id"].as_str().unwrap().to_string());
         }
         let first_id = first["id"].as_str().unwrap().to_string();
+        assert_ne!(queued[0], queued[1]);
         // the slot is taken by the first run, so the others are queued behind it
         let (_, st) = json_of(&app, Method::GET, "/api/status", None).await;
         assert!(st["running"].as_u64().unwrap() + st["queued"].as_u64().unwrap() == 3, "{st}");
