@@ -60,7 +60,7 @@ async fn wait_final(app: &Router, id: &str) -> Value {
     assert_eq!(s, StatusCode::OK);
     assert!(ty.starts_with("text/event-stream"), "{ty}");
     let text = String::from_utf8(body).unwrap();
-    let last = text.lines().filter_map(|l| l.strip_prefix("data: ")).last().expect("at least one event");
+    let last = text.lines().filter_map(|l| l.strip_prefix("data: ")).next_back().expect("at least one event");
     assert!(text.contains("event: status"));
     serde_json::from_str(last).unwrap()
 }
@@ -216,7 +216,7 @@ fn a_run_writes_its_folder_like_mnsim_run_and_the_history_shows_it() {
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
             .collect();
-        assert_eq!(names, [id.clone()]);
+        assert_eq!(names, [id.as_str()]);
 
         let (s, v) = json_of(&app, Method::GET, "/api/runs", None).await;
         assert_eq!(s, StatusCode::OK);
