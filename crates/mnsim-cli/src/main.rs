@@ -16,6 +16,7 @@ mod plan;
 mod progress;
 mod run;
 mod sensitivity;
+mod serve;
 mod validate;
 mod vary;
 
@@ -381,6 +382,30 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Start the local web lab: edit a scenario, run it with live progress, open, compare and
+    /// delete runs.
+    ///
+    /// Serves one page at http://127.0.0.1:PORT (embedded in the binary; no network needed): a
+    /// scenario editor generated from the scenario's JSON Schema, with a TOML view kept in sync,
+    /// presets, upload and download; the same checks and messages as `mnsim check`; runs with
+    /// live progress and cancel, written into the runs folder exactly as `mnsim run` writes them;
+    /// the run history, with each run's report.html and comparisons as `mnsim compare` makes
+    /// them. Only files inside the runs folder are read or written. Endpoints: docs/SERVE.md.
+    Serve {
+        /// Port to listen on (0: any free port).
+        #[arg(long, default_value_t = mnsim_serve::DEFAULT_PORT, value_name = "P")]
+        port: u16,
+        /// The runs folder: history, and where new runs are written (created if missing).
+        #[arg(long, default_value = "runs", value_name = "DIR")]
+        runs: PathBuf,
+        /// Runs at once, 1 to 64; further runs wait in a queue.
+        #[arg(long, default_value_t = mnsim_serve::DEFAULT_MAX_CONCURRENT_RUNS, value_name = "N")]
+        max_concurrent_runs: usize,
+        /// Address to bind. The default, 127.0.0.1, lets only this machine connect; the lab has
+        /// no authentication, so bind another address only on a network you trust.
+        #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+        bind: std::net::IpAddr,
+    },
     /// Validate a scenario file without running it, and estimate its size.
     ///
     /// Prints the device, site and sessions, and the estimated work: punctures, transport
@@ -559,6 +584,9 @@ fn dispatch(cli: Cli) -> Result<()> {
             plan::plan(plan::Options { plan, example, seed, out, force, json }, &budget)
         }
         Command::Check { scenario, json } => check::check(&scenario, json, &budget),
+        Command::Serve { port, runs, max_concurrent_runs, bind } => {
+            serve::serve(serve::Options { port, runs, max_concurrent_runs, bind }, &budget)
+        }
         Command::Actives { json } => actives::actives(json),
         Command::Scenario { print_default, schema } => {
             if schema {

@@ -71,19 +71,7 @@ pub fn meta(t0: Instant, started_utc: String) -> RunMeta {
 /// started in the same second), `runs/<name>-<stamp>-2`, `-3`, … (the first free one; two
 /// commands racing for the same name still meet at the output lock, and one refuses).
 pub fn default_out(name: &str, utc: &str) -> PathBuf {
-    let base = PathBuf::from("runs").join(format!("{name}-{}", stamp(utc)));
-    if !base.exists() {
-        return base;
-    }
-    (2..)
-        .map(|k| PathBuf::from("runs").join(format!("{name}-{}-{k}", stamp(utc))))
-        .find(|p| !p.exists())
-        .expect("an unbounded range yields a free name")
-}
-
-/// A UTC timestamp as it goes into default folder names (`20261201-093000`).
-pub fn stamp(utc: &str) -> String {
-    utc.replace([':', '-'], "").replace('T', "-").trim_end_matches('Z').to_string()
+    mnsim_report::free_run_dir(Path::new("runs"), name, utc)
 }
 
 /// The short terminal summary: the headline figures by stage (every figure is in results.json).

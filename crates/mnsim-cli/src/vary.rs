@@ -183,7 +183,7 @@ pub fn run_variants(
             "variants": variants.iter().zip(&varied).zip(&dirs).zip(results).map(|((((label, sub, _), v), d), r)| serde_json::json!({
                 "label": label, "folder": sub, "run_dir": d, "varied": v, "results": r,
             })).collect::<Vec<_>>(),
-            "comparison": crate::compare::comparison_json(&cmp, &dirs, &varied),
+            "comparison": mnsim_report::compare::comparison_json(&cmp, &dirs, &varied),
         });
         outln!("{}", serde_json::to_string_pretty(&doc).or_run_failure()?)
     } else {

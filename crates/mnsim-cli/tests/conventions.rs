@@ -230,13 +230,14 @@ fn help_describes_every_command_and_the_exit_codes() {
         ("bench", "Benchmarks"),
         ("completions", "completion script"),
         ("man", "man page"),
+        ("serve", "local web lab"),
     ] {
         let line = help.lines().find(|l| l.trim_start().starts_with(&format!("{cmd} "))).unwrap_or_default();
         assert!(line.contains(about), "`{cmd}` in --help: {line:?}\n{help}");
     }
     assert!(help.contains("Exit codes:") && help.contains("3        run failure"), "{help}");
     // every command has a long description and help on each argument
-    for cmd in ["run", "compare", "validate", "check", "scenario", "bench", "completions", "man"] {
+    for cmd in ["run", "compare", "validate", "check", "scenario", "bench", "completions", "man", "serve"] {
         let o = mnsim().args([cmd, "--help"]).output().unwrap();
         let long = String::from_utf8(o.stdout).unwrap();
         let short = String::from_utf8(mnsim().args([cmd, "-h"]).output().unwrap().stdout).unwrap();

@@ -3,6 +3,8 @@
 use crate::ReportError;
 use crate::page::{esc, fmt_value as fmt};
 use crate::plots::{self, Bar};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
@@ -219,4 +221,123 @@ pub fn render(c: &Comparison) -> Result<(Vec<u8>, String), String> {
     }
     h.push_str("</body></html>\n");
     Ok((csv, h))
+}
+
+/// The resolved scenario stamped into a run folder's manifest.json, if it has one.
+pub fn manifest_scenario(dir: &Path) -> Option<Value> {
+    let text = std::fs::read_to_string(dir.join("manifest.json")).ok()?;
+    let doc: Value = serde_json::from_str(&text).ok()?;
+    doc.get("scenario").filter(|s| s.is_object()).cloned()
+}
+
+/// Every leaf of a JSON object by its dotted key path (`device.needle_length_um`); arrays are
+/// leaves.
+fn leaves(prefix: &str, v: &Value, into: &mut BTreeMap<String, Value>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                leaves(&key, x, into);
+            }
+        }
+        _ => {
+            into.insert(prefix.to_string(), v.clone());
+        }
+    }
+}
+
+/// Per run, the scenario values (by dotted key) that are not the same in every run; a run
+/// without a manifest has none, and a key a run lacks is `null` there.
+pub fn varied_values(scenarios: &[Option<Value>]) -> Vec<BTreeMap<String, Value>> {
+    let flat: Vec<BTreeMap<String, Value>> = scenarios
+        .iter()
+        .map(|s| {
+            let mut m = BTreeMap::new();
+            if let Some(s) = s {
+                leaves("", s, &mut m);
+            }
+            m
+        })
+        .collect();
+    let with: Vec<&BTreeMap<String, Value>> =
+        scenarios.iter().zip(&flat).filter(|(s, _)| s.is_some()).map(|p| p.1).collect();
+    let keys: std::collections::BTreeSet<&String> = with.iter().flat_map(|m| m.keys()).collect();
+    let differ: Vec<&String> =
+        keys.into_iter().filter(|k| with.windows(2).any(|w| w[0].get(*k) != w[1].get(*k))).collect();
+    scenarios
+        .iter()
+        .zip(&flat)
+        .map(|(s, m)| match s {
+            Some(_) => differ.iter().map(|k| ((*k).clone(), m.get(*k).cloned().unwrap_or(Value::Null))).collect(),
+            None => BTreeMap::new(),
+        })
+        .collect()
+}
+
+/// The JSON form of a comparison: per run its label, folder, the varied scenario values, every
+/// figure and outcome with its unit (outcomes with their 5–95 % ensemble interval), then the
+/// headline rows of the terminal table with one value per run (`null` where a run lacks it).
+pub fn comparison_json(cmp: &Comparison, dirs: &[String], varied: &[BTreeMap<String, Value>]) -> Value {
+    let runs: Vec<Value> = cmp
+        .runs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let (mut figures, mut outcomes) = (Map::new(), Map::new());
+            for (name, value, unit, lo, hi) in &r.values {
+                match name.strip_prefix("outcomes.") {
+                    Some(n) => {
+                        outcomes.insert(
+                            n.to_string(),
+                            json!({"value": value, "unit": unit, "ensemble_p05": lo, "ensemble_p95": hi}),
+                        );
+                    }
+                    None => {
+                        figures.insert(name.clone(), json!({"value": value, "unit": unit}));
+                    }
+                }
+            }
+            json!({
+                "label": r.label,
+                "scenario": r.scenario,
+                "run_dir": dirs.get(i),
+                "varied": varied.get(i).cloned().unwrap_or_default(),
+                "figures": figures,
+                "outcomes": outcomes,
+            })
+        })
+        .collect();
+    let mut keys: Vec<&String> = varied.iter().flat_map(|m| m.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let headline: Vec<Value> = HEADLINE
+        .iter()
+        .filter_map(|(name, label)| {
+            let cells: Vec<Option<_>> = cmp.runs.iter().map(|r| r.values.iter().find(|v| v.0 == *name)).collect();
+            let unit = cells.iter().flatten().next()?.2.clone();
+            Some(json!({
+                "name": name,
+                "label": label,
+                "unit": unit,
+                "values": cells.iter().map(|c| c.map(|v| v.1)).collect::<Vec<_>>(),
+            }))
+        })
+        .collect();
+    json!({ "varied_keys": keys, "runs": runs, "headline": headline })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_values_that_differ_are_varied() {
+        let a = json!({"name": "x", "device": {"needle_length_um": 500, "needle_count": 12}, "seed": [1, 2]});
+        let b = json!({"name": "x", "device": {"needle_length_um": 1500, "needle_count": 12}, "seed": [1, 3]});
+        let v = varied_values(&[Some(a), Some(b), None]);
+        assert_eq!(v[0].keys().collect::<Vec<_>>(), ["device.needle_length_um", "seed"]);
+        assert_eq!(v[1]["device.needle_length_um"], 1500);
+        assert!(v[2].is_empty());
+        assert!(varied_values(&[Some(json!({"a": 1}))])[0].is_empty());
+    }
 }

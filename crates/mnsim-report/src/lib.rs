@@ -330,6 +330,32 @@ pub fn layers_csv(skin: &mnsim_core::Skin) -> Vec<u8> {
     w.into_inner().expect("in-memory CSV")
 }
 
+/// A UTC timestamp as it goes into default folder names (`20261201-093000`).
+pub fn stamp(utc: &str) -> String {
+    utc.replace([':', '-'], "").replace('T', "-").trim_end_matches('Z').to_string()
+}
+
+/// The default output folder `<parent>/<name>-<stamp>`; when that exists already (a second
+/// command started in the same second), `<parent>/<name>-<stamp>-2`, `-3`, … (the first free one;
+/// two commands racing for the same name still meet at the output lock, and one refuses).
+pub fn free_run_dir(parent: &Path, name: &str, utc: &str) -> PathBuf {
+    free_run_dir_except(parent, name, utc, &|_| false)
+}
+
+/// [`free_run_dir`], also passing over the folders `taken` names (a server's runs that are
+/// queued or running, whose folders do not exist yet).
+pub fn free_run_dir_except(parent: &Path, name: &str, utc: &str, taken: &dyn Fn(&Path) -> bool) -> PathBuf {
+    let free = |p: &PathBuf| !p.exists() && !taken(p);
+    let base = parent.join(format!("{name}-{}", stamp(utc)));
+    if free(&base) {
+        return base;
+    }
+    (2..)
+        .map(|k| parent.join(format!("{name}-{}-{k}", stamp(utc))))
+        .find(free)
+        .expect("an unbounded range yields a free name")
+}
+
 /// Current time as ISO 8601 UTC (`2026-11-25T09:41:07Z`), without a date crate.
 pub fn now_utc() -> String {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
