@@ -15,19 +15,6 @@ use diffsol::{NalgebraLU, NalgebraMat, OdeBuilder, OdeSolverMethod, OdeSolverSto
 use std::cell::RefCell;
 use std::rc::Rc;
 
-/// Relative change of the step size, |h/h_factorised − 1|, beyond which the BDF Newton matrix
-/// M − hγJ is factorised again (diffsol's default is 0.3). The healing kinetics are only
-/// mildly stiff and each splitting step restarts the integrator, whose step then grows fast, so
-/// at 0.3 almost every step refactorised the 27 × 27 matrix: LU factorisation and Jacobian
-/// assembly were half the cost of a course (perf, `mnsim bench healing`). At 0.6 a
-/// factorisation is kept until the step has grown by 60 %; a Newton iteration that fails to
-/// converge still forces a fresh Jacobian and factorisation, and every step passes the same
-/// error test. Checked by `tests/convergence.rs` (the integrator's error still follows its
-/// tolerance: 1.3·10⁻³ / 2.9·10⁻⁵ at rtol 10⁻³ / 10⁻⁴, was 7.2·10⁻⁴ / 3.3·10⁻⁵). At 1.0 the
-/// error at the default rtol 10⁻⁴ stalled at 1.1·10⁻⁴ for no further gain in speed.
-/// Measured with `mnsim bench healing --threads 1`: 3.4–3.8 → 1.7 CPU-s per course.
-pub const NEWTON_MATRIX_REFRESH_STEP_CHANGE: f64 = 0.6;
-
 struct Ctx {
     rates: Rates,
     cell: CellParams,
@@ -75,7 +62,7 @@ pub fn with_integrator<R>(
         y0: [0.0; NSTATES],
     }));
     let (c1, c2, c3) = (ctx.clone(), ctx.clone(), ctx.clone());
-    let mut problem = OdeBuilder::<NalgebraMat<f64>>::new()
+    let problem = OdeBuilder::<NalgebraMat<f64>>::new()
         .rtol(rtol)
         .atol([atol])
         .rhs_implicit(
@@ -112,7 +99,6 @@ pub fn with_integrator<R>(
         )
         .build()
         .expect("healing ODE problem is well formed");
-    problem.ode_options.threshold_to_update_jacobian = NEWTON_MATRIX_REFRESH_STEP_CHANGE;
     let mut solve = |cell: &CellParams, y: &mut [f64; NSTATES], dt: f64| -> CellResult {
         {
             let mut c = ctx.borrow_mut();
