@@ -50,14 +50,7 @@ pub fn validate(
     if let Some(b) = &bar.bar {
         b.finish_and_clear();
     }
-    let mut rows = Vec::new();
-    let mut errors = Vec::new();
-    for o in &outcomes {
-        match &o.result {
-            Ok(r) => rows.push(r.clone()),
-            Err(e) => errors.push((o.file.clone(), e.to_string())),
-        }
-    }
+    let (rows, errors) = validate::split(&outcomes);
     let counts = validate::counts(&outcomes);
     let header = format!(
         "mnsim {} ({}), {} — {} cases, wall time {:.2} s",

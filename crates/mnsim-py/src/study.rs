@@ -31,14 +31,7 @@ pub fn validate(py: Python<'_>, only: Option<Vec<String>>) -> PyResult<(Py<PyByt
         }
     }
     let outcomes = py.detach(|| v::run_all(&cases, &|| {}));
-    let mut rows = Vec::new();
-    let mut errors = Vec::new();
-    for o in &outcomes {
-        match &o.result {
-            Ok(r) => rows.push(r.clone()),
-            Err(e) => errors.push((o.file.clone(), e.to_string())),
-        }
-    }
+    let (rows, errors) = v::split(&outcomes);
     Ok((PyBytes::new(py, &mnsim_report::validation::csv(&rows)).unbind(), errors))
 }
 

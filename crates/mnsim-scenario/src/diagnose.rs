@@ -116,7 +116,12 @@ fn type_allowed(text: &str, field: &str, found: &str, expected: &str) -> String 
 
 /// `text` with `field` set to `value`, as a scenario (before validation).
 fn with_value(text: &str, field: &str, value: toml::Value) -> Result<crate::Scenario, String> {
-    let mut table: toml::Table = toml::from_str(text).map_err(|e| e.message().to_string())?;
+    let table: toml::Table = toml::from_str(text).map_err(|e| e.message().to_string())?;
+    with_value_in(table, field, value)
+}
+
+/// `table` with `field` set to `value`, as a scenario (before validation).
+fn with_value_in(mut table: toml::Table, field: &str, value: toml::Value) -> Result<crate::Scenario, String> {
     apply_edit(&mut table, &Edit::Set(field.to_string(), value))?;
     table.try_into::<crate::Scenario>().map_err(|e| e.message().to_string())
 }
@@ -124,7 +129,11 @@ fn with_value(text: &str, field: &str, value: toml::Value) -> Result<crate::Scen
 /// What the validators allow for `field`: resolve with `placeholder` (a value of the right
 /// type that no range admits) and take the allowed text of the error on that field.
 fn range_of(text: &str, field: &str, placeholder: toml::Value) -> Option<String> {
-    let sc = with_value(text, field, placeholder).ok()?;
+    allowed_of(with_value(text, field, placeholder).ok()?, field)
+}
+
+/// The allowed text of the validator's error on `field` when `sc` is resolved, if it has one.
+fn allowed_of(sc: crate::Scenario, field: &str) -> Option<String> {
     match crate::resolve::resolve(sc, &crate::resolve::Ctx { file: "", text: "" }) {
         Err(ScenarioError::Invalid { field: f, allowed, .. }) if f == field => Some(allowed),
         _ => None,
@@ -136,8 +145,11 @@ fn range_of(text: &str, field: &str, placeholder: toml::Value) -> Option<String>
 /// a validator of that field. Used to write the ranges into the JSON Schema
 /// ([`crate::schema_ranges`]).
 pub(crate) fn allowed_for_probe(field: &str, integer: bool) -> Option<String> {
+    // the default scenario is parsed once for all the probes of a schema
+    static DEFAULT: std::sync::OnceLock<toml::Table> = std::sync::OnceLock::new();
+    let table = DEFAULT.get_or_init(|| toml::from_str(crate::default_toml()).expect("the built-in default parses"));
     let placeholder = if integer { toml::Value::Integer(4_294_967_295) } else { toml::Value::Float(f64::NAN) };
-    range_of(crate::default_toml(), field, placeholder)
+    allowed_of(with_value_in(table.clone(), field, placeholder).ok()?, field)
 }
 
 /// The variants of the enum at `field`, read from the error a name that cannot exist gives.

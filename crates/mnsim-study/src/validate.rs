@@ -405,6 +405,19 @@ pub struct Outcome {
     pub result: Result<CaseResult, CaseError>,
 }
 
+/// The results of the cases that ran, and (case file, error text) for each that could not.
+pub fn split(outcomes: &[Outcome]) -> (Vec<CaseResult>, Vec<(String, String)>) {
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    for o in outcomes {
+        match &o.result {
+            Ok(r) => rows.push(r.clone()),
+            Err(e) => errors.push((o.file.clone(), e.to_string())),
+        }
+    }
+    (rows, errors)
+}
+
 /// Run all cases in parallel; `on_done` is called once per finished case (for a progress bar).
 pub fn run_all(cases: &[LoadedCase], on_done: &(dyn Fn() + Sync)) -> Vec<Outcome> {
     cases
