@@ -24,6 +24,7 @@
 //! [`simulate()`]; the full model description with sources is `docs/model/healing.md`.
 
 pub mod bench;
+pub mod distance;
 pub mod error;
 pub mod grid;
 pub mod injury;
@@ -39,6 +40,6 @@ pub mod transport;
 pub use bench::{BenchReport, bench};
 pub use error::HealingError;
 pub use output::{CollagenMap, HealingResult, PeakTimes, Phase, SessionFigures, Summary, TidyRow, TimeCourses};
-pub use settings::{HealingSettings, Rates};
+pub use settings::{HealingSettings, Rates, WoundModel};
 pub use simulate::{course_days, simulate, simulate_counting};
 pub use state::{NSTATES, Var};

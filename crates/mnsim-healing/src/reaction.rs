@@ -34,6 +34,13 @@ pub struct CellParams {
     /// Age factor of the confluent barrier's de novo recovery (1 at 25 y):
     /// exp(−β_age (age − 25)), β_age from Ghadially et al. 1995 (`mnsim_core::closure`).
     pub age_barrier: f64,
+    /// Mean squared distance from the cell's wounded tissue to the nearest intact tissue, µm²
+    /// (`injury::damage_union`, set by the last session that wounded the cell; 0 = the cell
+    /// was never wounded, no exchange).
+    pub wound_sq_dist_um2: f64,
+    /// Whether the sub-cell wound model is on (`HealingSettings::wound_model`): fibroblasts
+    /// inside and outside the cell's wound tracked apart ([`Var::FibroblastsInWound`]).
+    pub sub_cell: bool,
 }
 
 impl CellParams {
@@ -48,6 +55,8 @@ impl CellParams {
             age_turnover: 1.0,
             age_synthesis: 1.0,
             age_barrier: 1.0,
+            wound_sq_dist_um2: 0.0,
+            sub_cell: false,
         }
     }
 }
@@ -140,12 +149,27 @@ pub fn rhs(r: &Rates, cell: &CellParams, y: &[f64], dy: &mut [f64]) {
         x / (r.tgfb_half_sat + x)
     };
 
+    // Sub-cell wound model (`WoundModel::SubCell`, experimental): the cell's fibroblasts F are
+    // split into those inside the wound sub-volume W (amount F_w, density f_w = F_w/W_e,
+    // granulation-tissue capacity `fib_capacity`) and those in the rest (density
+    // f_i = (F − F_w)/(1 − W), capacity 1, homeostatic dermis). Each part proliferates on its own
+    // density and only the fibroblasts inside the response zone (F_w + (Z − W) f_i) respond to
+    // the wound's signals; the wound is refilled from around it over the mean squared distance
+    // to intact tissue (`injury::damage_union`). In the default cell-mean model the cell mean f
+    // stands for both parts.
+    let fw = g(FibroblastsInWound).min(f);
+    let f_i = pos(f - fw) / (1.0 - w).max(WOUND_FLOOR);
+    let beside = pos(zone - w);
+    let in_zone = fw + beside * f_i;
+    let fib_responding = if cell.sub_cell { in_zone * act } else { f * zone * act };
+
+    let mmp_fib = if cell.sub_cell { r.mmp_from_fib_act * in_zone * act } else { r.mmp_from_fib_act * f * zone * act };
     // MMP (aggregate), relaxing to its source; TGF-β inhibits the fibroblast part (Murphy 2012).
     let mmp_src = 1.0
         + r.mmp_from_neut * n
         + r.mmp_from_m1 * m1
         + r.mmp_from_m2 * m2
-        + r.mmp_from_fib_act * f * zone * act / (1.0 + r.mmp_tgfb_inhibition * h_t);
+        + mmp_fib / (1.0 + r.mmp_tgfb_inhibition * h_t);
     let dmmp = r.mmp_relax_per_d * (mmp_src - mmp);
 
     // VEGF
@@ -170,18 +194,47 @@ pub fn rhs(r: &Rates, cell: &CellParams, y: &[f64], dy: &mut [f64]) {
             // Murphy et al. 2012: the switch needs TGF-β *and* tension; tension is taken to grow
             // with the new matrix laid down (collagen_new), which delays the myofibroblast peak.
             let tension = cn / (r.myo_tension_half_sat + cn);
-            let cap_f = 1.0 + (r.fib_capacity - 1.0) * we;
-            let df = r.fib_death_per_d * (1.0 - f)
-                + sa * r.fib_death_per_d * r.fib_pdgf_gain * zone * g_p * f * (1.0 - (f + mf) / cap_f)
-                - r.myo_diff_per_d * h_t_cell * tension * f * we;
-            // Differentiation happens in the granulation tissue (wound sub-volume W) only.
-            let dmf = r.myo_diff_per_d * h_t_cell * tension * f * we
-                - r.myo_apoptosis_per_d * (1.0 - r.myo_survival_tgfb * h_t_cell) * mf;
+            let (df, dfw, dmf) = if cell.sub_cell {
+                let f_w = fw / we;
+                let prolif = sa * r.fib_death_per_d * r.fib_pdgf_gain * g_p;
+                let prolif_w = prolif * fw * (1.0 - (f_w + mf / we) / r.fib_capacity);
+                let prolif_i = prolif * beside * f_i * (1.0 - f_i);
+                // Exchange with the tissue around the wound (per cell volume): random motility
+                // down the density difference and chemotaxis up the PDGF difference between the
+                // wound (P/W_e) and the cell mean, upwind — the grid's own fluxes
+                // (`transport::step`) across the wound's rim — over the mean squared distance to
+                // intact tissue, times W(1 − W) (no rim inside a cell that is all wound or all
+                // intact) and the closure coefficient β (`Rates::wound_refill_closure`).
+                let refill = if cell.wound_sq_dist_um2 > 0.0 {
+                    let dp_rim = p / we - p;
+                    let up = if dp_rim > 0.0 { f_i } else { f_w };
+                    r.wound_refill_closure * w * (1.0 - w).max(0.0) * 24.0 / cell.wound_sq_dist_um2
+                        * (r.fib_motility_um2_per_h * (f_i - f_w) + r.fib_chemotaxis_um2_per_h * up * dp_rim)
+                } else {
+                    0.0
+                };
+                let switch = r.myo_diff_per_d * h_t_cell * tension;
+                let to_myo = switch * (fw + WOUND_FLOOR * f_i);
+                (
+                    r.fib_death_per_d * (1.0 - f) + prolif_w + prolif_i - to_myo,
+                    r.fib_death_per_d * (w - fw) + prolif_w - switch * fw + refill - r.wound_resolution_per_d * fw,
+                    to_myo - r.myo_apoptosis_per_d * (1.0 - r.myo_survival_tgfb * h_t_cell) * mf,
+                )
+            } else {
+                let cap_f = 1.0 + (r.fib_capacity - 1.0) * we;
+                let df = r.fib_death_per_d * (1.0 - f)
+                    + sa * r.fib_death_per_d * r.fib_pdgf_gain * zone * g_p * f * (1.0 - (f + mf) / cap_f)
+                    - r.myo_diff_per_d * h_t_cell * tension * f * we;
+                // Differentiation happens in the granulation tissue (wound sub-volume W) only.
+                let dmf = r.myo_diff_per_d * h_t_cell * tension * f * we
+                    - r.myo_apoptosis_per_d * (1.0 - r.myo_survival_tgfb * h_t_cell) * mf;
+                (df, 0.0, dmf)
+            };
             // ---- collagen III/I with the added III → I conversion step.
             let ctot = c1 + c3;
             let room = pos((r.col_capacity - ctot) / (r.col_capacity - 1.0));
             let q_hom = r.col_turnover_per_d * sa * f;
-            let q_act = sa * r.col_synth_per_d * (f * zone * act + r.col_synth_myo * mf) * room;
+            let q_act = sa * r.col_synth_per_d * (fib_responding + r.col_synth_myo * mf) * room;
             let deg = r.col_turnover_per_d * sa * mmp;
             let wound_deg = r.matrix_mmp_degradation_per_d * pos(mmp - 1.0);
             let excess = r.col_excess_remodel_per_d * mmp * pos(ctot - 1.0) / ctot.max(1e-9);
@@ -198,7 +251,8 @@ pub fn rhs(r: &Rates, cell: &CellParams, y: &[f64], dy: &mut [f64]) {
             let (te, ea) = (g(Tropoelastin), g(ElastinAssembly));
             let k_mat = 2.0 / r.elastin_maturation_d;
             let el_loss = r.elastin_neut_per_d * n + wound_deg;
-            let dte = sa * r.elastin_synth_per_d * h_t * (f * zone + mf) * room - (k_mat + el_loss) * te;
+            let zone_fib = if cell.sub_cell { in_zone } else { f * zone };
+            let dte = sa * r.elastin_synth_per_d * h_t * (zone_fib + mf) * room - (k_mat + el_loss) * te;
             let dea = k_mat * te - (k_mat + el_loss) * ea;
             let del = r.elastin_turnover_per_d * sa * (f - mmp * el) + k_mat * ea - el_loss * el;
             // ---- capillaries (VEGF-driven sprouting, regression when VEGF falls).
@@ -211,6 +265,7 @@ pub fn rhs(r: &Rates, cell: &CellParams, y: &[f64], dy: &mut [f64]) {
             let dcap = r.cap_sprout_per_d * g_v * cap * (1.0 - cap / cap_c)
                 - r.cap_regress_per_d * (1.0 - g_v) * pos(cap - 1.0);
             dy[Fibroblasts.index()] = df;
+            dy[FibroblastsInWound.index()] = dfw;
             dy[Myofibroblasts.index()] = dmf;
             dy[CollagenIII.index()] = dc3;
             dy[CollagenI.index()] = dc1;
@@ -274,6 +329,50 @@ pub fn rhs(r: &Rates, cell: &CellParams, y: &[f64], dy: &mut [f64]) {
 mod tests {
     use super::*;
     use crate::state::baseline;
+
+    /// Both wound models are at rest at homeostasis, in either compartment, whatever the
+    /// cell's wound geometry.
+    #[test]
+    fn homeostasis_is_a_rest_point_of_both_wound_models() {
+        let r = Rates::default();
+        for comp in [Compartment::Connective, Compartment::Epidermis] {
+            for sub_cell in [false, true] {
+                let cell = CellParams { sub_cell, wound_sq_dist_um2: 400.0, ..CellParams::resting(comp) };
+                let y = baseline(comp);
+                let mut dy = [1.0; NSTATES];
+                rhs(&r, &cell, &y, &mut dy);
+                assert!(dy.iter().all(|d| *d == 0.0), "{comp:?}, sub-cell {sub_cell}: {dy:?}");
+            }
+        }
+    }
+
+    /// In the sub-cell model a wound emptied of fibroblasts is refilled from the intact tissue
+    /// of its cell (and fibroblasts are neither made nor lost by the exchange itself: with
+    /// proliferation, turnover, the switch and wound resolution off, F is constant while F_w
+    /// rises towards the uniform share W·F).
+    #[test]
+    fn sub_cell_exchange_refills_the_wound_and_conserves_fibroblasts() {
+        let r = Rates {
+            fib_pdgf_gain: 0.0,
+            fib_death_per_d: 0.0,
+            myo_diff_per_d: 0.0,
+            wound_resolution_per_d: 0.0,
+            ..Rates::default()
+        };
+        let cell =
+            CellParams { sub_cell: true, wound_sq_dist_um2: 900.0, ..CellParams::resting(Compartment::Connective) };
+        let mut y = baseline(Compartment::Connective);
+        let w = 0.4;
+        y[Var::WoundFraction.index()] = w;
+        y[Var::ResponseZone.index()] = 1.0;
+        y[Var::Fibroblasts.index()] = 1.0 - w;
+        let mut dy = [0.0; NSTATES];
+        rhs(&r, &cell, &y, &mut dy);
+        assert_eq!(dy[Var::Fibroblasts.index()], 0.0, "the exchange moves fibroblasts, it makes none");
+        let expect = r.wound_refill_closure * w * (1.0 - w) * 24.0 / 900.0 * r.fib_motility_um2_per_h * 1.0;
+        let got = dy[Var::FibroblastsInWound.index()];
+        assert!((got - expect).abs() < 1e-12 * expect, "refill {got} vs β W(1 − W) D/⟨d²⟩ (f_i − f_w) = {expect}");
+    }
 
     /// The two-stage maturation of wound-induced tropoelastin is a gamma(2) delay of mean τ:
     /// a pulse T₀ put into the first stage of a resting connective cell has matured into

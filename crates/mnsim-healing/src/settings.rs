@@ -4,6 +4,17 @@
 use crate::error::HealingError;
 use serde::{Deserialize, Serialize};
 
+/// How the wounds inside a tissue cell are represented ([`HealingSettings::wound_model`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WoundModel {
+    /// One fibroblast density per cell; Poisson-overlap injury (the calibrated model).
+    #[default]
+    CellMean,
+    /// Exact-union injury and fibroblasts inside and outside the wound apart (experimental).
+    SubCell,
+}
+
 /// Numerical and output settings of a healing run. Every field has a default; keys carry units.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
@@ -32,6 +43,12 @@ pub struct HealingSettings {
     pub map_times_d: Vec<f64>,
     /// Worker threads for the per-cell integration (0 = rayon's global pool).
     pub threads: usize,
+    /// How a cell's wounds are represented: `cell_mean` (default: the fibroblasts of a cell
+    /// share one density, connective injury is the Poisson estimate) or `sub_cell`
+    /// (experimental, 2026-12-02: connective injury is the exact union of the damage discs and
+    /// the fibroblasts inside and outside the wound are tracked apart; docs/model/healing.md
+    /// § Convergence says why it is not the default).
+    pub wound_model: WoundModel,
     /// Integrate every cell at every splitting step, even one at rest (verification only: the
     /// homeostasis test uses it so the integrator really runs; not a scenario key).
     #[serde(skip)]
@@ -54,6 +71,7 @@ impl Default for HealingSettings {
             split_growth: 1.5,
             map_times_d: vec![30.0, 90.0, 180.0],
             threads: 0,
+            wound_model: WoundModel::CellMean,
             integrate_resting_cells: false,
             rates: Rates::default(),
         }
@@ -73,7 +91,7 @@ impl HealingSettings {
     /// value and the range.
     pub fn validate(&self) -> Result<(), HealingError> {
         check("follow_up_d", self.follow_up_d, 0.0, 3650.0)?;
-        check("tissue_cell_um", self.tissue_cell_um, 50.0, 5000.0)?;
+        check("tissue_cell_um", self.tissue_cell_um, 10.0, 5000.0)?;
         check("dermis_slab_um", self.dermis_slab_um, 50.0, 5000.0)?;
         check("subcutis_depth_um", self.subcutis_depth_um, 50.0, 20000.0)?;
         check("rtol", self.rtol, 1e-10, 1e-2)?;
@@ -185,6 +203,15 @@ rates! {
     fib_death_per_d: 0.02, [0.0, 10.0];
     /// Fibroblast carrying capacity relative to homeostasis (granulation tissue; assumed).
     fib_capacity: 4.0, [1.1, 100.0];
+    /// Closure coefficient of the sub-cell wound refill (`wound_model = "sub_cell"` only),
+    /// dimensionless: the exchange of fibroblasts between a cell's wound and the tissue around
+    /// it runs at β·W(1 − W)·flux/⟨d²⟩ (`reaction::rhs`). Numerical closure, not biology: set so
+    /// that the 500 µm grid gives the collagen change of a grid that resolves the wounds
+    /// (12.5 µm columns; one 1.5 mm pen session on a 0.5 mm patch, 30 d: β = 0.15 gives 22.04 %
+    /// against 21.44 %; β = 1, the slowest diffusive mode of a well-mixed wound, gives ≈ 30 %,
+    /// because a resolved wound fills from its rim inwards, as a front). It does not carry over to
+    /// other wounds (docs/model/healing.md § Convergence, `docs/tools/resolved_wounds.sh`).
+    wound_refill_closure: 0.15, [0.0, 10.0];
     /// Gain of fibroblast proliferation by PDGF (maximum fold over basal; assumed).
     fib_pdgf_gain: 25.0, [0.0, 1e4];
     /// PDGF half-saturation for proliferation and activation.

@@ -13,7 +13,7 @@ use crate::injury::{self, Injury};
 use crate::integrator::{SolverStats, with_integrator};
 use crate::output::*;
 use crate::reaction::{AGE_SYNTHESIS_DECLINE_PER_Y, AGE_TURNOVER_DECLINE_PER_Y, CellParams, age_factor, rhs};
-use crate::settings::{HealingSettings, Rates};
+use crate::settings::{HealingSettings, Rates, WoundModel};
 use crate::state::{Compartment, Home, NSTATES, Var, baseline};
 use crate::transport::{self, Faces};
 use mnsim_core::{ChannelSet, Layer, Patch, Skin};
@@ -291,13 +291,17 @@ fn run(
             age_turnover: age_t,
             age_synthesis: age_s,
             age_barrier: age_b,
+            wound_sq_dist_um2: 0.0,
+            sub_cell: settings.wound_model == WoundModel::SubCell,
         })
         .collect();
     let mut y: Vec<[f64; NSTATES]> = (0..ncell).map(|k| baseline(g.compartment(k / nc))).collect();
 
     // Injuries, computed once per session from the channels.
     let injuries: Vec<Injury> = (0..sessions_d.len())
-        .map(|s| injury::session_injury(&g, channels, s as u32, skin.superficial_plexus_depth_um, r))
+        .map(|s| {
+            injury::session_injury(&g, channels, s as u32, skin.superficial_plexus_depth_um, r, settings.wound_model)
+        })
         .collect();
     // Most injured connective cell of the first session (for local figures).
     let local_cell = injuries.first().and_then(|inj| {
@@ -349,6 +353,9 @@ fn run(
             for k in 0..ncell {
                 let iz = k / nc;
                 injury::apply(&mut y[k], g.compartment(iz), g.layer[iz], inj.cell(k, nc), r);
+                if inj.phi[k] > 0.0 {
+                    params[k].wound_sq_dist_um2 = inj.wound_sq_dist_um2[k];
+                }
             }
             for c in 0..nc {
                 if let Some(rate) = inj.reepi_per_d[c] {
@@ -383,7 +390,7 @@ fn run(
         let next_stop = stops.iter().copied().find(|&s| s > t + 1e-9).unwrap_or(t_end);
         let h = dt.min(next_stop - t);
         // Strang splitting: T(h/2) R(h) T(h/2)
-        transport::step(&faces, r, &mut y, 0.5 * h);
+        transport::step(&faces, r, &mut y, 0.5 * h, settings.wound_model);
         let chunk_stats: Result<Vec<SolverStats>, HealingError> = y
             .par_chunks_mut(chunk)
             .zip(params.par_chunks(chunk))
@@ -413,7 +420,7 @@ fn run(
         for s in chunk_stats? {
             stats.add(&s);
         }
-        transport::step(&faces, r, &mut y, 0.5 * h);
+        transport::step(&faces, r, &mut y, 0.5 * h, settings.wound_model);
         t = if (next_stop - (t + h)).abs() < 1e-9 { next_stop } else { t + h };
         dt = (dt * settings.split_growth).min(dmax);
         rec.record(t, &g, &y, r);

@@ -14,7 +14,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Number of state variables per tissue cell.
-pub const NSTATES: usize = 27;
+pub const NSTATES: usize = 28;
 
 /// Index of each state variable in a cell's state vector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
@@ -91,6 +91,13 @@ pub enum Var {
     /// lamellar-body secretion at `Rates::barrier_confluent_recovery_per_h`, not by the fast
     /// closure of isolated punctures (`Rates::barrier_recovery_per_h`).
     BarrierConfluentDeficit,
+    /// Fibroblasts inside the wound sub-volume [`Var::WoundFraction`], as a share of the cell
+    /// (cell-average units, ≤ [`Var::Fibroblasts`]): the wound's density is this ÷ W, the rest of
+    /// the cell holds (F − this) ÷ (1 − W). A session leaves none in the tissue it newly
+    /// wounds; they come back by proliferation and by moving in from the intact tissue around
+    /// (`reaction::rhs`), so that a cell's response does not depend on how much intact tissue
+    /// shares it (the sub-cell wound model, docs/model/healing.md § Convergence).
+    FibroblastsInWound,
 }
 
 impl Var {
@@ -123,6 +130,7 @@ impl Var {
         Var::Tropoelastin,
         Var::ElastinAssembly,
         Var::BarrierConfluentDeficit,
+        Var::FibroblastsInWound,
     ];
 
     /// Position in the state vector.
@@ -160,6 +168,7 @@ impl Var {
             Var::Tropoelastin => "tropoelastin",
             Var::ElastinAssembly => "elastin_assembly",
             Var::BarrierConfluentDeficit => "barrier_confluent_deficit",
+            Var::FibroblastsInWound => "fibroblasts_in_wound",
         }
     }
 
@@ -189,6 +198,7 @@ impl Var {
             | Var::EdgeActivation
             | Var::BarrierConfluentDeficit => Home::Epidermis,
             Var::Fibroblasts
+            | Var::FibroblastsInWound
             | Var::Myofibroblasts
             | Var::CollagenIII
             | Var::CollagenI

@@ -9,10 +9,13 @@
 //!
 //! advanced with forward Euler in sub-steps of at most 0.45 / (largest outflow rate), which keeps
 //! every species non-negative and conserves its total to round-off. Fibroblasts do not cross into
-//! the epidermis (basement membrane).
+//! the epidermis (basement membrane). In the sub-cell wound model, of the fibroblasts a cell gains or loses, the share W (its
+//! wound fraction) is booked to those inside its wound ([`Var::FibroblastsInWound`], kept within
+//! [0, F]): on a grid fine enough that W is 0 or 1 this is exact, and on coarser ones the
+//! exchange inside a cell is `reaction::rhs`'s.
 
 use crate::grid::TissueGrid;
-use crate::settings::Rates;
+use crate::settings::{Rates, WoundModel};
 use crate::state::{Compartment, NSTATES, Var};
 
 /// Face list of the grid, built once.
@@ -57,7 +60,7 @@ impl Faces {
 }
 
 /// Advance transport over `dt_d` days in place.
-pub fn step(faces: &Faces, r: &Rates, y: &mut [[f64; NSTATES]], dt_d: f64) {
+pub fn step(faces: &Faces, r: &Rates, y: &mut [[f64; NSTATES]], dt_d: f64, wounds: WoundModel) {
     let per_d = 24.0; // µm²/h → µm²/d
     let gf = r.gf_diffusivity_um2_per_h * per_d;
     let leuk = r.leukocyte_motility_um2_per_h * per_d;
@@ -73,6 +76,9 @@ pub fn step(faces: &Faces, r: &Rates, y: &mut [[f64; NSTATES]], dt_d: f64) {
         (Var::Fibroblasts, fib, true),
     ];
     let n = y.len();
+    let (i_f, i_fw, i_w) = (Var::Fibroblasts.index(), Var::FibroblastsInWound.index(), Var::WoundFraction.index());
+    let sub_cell = wounds == WoundModel::SubCell;
+    let fib_before: Vec<f64> = if sub_cell { y.iter().map(|c| c[i_f]).collect() } else { vec![] };
     let mut out = vec![0.0; n];
     let mut flux = vec![0.0; n];
     let ip = Var::Pdgf.index();
@@ -115,5 +121,9 @@ pub fn step(faces: &Faces, r: &Rates, y: &mut [[f64; NSTATES]], dt_d: f64) {
                 y[k][iv] = (y[k][iv] + h * flux[k] / faces.vol[k]).max(0.0);
             }
         }
+    }
+    for (c, f0) in y.iter_mut().zip(fib_before).filter(|_| sub_cell) {
+        let w = c[i_w].clamp(0.0, 1.0);
+        c[i_fw] = (c[i_fw] + w * (c[i_f] - f0)).clamp(0.0, c[i_f].max(0.0));
     }
 }
