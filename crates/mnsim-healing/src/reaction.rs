@@ -200,16 +200,17 @@ pub fn rhs(r: &Rates, cell: &CellParams, y: &[f64], dy: &mut [f64]) {
                 let prolif_w = prolif * fw * (1.0 - (f_w + mf / we) / r.fib_capacity);
                 let prolif_i = prolif * beside * f_i * (1.0 - f_i);
                 // Exchange with the tissue around the wound (per cell volume): random motility
-                // down the density difference and chemotaxis up the PDGF difference between the
-                // wound (P/W_e) and the cell mean, upwind — the grid's own fluxes
-                // (`transport::step`) across the wound's rim — over the mean squared distance to
-                // intact tissue, times W(1 − W) (no rim inside a cell that is all wound or all
-                // intact) and the closure coefficient β (`Rates::wound_refill_closure`).
+                // down the density difference across the wound's rim, at the slowest diffusive
+                // mode of the wound, D_f/⟨d²⟩ (a disc: 0.96 D/⟨d²⟩), times W(1 − W) (no rim inside
+                // a cell that is all wound or all intact) and β (`Rates::wound_refill_closure`,
+                // 1). Chemotaxis is left out of the exchange: the pool mixes every arrival
+                // through the wound at once, while a resolved wound fills from its rim as a
+                // front, and with it the closure overshoots the resolved grid (docs/model/
+                // healing.md § Convergence); motility alone is the closure with no free factor.
                 let refill = if cell.wound_sq_dist_um2 > 0.0 {
-                    let dp_rim = p / we - p;
-                    let up = if dp_rim > 0.0 { f_i } else { f_w };
                     r.wound_refill_closure * w * (1.0 - w).max(0.0) * 24.0 / cell.wound_sq_dist_um2
-                        * (r.fib_motility_um2_per_h * (f_i - f_w) + r.fib_chemotaxis_um2_per_h * up * dp_rim)
+                        * r.fib_motility_um2_per_h
+                        * (f_i - f_w)
                 } else {
                     0.0
                 };

@@ -205,13 +205,11 @@ rates! {
     fib_capacity: 4.0, [1.1, 100.0];
     /// Closure coefficient of the sub-cell wound refill (`wound_model = "sub_cell"` only),
     /// dimensionless: the exchange of fibroblasts between a cell's wound and the tissue around
-    /// it runs at β·W(1 − W)·flux/⟨d²⟩ (`reaction::rhs`). Numerical closure, not biology: set so
-    /// that the 500 µm grid gives the collagen change of a grid that resolves the wounds
-    /// (12.5 µm columns; one 1.5 mm pen session on a 0.5 mm patch, 30 d: β = 0.15 gives 22.04 %
-    /// against 21.44 %; β = 1, the slowest diffusive mode of a well-mixed wound, gives ≈ 30 %,
-    /// because a resolved wound fills from its rim inwards, as a front). It does not carry over to
-    /// other wounds (docs/model/healing.md § Convergence, `docs/tools/resolved_wounds.sh`).
-    wound_refill_closure: 0.15, [0.0, 10.0];
+    /// it runs at β·W(1 − W)·flux/⟨d²⟩ (`reaction::rhs`). 1 (derived, not fitted): a disc's
+    /// slowest diffusive mode decays at j₀,₁² D/a² = 0.96 D/⟨d²⟩ (a strip: 0.82). Kept as a key
+    /// so that the closure's sensitivity can be measured (docs/model/healing.md § Convergence,
+    /// `docs/tools/resolved_wounds.sh`).
+    wound_refill_closure: 1.0, [0.0, 10.0];
     /// Gain of fibroblast proliferation by PDGF (maximum fold over basal; assumed).
     fib_pdgf_gain: 25.0, [0.0, 1e4];
     /// PDGF half-saturation for proliferation and activation.
