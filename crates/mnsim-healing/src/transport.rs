@@ -9,10 +9,10 @@
 //!
 //! advanced with forward Euler in sub-steps of at most 0.45 / (largest outflow rate), which keeps
 //! every species non-negative and conserves its total to round-off. Fibroblasts do not cross into
-//! the epidermis (basement membrane). In the sub-cell wound model, of the fibroblasts a cell gains or loses, the share W (its
-//! wound fraction) is booked to those inside its wound ([`Var::FibroblastsInWound`], kept within
-//! [0, F]): on a grid fine enough that W is 0 or 1 this is exact, and on coarser ones the
-//! exchange inside a cell is `reaction::rhs`'s.
+//! the epidermis (basement membrane). In the sub-cell wound model, of the fibroblasts a cell
+//! gains or loses, the share W (its wound fraction) is booked to those inside its wound
+//! ([`Var::FibroblastsInWound`], kept within [0, F]): on a grid fine enough that W is 0 or 1
+//! this is exact, and on coarser ones the exchange inside a cell is `reaction::rhs`'s.
 
 use crate::grid::TissueGrid;
 use crate::settings::{Rates, WoundModel};
