@@ -12,12 +12,13 @@
 //! that lies wholly inside its entry column gives A = πa² there; a disc that crosses a column
 //! boundary is spread over the columns it overlaps by an equal-area quadrature of the disc
 //! ([`DISC_RINGS`] × [`DISC_ANGLES`] points), so that the injured volume of a session does not
-//! depend on the column width. In the epidermis (and for the capillaries, [`Injury::phi_vessels`])
-//! the injured fraction of the cell is the Poisson-overlap (union of randomly placed zones)
-//! φ_k = 1 − exp(−Σ_i V_ik / V_k), so that repeated punctures of the same spot saturate; in
-//! connective tissue it is the exact union of the damage discs measured on a raster (since
-//! 2026-12-02: [`response_zone`] with no reach), so that the sub-cell wound model has a defined
-//! limit on grids that resolve the wounds. The re-epithelialisation rate of a column is 2 v / r̄ with r̄ the mean
+//! depend on the column width. The injured fraction of the cell is the Poisson-overlap (union
+//! of randomly placed zones) φ_k = 1 − exp(−Σ_i V_ik / V_k), so that repeated punctures of the
+//! same spot saturate; only under the experimental sub-cell wound model
+//! (`WoundModel::SubCell`) is the connective tissue's the exact union of the damage discs
+//! measured on a raster ([`damage_union`]; the capillaries keep the Poisson estimate,
+//! [`Injury::phi_vessels`]), so that a grid that resolves the wounds has W ∈ {0, 1}. The
+//! re-epithelialisation rate of a column is 2 v / r̄ with r̄ the mean
 //! surface damage radius of the discs that overlap it, weighted by their overlapping area.
 
 use crate::grid::TissueGrid;
