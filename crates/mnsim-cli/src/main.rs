@@ -161,6 +161,11 @@ enum Command {
         /// repeat for a grid of variants (at most 64). Writes one run folder per variant and a comparison.
         #[arg(long = "vary", value_name = "PATH=V1,V2,…")]
         vary: Vec<String>,
+        /// With --vary: mark which variants meet a constraint on a figure or outcome, e.g.
+        /// `downtime_d<=3` (operators <=, >=, <, >; repeat for several, all must hold), as
+        /// `mnsim compare --where` does.
+        #[arg(long = "where", value_name = "QUANTITY<=VALUE", requires = "vary")]
+        constraints: Vec<String>,
     },
     /// Put the outcomes of several run folders side by side (terminal table, compare.html, compare.csv).
     ///
@@ -182,6 +187,12 @@ enum Command {
         /// Print the comparison as JSON on stdout instead of a table.
         #[arg(long)]
         json: bool,
+        /// Mark which runs meet a constraint on a figure or outcome, e.g. `downtime_d<=3` or
+        /// `collagen_change_pct>10` (operators <=, >=, <, >; repeat for several, all must hold):
+        /// a row in the table and the page, a `meets_constraints` column in compare.csv and field
+        /// in the JSON.
+        #[arg(long = "where", value_name = "QUANTITY<=VALUE")]
+        constraints: Vec<String>,
     },
     /// Compare the model with published measurements (the built-in cases, or your own).
     ///
@@ -511,14 +522,17 @@ fn on_signal_remove_staging() {
 fn dispatch(cli: Cli) -> Result<()> {
     let budget = budget::from_args(cli.max_memory_gib)?;
     match cli.command {
-        Command::Run { scenario, out, force, json, quiet, vary } => {
+        Command::Run { scenario, out, force, json, quiet, vary, constraints } => {
             if vary.is_empty() {
                 run::run(scenario.as_deref(), out, force, json, quiet, &budget)
             } else {
-                vary::run_variants(scenario.as_deref(), out, force, json, quiet, &vary, &budget)
+                let opts = vary::Options { scenario, out, force, json, quiet, vary, constraints };
+                vary::run_variants(&opts, &budget)
             }
         }
-        Command::Compare { runs, out, force, json } => compare::compare(&runs, out, force, json),
+        Command::Compare { runs, out, force, json, constraints } => {
+            compare::compare(&runs, out, force, json, &constraints)
+        }
         Command::Bench { what } => bench::bench(what, &budget),
         Command::Validate { cases, case, out, force, json, quiet } => {
             validate::validate(&cases, &case, out, force, json, quiet)

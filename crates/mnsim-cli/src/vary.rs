@@ -82,30 +82,53 @@ fn grid(axes: &[Axis]) -> Vec<Vec<(String, String, toml::Value)>> {
     combos
 }
 
-pub fn run_variants(
-    path: Option<&Path>,
-    out: Option<PathBuf>,
-    force: bool,
-    json: bool,
-    quiet: bool,
-    vary: &[String],
-    budget: &mnsim_sim::Budget,
-) -> Result<()> {
-    let (text, file) = match path {
+/// What `mnsim run --vary` was asked.
+pub struct Options {
+    /// The scenario file (`None`: the built-in default).
+    pub scenario: Option<PathBuf>,
+    /// The output folder (`None`: `runs/<scenario>-vary-<time>`).
+    pub out: Option<PathBuf>,
+    /// Replace an output folder mnsim wrote.
+    pub force: bool,
+    /// JSON on stdout.
+    pub json: bool,
+    /// No progress output.
+    pub quiet: bool,
+    /// The `--vary PATH=V1,V2,…` axes.
+    pub vary: Vec<String>,
+    /// The `--where` constraints.
+    pub constraints: Vec<String>,
+}
+
+/// A validated variant: its label, its folder name and its scenario.
+type Variant = (String, String, mnsim_scenario::ResolvedScenario);
+
+/// Read the scenario text (or the default), and its name for messages.
+fn scenario_text(path: Option<&Path>) -> Result<(String, String)> {
+    match path {
         Some(p) => {
             anyhow::ensure!(!p.is_dir(), "{}: is a directory, not a scenario file", p.display());
-            (
+            Ok((
                 std::fs::read_to_string(p).with_context(|| format!("{}: cannot read scenario file", p.display()))?,
                 p.display().to_string(),
-            )
+            ))
         }
-        None => (mnsim_scenario::default_toml().to_string(), "<built-in default>".to_string()),
-    };
-    let axes = parse_axes(vary)?;
-    // validate every variant before running any
-    let mut variants: Vec<(String, String, mnsim_scenario::ResolvedScenario)> = Vec::new();
-    let combos = grid(&axes);
-    for c in &combos {
+        None => Ok((mnsim_scenario::default_toml().to_string(), "<built-in default>".to_string())),
+    }
+}
+
+/// Build and check every variant of the grid before any runs: each scenario valid, within the
+/// memory budget, and written to a folder of its own. Returns the variants and the largest
+/// peak memory one of them needs, GiB.
+fn build_variants(
+    text: &str,
+    file: &str,
+    combos: &[Vec<(String, String, toml::Value)>],
+    budget: &mnsim_sim::Budget,
+) -> Result<(Vec<Variant>, f64)> {
+    let mut variants: Vec<Variant> = Vec::new();
+    let mut peak_gib: f64 = 0.0;
+    for c in combos {
         let edits: Vec<mnsim_scenario::Edit> =
             c.iter().map(|(p, _, v)| mnsim_scenario::Edit::Set(p.clone(), v.clone())).collect();
         let label = c
@@ -113,65 +136,150 @@ pub fn run_variants(
             .map(|(p, l, _)| format!("{}={l}", p.rsplit('.').next().unwrap_or(p)))
             .collect::<Vec<_>>()
             .join(",");
-        let sc = mnsim_scenario::parse_with(&text, &file, &edits)?;
-        crate::budget::check(&sc, &format!("{file} with --vary {label}"), budget)?;
+        let sc = mnsim_scenario::parse_with(text, file, &edits)?;
+        let est = crate::budget::check(&sc, &format!("{file} with --vary {label}"), budget)?;
+        peak_gib = peak_gib.max(est.memory_gib());
         let sub = sanitize(&label);
         if let Some((other, _, _)) = variants.iter().find(|(_, s, _)| s == &sub) {
             anyhow::bail!("--vary: variants `{other}` and `{label}` would write the same folder `{sub}`");
         }
         variants.push((label, sub, sc));
     }
+    Ok((variants, peak_gib))
+}
+
+/// How many variants run at once: one per worker thread, as many as the memory budget holds
+/// when each takes the largest variant's peak (at least one).
+fn concurrent_variants(n: usize, peak_gib: f64, budget: &mnsim_sim::Budget) -> usize {
+    let fit = if peak_gib > 0.0 { (budget.max_memory_gib / peak_gib).floor() as usize } else { n };
+    fit.clamp(1, rayon::current_num_threads().max(1)).min(n.max(1))
+}
+
+/// One variant's run: its results document and its files (under its folder).
+struct VariantRun {
+    doc: serde_json::Value,
+    files: Vec<(String, Vec<u8>)>,
+    wall_time_s: f64,
+}
+
+fn run_one(v: &Variant, budget: &mnsim_sim::Budget, bar: bool) -> Result<VariantRun> {
+    let (label, sub, sc) = v;
+    let t0 = Instant::now();
+    let mut progress = BarProgress { bar: Bar::new(!bar), started: t0 };
+    let result = mnsim_sim::run_within(sc, budget, &mut progress)
+        .map_err(exit::simulating)
+        .with_context(|| format!("variant {label}"))?;
+    if let Some(b) = &progress.bar.bar {
+        b.finish_and_clear();
+    }
+    let meta = crate::run::meta(t0, mnsim_report::now_utc());
+    let doc = mnsim_report::results_json(sc, &result, &meta).map_err(exit::committing)?;
+    let files = mnsim_report::run_files(sc, &result, &meta)
+        .map_err(exit::committing)?
+        .into_iter()
+        .map(|(name, bytes)| (format!("{sub}/{name}"), bytes))
+        .collect();
+    Ok(VariantRun { doc, files, wall_time_s: meta.wall_time_s })
+}
+
+/// Run every variant, in parallel where the memory budget allows (each variant's result does
+/// not depend on what runs beside it: runs are deterministic whatever the thread count), and
+/// report each as it ends. The runs come back in the grid's order.
+fn run_all(
+    variants: &[Variant],
+    peak_gib: f64,
+    budget: &mnsim_sim::Budget,
+    json: bool,
+    quiet: bool,
+) -> Result<Vec<VariantRun>> {
+    let k = concurrent_variants(variants.len(), peak_gib, budget);
+    let report = |label: &str, wall: f64| -> Result<()> {
+        // stdout holds only the JSON document with --json
+        if !json {
+            outln!("{label}: done in {wall:.2} s")?;
+        } else if !quiet {
+            errln!("{label}: done in {wall:.2} s");
+        }
+        Ok(())
+    };
+    if k <= 1 {
+        let mut runs = Vec::with_capacity(variants.len());
+        for v in variants {
+            let r = run_one(v, budget, !(quiet || json))?;
+            report(&v.0, r.wall_time_s)?;
+            runs.push(r);
+        }
+        return Ok(runs);
+    }
+    if !(quiet || json) {
+        errln!("running {} variants, {k} at a time", variants.len());
+    }
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(k).build().or_run_failure()?;
+    pool.install(|| {
+        use rayon::prelude::*;
+        variants
+            .par_iter()
+            .map(|v| {
+                let r = run_one(v, budget, false)?;
+                report(&v.0, r.wall_time_s)?;
+                Ok(r)
+            })
+            .collect()
+    })
+}
+
+pub fn run_variants(opts: &Options, budget: &mnsim_sim::Budget) -> Result<()> {
+    let (json, quiet) = (opts.json, opts.quiet);
+    let (text, file) = scenario_text(opts.scenario.as_deref())?;
+    let axes = parse_axes(&opts.vary)?;
+    let constraints = crate::compare::parse_constraints(&opts.constraints)?;
+    // validate every variant before running any
+    let combos = grid(&axes);
+    let (variants, peak_gib) = build_variants(&text, &file, &combos, budget)?;
     let started_utc = mnsim_report::now_utc();
     let t_all = Instant::now();
     let base_name = variants.first().map(|v| v.2.scenario.name.clone()).unwrap_or_default();
-    let out = out.unwrap_or_else(|| default_out(&format!("{base_name}-vary"), &started_utc));
-    let target = mnsim_report::OutputDir::reserve(&out, force)?;
+    let out = opts.out.clone().unwrap_or_else(|| default_out(&format!("{base_name}-vary"), &started_utc));
+    let target = mnsim_report::OutputDir::reserve(&out, opts.force)?;
     // every variant's files and the comparison are gathered, then written as one folder
     // (whole or not at all)
+    let runs = run_all(&variants, peak_gib, budget, json, quiet)?;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut summaries = Vec::new();
     let mut results = Vec::new();
-    for (label, sub, sc) in &variants {
-        let t0 = Instant::now();
-        let mut progress = BarProgress { bar: Bar::new(quiet || json), started: t0 };
-        let result = mnsim_sim::run_within(sc, budget, &mut progress)
-            .map_err(exit::simulating)
-            .with_context(|| format!("variant {label}"))?;
-        if let Some(b) = &progress.bar.bar {
-            b.finish_and_clear();
-        }
-        let meta = crate::run::meta(t0, mnsim_report::now_utc());
-        let doc = mnsim_report::results_json(sc, &result, &meta).map_err(exit::committing)?;
-        summaries.push(mnsim_report::compare::summary(sub.clone(), &doc));
-        results.push(doc);
-        for (name, bytes) in mnsim_report::run_files(sc, &result, &meta).map_err(exit::committing)? {
-            files.push((format!("{sub}/{name}"), bytes));
-        }
-        // stdout holds only the JSON document with --json
-        if !json {
-            outln!("{label}: done in {:.2} s", meta.wall_time_s)?;
-        } else if !quiet {
-            errln!("{label}: done in {:.2} s", meta.wall_time_s);
-        }
+    for ((_, sub, _), r) in variants.iter().zip(runs) {
+        summaries.push(mnsim_report::compare::summary(sub.clone(), &r.doc));
+        results.push(r.doc);
+        files.extend(r.files);
     }
-    let cmp = mnsim_report::compare::Comparison { runs: summaries };
+    mnsim_report::compare::check_constraints(&constraints, &summaries).map_err(|e| anyhow::anyhow!(e))?;
+    // the varied values of each variant, as the scenario keys and values given to --vary
+    let varied: Vec<BTreeMap<String, serde_json::Value>> = combos
+        .iter()
+        .map(|c| c.iter().map(|(k, _, v)| (k.clone(), serde_json::to_value(v).unwrap_or_default())).collect())
+        .collect();
+    // the comparison shows, as `mnsim compare` of the same folders does, every resolved scenario
+    // value that differs between the variants (a default that follows a varied value, too)
+    let resolved: Vec<Option<serde_json::Value>> =
+        variants.iter().map(|(_, _, sc)| serde_json::to_value(&sc.scenario).ok()).collect();
+    let cmp = mnsim_report::compare::Comparison {
+        runs: summaries,
+        varied: mnsim_report::compare::varied_values(&resolved),
+        constraints,
+    };
     let (csv, html) = mnsim_report::compare::render(&cmp)
         .map_err(|e| exit::run_failure(anyhow::anyhow!("drawing compare.html: {e}")))?;
     files.push(("compare.csv".into(), csv));
     files.push(("compare.html".into(), html.into_bytes()));
     let details = serde_json::json!({
         "scenario": file,
-        "vary": vary,
+        "vary": opts.vary,
+        "where": opts.constraints,
         "variants": variants.iter().map(|(label, sub, _)| serde_json::json!({"label": label, "folder": sub})).collect::<Vec<_>>(),
     });
     files.push(mnsim_report::folder_manifest("vary", &crate::run::meta(t_all, started_utc), details));
     let dir = target.commit(&files).map_err(exit::committing)?;
     if json {
-        // the varied values of each variant, as the scenario keys and values given to --vary
-        let varied: Vec<BTreeMap<String, serde_json::Value>> = combos
-            .iter()
-            .map(|c| c.iter().map(|(k, _, v)| (k.clone(), serde_json::to_value(v).unwrap_or_default())).collect())
-            .collect();
         let dirs: Vec<String> = variants.iter().map(|(_, sub, _)| dir.join(sub).display().to_string()).collect();
         let doc = serde_json::json!({
             "scenario": file,
@@ -183,7 +291,7 @@ pub fn run_variants(
             "variants": variants.iter().zip(&varied).zip(&dirs).zip(results).map(|((((label, sub, _), v), d), r)| serde_json::json!({
                 "label": label, "folder": sub, "run_dir": d, "varied": v, "results": r,
             })).collect::<Vec<_>>(),
-            "comparison": mnsim_report::compare::comparison_json(&cmp, &dirs, &varied),
+            "comparison": mnsim_report::compare::comparison_json(&cmp, &dirs),
         });
         outln!("{}", serde_json::to_string_pretty(&doc).or_run_failure()?)
     } else {

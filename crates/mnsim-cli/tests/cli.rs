@@ -189,11 +189,22 @@ fn vary_runs_each_variant_and_writes_a_comparison() {
     let o = mnsim()
         .arg("run")
         .arg(&f)
-        .args(["--quiet", "--vary", "device.needle_length_um=500,1500", "--out"])
+        .args(["--quiet", "--vary", "device.needle_length_um=500,1500", "--where", "mean_depth_um<=600", "--out"])
         .arg(&out)
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let table = String::from_utf8_lossy(&o.stdout);
+    let meets = table.lines().find(|l| l.starts_with("meets mean_depth_um<=600")).expect("a verdict row");
+    assert_eq!(meets.split_whitespace().skip(2).collect::<Vec<_>>(), ["yes", "no"], "{table}");
+    // the varied value and the verdict are columns of the tidy CSV, not parts of a label
+    let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
+    let header = "run,scenario,device.needle_length_um,device.stroke_um,meets_constraints,quantity,value";
+    assert!(csv.starts_with(header), "{csv}");
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("needle_length_um=1500,") && l.contains(",1500.0,2500.0,false,mean_depth_um,"))
+    );
     let a = out.join("needle_length_um=500");
     let b = out.join("needle_length_um=1500");
     assert!(a.join("report.html").is_file() && b.join("report.html").is_file());
@@ -211,7 +222,16 @@ fn vary_runs_each_variant_and_writes_a_comparison() {
     let table = String::from_utf8_lossy(&o.stdout);
     assert!(table.contains("mean depth reached") && table.contains("needle_length_um=1500"), "{table}");
     let csv = std::fs::read_to_string(cmp.join("compare.csv")).unwrap();
-    assert!(csv.starts_with("run,scenario,quantity,value"));
+    // the same columns from the folders' manifests, less the verdict
+    assert!(csv.starts_with(&header.replace("meets_constraints,", "")), "{csv}");
+    // a constraint on a quantity no run has is refused, naming the close ones, and writes nothing
+    let cmp2 = tmp.path().join("cmp2");
+    let o =
+        mnsim().arg("compare").arg(&a).arg(&b).args(["--where", "depth<=600", "--out"]).arg(&cmp2).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("--where depth<=600") && err.contains("mean_depth_um"), "{err}");
+    assert!(!cmp2.exists());
 }
 
 #[test]

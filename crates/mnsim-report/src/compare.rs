@@ -17,13 +17,172 @@ pub struct RunSummary {
     pub scenario: String,
     /// (name, value, unit, p05, p95) of every figure and outcome.
     pub values: Vec<(String, f64, String, Option<f64>, Option<f64>)>,
+    /// The run's warnings (outside the calibrated range, …), as `results.json` holds them.
+    pub warnings: Vec<String>,
 }
 
 /// Runs to compare.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Comparison {
     /// The runs, in the order given.
     pub runs: Vec<RunSummary>,
+    /// Per run, the scenario values (dotted key → value) that differ between the runs
+    /// ([`varied_values`]); empty maps when unknown. Written as their own columns.
+    pub varied: Vec<BTreeMap<String, Value>>,
+    /// The `--where` constraints each run is checked against (none: every run is shown as is).
+    pub constraints: Vec<Constraint>,
+}
+
+/// How a [`Constraint`] compares a run's value with its bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// `<=`
+    Le,
+    /// `>=`
+    Ge,
+    /// `<`
+    Lt,
+    /// `>`
+    Gt,
+}
+
+impl Op {
+    fn symbol(self) -> &'static str {
+        match self {
+            Op::Le => "<=",
+            Op::Ge => ">=",
+            Op::Lt => "<",
+            Op::Gt => ">",
+        }
+    }
+}
+
+/// One `--where QUANTITY OP VALUE` constraint (`downtime_d<=3`, `collagen_change_pct>10`) on a
+/// figure or outcome of a run, by its name in `results.json` (`downtime_d`, or an outcome with or
+/// without its `outcomes.` prefix).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Constraint {
+    /// The figure or outcome, as written.
+    pub quantity: String,
+    /// The comparison.
+    pub op: Op,
+    /// The bound, in the quantity's own unit.
+    pub bound: f64,
+}
+
+impl std::str::FromStr for Constraint {
+    type Err = String;
+
+    /// Parse `QUANTITY<=VALUE` (operators `<=`, `>=`, `<`, `>`; spaces allowed around them).
+    fn from_str(spec: &str) -> Result<Self, String> {
+        let ops = [("<=", Op::Le), (">=", Op::Ge), ("<", Op::Lt), (">", Op::Gt)];
+        let (at, len, op) = ops
+            .iter()
+            .filter_map(|(sym, op)| spec.find(sym).map(|i| (i, sym.len(), *op)))
+            .min_by_key(|(i, len, _)| (*i, std::cmp::Reverse(*len)))
+            .ok_or_else(|| format!("--where {spec}: expected QUANTITY<=VALUE (or >=, <, >), e.g. downtime_d<=3"))?;
+        let quantity = spec[..at].trim();
+        let value = spec[at + len..].trim();
+        if quantity.is_empty() || !quantity.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') {
+            return Err(format!("--where {spec}: `{quantity}` is not a figure or outcome name"));
+        }
+        let bound: f64 = value
+            .parse()
+            .ok()
+            .filter(|b: &f64| b.is_finite())
+            .ok_or_else(|| format!("--where {spec}: `{value}` is not a finite number"))?;
+        Ok(Constraint { quantity: quantity.to_string(), op, bound })
+    }
+}
+
+impl std::fmt::Display for Constraint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{}{}", self.quantity, self.op.symbol(), self.bound)
+    }
+}
+
+impl Constraint {
+    /// The run's value of the constrained quantity, if it has it.
+    pub fn value(&self, run: &RunSummary) -> Option<f64> {
+        let prefixed = format!("outcomes.{}", self.quantity);
+        let find = |n: &str| run.values.iter().find(|v| v.0 == n).map(|v| v.1);
+        find(&self.quantity).or_else(|| find(&prefixed))
+    }
+
+    /// Whether the run meets the constraint (a run without the quantity does not).
+    pub fn holds(&self, run: &RunSummary) -> bool {
+        self.value(run).is_some_and(|x| match self.op {
+            Op::Le => x <= self.bound,
+            Op::Ge => x >= self.bound,
+            Op::Lt => x < self.bound,
+            Op::Gt => x > self.bound,
+        })
+    }
+}
+
+/// Check that every constraint names a quantity at least one of `runs` has; the error names the
+/// constraint and the quantities that contain its name (or the headline ones).
+pub fn check_constraints(constraints: &[Constraint], runs: &[RunSummary]) -> Result<(), String> {
+    for c in constraints {
+        if runs.iter().any(|r| c.value(r).is_some()) {
+            continue;
+        }
+        let mut names: Vec<&str> = runs.iter().flat_map(|r| r.values.iter().map(|v| v.0.as_str())).collect();
+        names.sort_unstable();
+        names.dedup();
+        let close: Vec<&str> = names.iter().copied().filter(|n| n.contains(c.quantity.as_str())).collect();
+        let hint = if close.is_empty() {
+            format!("headline quantities: {}", HEADLINE.iter().map(|h| h.0).collect::<Vec<_>>().join(", "))
+        } else {
+            format!("did you mean: {}", close.join(", "))
+        };
+        return Err(format!("--where {c}: no run has a figure or outcome `{}`; {hint}", c.quantity));
+    }
+    Ok(())
+}
+
+impl Comparison {
+    /// A comparison of `runs`, with nothing varied and no constraints.
+    pub fn new(runs: Vec<RunSummary>) -> Self {
+        let varied = vec![BTreeMap::new(); runs.len()];
+        Comparison { runs, varied, constraints: Vec::new() }
+    }
+
+    /// Whether run `k` meets every constraint (`None` without constraints).
+    pub fn meets(&self, k: usize) -> Option<bool> {
+        (!self.constraints.is_empty()).then(|| self.constraints.iter().all(|c| c.holds(&self.runs[k])))
+    }
+
+    /// The varied scenario keys, sorted, over all runs.
+    pub fn varied_keys(&self) -> Vec<&String> {
+        let mut keys: Vec<&String> = self.varied.iter().flat_map(|m| m.keys()).collect();
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
+    fn get(&self, run: usize, name: &str) -> Option<&(String, f64, String, Option<f64>, Option<f64>)> {
+        self.runs[run].values.iter().find(|v| v.0 == name)
+    }
+
+    /// Headline rows present in at least one run.
+    fn rows(&self) -> Vec<(&'static str, &'static str, String)> {
+        HEADLINE
+            .iter()
+            .filter_map(|(n, l)| {
+                let unit = (0..self.runs.len()).find_map(|k| self.get(k, n).map(|v| v.2.clone()))?;
+                Some((*n, *l, unit))
+            })
+            .collect()
+    }
+
+    fn varied_cell(&self, k: usize, key: &str) -> String {
+        match self.varied.get(k).and_then(|m| m.get(key)) {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Null) | None => String::new(),
+            Some(v) => v.to_string(),
+        }
+    }
 }
 
 /// The quantities shown in the terminal table and the page, in order, with labels.
@@ -82,7 +241,8 @@ fn check_results(p: &Path, doc: &serde_json::Value) -> Result<(), ReportError> {
     Ok(())
 }
 
-/// Read `results.json` of each run folder (each checked to be one).
+/// Read `results.json` of each run folder (each checked to be one), and the scenario values that
+/// differ between them from their `manifest.json`.
 pub fn load_runs(dirs: &[PathBuf]) -> Result<Comparison, ReportError> {
     let mut runs = Vec::new();
     for d in dirs {
@@ -92,7 +252,8 @@ pub fn load_runs(dirs: &[PathBuf]) -> Result<Comparison, ReportError> {
         check_results(&p, &doc)?;
         runs.push(summary(label, &doc));
     }
-    Ok(Comparison { runs })
+    let scenarios: Vec<Option<Value>> = dirs.iter().map(|d| manifest_scenario(d)).collect();
+    Ok(Comparison { varied: varied_values(&scenarios), ..Comparison::new(runs) })
 }
 
 /// A run's summary from its `results.json` document.
@@ -118,27 +279,15 @@ pub fn summary(label: String, r: &serde_json::Value) -> RunSummary {
             }
         }
     }
-    RunSummary { label, scenario: r["scenario"].as_str().unwrap_or("").to_string(), values }
+    let warnings = r["warnings"]
+        .as_array()
+        .map(|w| w.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    RunSummary { label, scenario: r["scenario"].as_str().unwrap_or("").to_string(), values, warnings }
 }
 
-impl Comparison {
-    fn get(&self, run: usize, name: &str) -> Option<&(String, f64, String, Option<f64>, Option<f64>)> {
-        self.runs[run].values.iter().find(|v| v.0 == name)
-    }
-
-    /// Headline rows present in at least one run.
-    fn rows(&self) -> Vec<(&'static str, &'static str, String)> {
-        HEADLINE
-            .iter()
-            .filter_map(|(n, l)| {
-                let unit = (0..self.runs.len()).find_map(|k| self.get(k, n).map(|v| v.2.clone()))?;
-                Some((*n, *l, unit))
-            })
-            .collect()
-    }
-}
-
-/// Terminal table: one row per headline quantity, one column per run.
+/// Terminal table: the varied scenario values, one row per headline quantity, then (with
+/// constraints) whether each run meets them; one column per run; the runs' warnings below it.
 pub fn table(c: &Comparison) -> String {
     let mut s = String::new();
     let _ = write!(s, "{:<30}", "quantity");
@@ -146,13 +295,29 @@ pub fn table(c: &Comparison) -> String {
         let _ = write!(s, " {:>22}", truncate(&r.label, 22));
     }
     let _ = writeln!(s, "  unit");
-    for (name, label, unit) in c.rows() {
-        let _ = write!(s, "{label:<30}");
-        for k in 0..c.runs.len() {
-            let v = c.get(k, name).map(|v| fmt(v.1)).unwrap_or_else(|| "—".into());
-            let _ = write!(s, " {v:>22}");
+    let row = |s: &mut String, label: &str, cells: Vec<String>, unit: &str| {
+        let _ = write!(s, "{:<30}", truncate(label, 30));
+        for v in cells {
+            let _ = write!(s, " {:>22}", truncate(&v, 22));
         }
         let _ = writeln!(s, "  {unit}");
+    };
+    for key in c.varied_keys() {
+        row(&mut s, key, (0..c.runs.len()).map(|k| c.varied_cell(k, key)).collect(), "");
+    }
+    for (name, label, unit) in c.rows() {
+        let cells = (0..c.runs.len()).map(|k| c.get(k, name).map(|v| fmt(v.1)).unwrap_or_else(|| "—".into()));
+        row(&mut s, label, cells.collect(), &unit);
+    }
+    if !c.constraints.is_empty() {
+        let label = format!("meets {}", c.constraints.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", "));
+        let cells = (0..c.runs.len()).map(|k| if c.meets(k) == Some(true) { "yes" } else { "no" }.to_string());
+        row(&mut s, &label, cells.collect(), "");
+    }
+    for r in &c.runs {
+        for w in &r.warnings {
+            let _ = writeln!(s, "warning ({}): {w}", r.label);
+        }
     }
     s
 }
@@ -165,33 +330,56 @@ fn truncate(s: &str, n: usize) -> String {
     }
 }
 
-/// Tidy CSV (run × quantity) and the HTML page.
-pub fn render(c: &Comparison) -> Result<(Vec<u8>, String), String> {
+/// The tidy CSV: one row per run and quantity, with each varied scenario value in its own column
+/// (named by its dotted key) and, with constraints, `meets_constraints` (true/false).
+fn tidy_csv(c: &Comparison) -> Result<Vec<u8>, String> {
+    let keys = c.varied_keys();
+    let mut header: Vec<String> = vec!["run".into(), "scenario".into()];
+    header.extend(keys.iter().map(|k| k.to_string()));
+    if !c.constraints.is_empty() {
+        header.push("meets_constraints".into());
+    }
+    header.extend(["quantity", "value", "ensemble_p05", "ensemble_p95", "unit"].map(String::from));
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["run", "scenario", "quantity", "value", "ensemble_p05", "ensemble_p95", "unit"])
-        .map_err(|e| e.to_string())?;
-    for r in &c.runs {
+    w.write_record(&header).map_err(|e| e.to_string())?;
+    for (k, r) in c.runs.iter().enumerate() {
+        let mut lead: Vec<String> = vec![r.label.clone(), r.scenario.clone()];
+        lead.extend(keys.iter().map(|key| c.varied_cell(k, key)));
+        if let Some(m) = c.meets(k) {
+            lead.push(m.to_string());
+        }
         for (name, v, unit, lo, hi) in &r.values {
-            w.write_record([
-                r.label.clone(),
-                r.scenario.clone(),
+            let mut rec = lead.clone();
+            rec.extend([
                 name.clone(),
                 format!("{v}"),
                 lo.map(|x| x.to_string()).unwrap_or_default(),
                 hi.map(|x| x.to_string()).unwrap_or_default(),
                 unit.clone(),
-            ])
-            .map_err(|e| e.to_string())?;
+            ]);
+            w.write_record(&rec).map_err(|e| e.to_string())?;
         }
     }
-    let csv = w.into_inner().map_err(|e| e.to_string())?;
+    w.into_inner().map_err(|e| e.to_string())
+}
+
+/// Tidy CSV (run × quantity) and the HTML page.
+pub fn render(c: &Comparison) -> Result<(Vec<u8>, String), String> {
+    let csv = tidy_csv(c)?;
 
     let mut h = String::new();
-    h.push_str("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>mnsim comparison</title><style>body{font-family:sans-serif;max-width:1150px;margin:1.5em auto;color:#222}table{border-collapse:collapse;font-size:14px}td,th{border-bottom:1px solid #eee;padding:3px 8px}td.num{text-align:right;font-variant-numeric:tabular-nums}.fig{display:inline-block;vertical-align:top}</style></head><body><h1>mnsim comparison</h1><table><tr><th>quantity</th>");
+    h.push_str("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>mnsim comparison</title><style>body{font-family:sans-serif;max-width:1150px;margin:1.5em auto;color:#222}table{border-collapse:collapse;font-size:14px}td,th{border-bottom:1px solid #eee;padding:3px 8px}td.num{text-align:right;font-variant-numeric:tabular-nums}.fig{display:inline-block;vertical-align:top}td.ok{color:#1a7f37}td.no{color:#b42318}ul.warnings li{color:#8a5a00}</style></head><body><h1>mnsim comparison</h1><table><tr><th>quantity</th>");
     for r in &c.runs {
         let _ = write!(h, "<th>{}</th>", esc(&r.label));
     }
     h.push_str("<th>unit</th></tr>");
+    for key in c.varied_keys() {
+        let _ = write!(h, "<tr><td><code>{}</code></td>", esc(key));
+        for k in 0..c.runs.len() {
+            let _ = write!(h, "<td class=\"num\"><b>{}</b></td>", esc(&c.varied_cell(k, key)));
+        }
+        h.push_str("<td></td></tr>");
+    }
     for (name, label, unit) in c.rows() {
         let _ = write!(h, "<tr><td>{}</td>", esc(label));
         for k in 0..c.runs.len() {
@@ -206,7 +394,27 @@ pub fn render(c: &Comparison) -> Result<(Vec<u8>, String), String> {
         }
         let _ = write!(h, "<td>{}</td></tr>", esc(&unit));
     }
+    if !c.constraints.is_empty() {
+        let all = c.constraints.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", ");
+        let _ = write!(h, "<tr><td>meets <code>{}</code></td>", esc(&all));
+        for k in 0..c.runs.len() {
+            let ok = c.meets(k) == Some(true);
+            let _ =
+                write!(h, "<td class=\"num {}\">{}</td>", if ok { "ok" } else { "no" }, if ok { "yes" } else { "no" });
+        }
+        h.push_str("<td></td></tr>");
+    }
     h.push_str("</table><p>Brackets: 5–95 % over each run's uncertainty ensemble.</p>");
+    let warned: Vec<&RunSummary> = c.runs.iter().filter(|r| !r.warnings.is_empty()).collect();
+    if !warned.is_empty() {
+        h.push_str("<h2>Warnings</h2><ul class=\"warnings\">");
+        for r in warned {
+            for w in &r.warnings {
+                let _ = write!(h, "<li><b>{}</b>: {}</li>", esc(&r.label), esc(w));
+            }
+        }
+        h.push_str("</ul>");
+    }
     // one small bar chart per outcome present in every run
     for (name, label, unit) in c.rows().into_iter().filter(|(n, _, _)| n.starts_with("outcomes.")) {
         let bars: Vec<Bar> = (0..c.runs.len())
@@ -276,8 +484,10 @@ pub fn varied_values(scenarios: &[Option<Value>]) -> Vec<BTreeMap<String, Value>
 
 /// The JSON form of a comparison: per run its label, folder, the varied scenario values, every
 /// figure and outcome with its unit (outcomes with their 5–95 % ensemble interval), then the
-/// headline rows of the terminal table with one value per run (`null` where a run lacks it).
-pub fn comparison_json(cmp: &Comparison, dirs: &[String], varied: &[BTreeMap<String, Value>]) -> Value {
+/// headline rows of the terminal table with one value per run (`null` where a run lacks it); with
+/// constraints, each run's `meets_constraints` (`null` without), and each run's warnings.
+pub fn comparison_json(cmp: &Comparison, dirs: &[String]) -> Value {
+    let varied = &cmp.varied;
     let runs: Vec<Value> = cmp
         .runs
         .iter()
@@ -302,14 +512,14 @@ pub fn comparison_json(cmp: &Comparison, dirs: &[String], varied: &[BTreeMap<Str
                 "scenario": r.scenario,
                 "run_dir": dirs.get(i),
                 "varied": varied.get(i).cloned().unwrap_or_default(),
+                "meets_constraints": cmp.meets(i),
+                "warnings": r.warnings,
                 "figures": figures,
                 "outcomes": outcomes,
             })
         })
         .collect();
-    let mut keys: Vec<&String> = varied.iter().flat_map(|m| m.keys()).collect();
-    keys.sort();
-    keys.dedup();
+    let keys = cmp.varied_keys();
     let headline: Vec<Value> = HEADLINE
         .iter()
         .filter_map(|(name, label)| {
@@ -323,7 +533,8 @@ pub fn comparison_json(cmp: &Comparison, dirs: &[String], varied: &[BTreeMap<Str
             }))
         })
         .collect();
-    json!({ "varied_keys": keys, "runs": runs, "headline": headline })
+    let constraints: Vec<String> = cmp.constraints.iter().map(|c| c.to_string()).collect();
+    json!({ "varied_keys": keys, "constraints": constraints, "runs": runs, "headline": headline })
 }
 
 #[cfg(test)]
@@ -339,5 +550,64 @@ mod tests {
         assert_eq!(v[1]["device.needle_length_um"], 1500);
         assert!(v[2].is_empty());
         assert!(varied_values(&[Some(json!({"a": 1}))])[0].is_empty());
+    }
+
+    fn run(label: &str, downtime_d: f64, collagen_pct: f64) -> RunSummary {
+        RunSummary {
+            label: label.into(),
+            scenario: "s".into(),
+            values: vec![
+                ("downtime_d".into(), downtime_d, "d".into(), None, None),
+                ("outcomes.collagen_change_pct".into(), collagen_pct, "%".into(), None, None),
+            ],
+            warnings: vec![],
+        }
+    }
+
+    #[test]
+    fn constraints_parse_and_hold() {
+        let c: Constraint = "downtime_d <= 3".parse().unwrap();
+        assert_eq!((c.quantity.as_str(), c.op, c.bound), ("downtime_d", Op::Le, 3.0));
+        assert_eq!("collagen_change_pct>=1e1".parse::<Constraint>().unwrap().op, Op::Ge);
+        assert_eq!("x<2".parse::<Constraint>().unwrap().op, Op::Lt);
+        assert_eq!("x>2".parse::<Constraint>().unwrap().op, Op::Gt);
+        for bad in ["downtime_d", "<=3", "downtime_d<=three", "downtime_d<=nan", "down time<=3"] {
+            let e = bad.parse::<Constraint>().unwrap_err();
+            assert!(e.starts_with(&format!("--where {bad}:")), "{e}");
+        }
+        let (a, b) = (run("a", 2.5, 12.0), run("b", 3.5, 20.0));
+        assert!(c.holds(&a) && !c.holds(&b));
+        // an outcome with or without its prefix; the bound itself meets <= but not <
+        let g: Constraint = "outcomes.collagen_change_pct>15".parse().unwrap();
+        assert!(!g.holds(&a) && g.holds(&b));
+        assert!("downtime_d<=2.5".parse::<Constraint>().unwrap().holds(&a));
+        assert!(!"downtime_d<2.5".parse::<Constraint>().unwrap().holds(&a));
+        let mut cmp = Comparison::new(vec![a, b]);
+        assert_eq!(cmp.meets(0), None);
+        cmp.constraints = vec![c, "collagen_change_pct>10".parse().unwrap()];
+        assert_eq!((cmp.meets(0), cmp.meets(1)), (Some(true), Some(false)));
+        let e = check_constraints(&["collagen<5".parse().unwrap()], &cmp.runs).unwrap_err();
+        assert!(e.contains("no run has") && e.contains("outcomes.collagen_change_pct"), "{e}");
+        assert!(check_constraints(&cmp.constraints, &cmp.runs).is_ok());
+    }
+
+    #[test]
+    fn the_tidy_csv_carries_the_varied_values_and_the_verdict_as_columns() {
+        let mut cmp = Comparison::new(vec![run("a", 2.5, 12.0), run("b", 3.5, 20.0)]);
+        cmp.varied = vec![
+            BTreeMap::from([("device.needle_length_um".to_string(), json!(500))]),
+            BTreeMap::from([("device.needle_length_um".to_string(), json!(1500))]),
+        ];
+        cmp.constraints = vec!["downtime_d<=3".parse().unwrap()];
+        let csv = String::from_utf8(tidy_csv(&cmp).unwrap()).unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(
+            lines[0],
+            "run,scenario,device.needle_length_um,meets_constraints,quantity,value,ensemble_p05,ensemble_p95,unit"
+        );
+        assert_eq!(lines[1], "a,s,500,true,downtime_d,2.5,,,d");
+        assert_eq!(lines[4], "b,s,1500,false,outcomes.collagen_change_pct,20,,,%");
+        let t = table(&cmp);
+        assert!(t.contains("device.needle_length_um") && t.contains("meets downtime_d<=3"), "{t}");
     }
 }

@@ -125,7 +125,53 @@ pub fn apply_edit(table: &mut toml::Table, edit: &Edit) -> Result<(), String> {
     Ok(())
 }
 
+/// The schedule rule of edits (`--vary`, the Python API): an edit of one form of the session
+/// schedule replaces the other form in the scenario. Setting `protocol.sessions` or
+/// `protocol.interval_d` on a scenario that lists `protocol.session_days` drops the list; the
+/// other of the two, if neither the scenario nor an edit gives it, is read from the list — its
+/// length, or its spacing when the list is evenly spaced (else the edit must give
+/// `interval_d` too). The sessions then start on day 0. Setting `protocol.session_days` drops
+/// `sessions` and `interval_d`. Edits that set both forms are left for validation to refuse.
+fn reconcile_schedule(table: &mut toml::Table, edits: &[Edit]) -> Result<(), String> {
+    let set = |k: &str| edits.iter().any(|e| matches!(e, Edit::Set(p, _) if p == k));
+    let (days_set, count_set) = (set("protocol.session_days"), set("protocol.sessions") || set("protocol.interval_d"));
+    let Some(pr) = table.get_mut("protocol").and_then(|v| v.as_table_mut()) else { return Ok(()) };
+    if days_set && !count_set {
+        pr.remove("sessions");
+        pr.remove("interval_d");
+    }
+    if !count_set || days_set {
+        return Ok(());
+    }
+    let Some(list) = pr.remove("session_days") else { return Ok(()) };
+    let days: Vec<f64> = list
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64))).collect())
+        .unwrap_or_default();
+    if !pr.contains_key("sessions") {
+        pr.insert("sessions".into(), toml::Value::Integer(days.len() as i64));
+    }
+    if !pr.contains_key("interval_d") {
+        let gaps: Vec<f64> = days.windows(2).map(|w| w[1] - w[0]).collect();
+        let even = gaps.first().filter(|g| gaps.iter().all(|x| (x - *g).abs() <= 1e-9 * g.abs().max(1.0)));
+        match even {
+            Some(g) => {
+                pr.insert("interval_d".into(), toml::Value::Float(*g));
+            }
+            None => {
+                return Err(format!(
+                    "`protocol.sessions` replaces the scenario's protocol.session_days = {list}, which {}: \
+                     give protocol.interval_d too (e.g. --vary protocol.interval_d=28)",
+                    if days.len() < 2 { "has no spacing to keep" } else { "are not evenly spaced" }
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Parse scenario `text`, apply `edits`, then validate. Errors about an edited field say so.
+/// An edit of the session schedule in one form replaces the other form (`reconcile_schedule`).
 pub fn parse_with(text: &str, file: &str, edits: &[Edit]) -> Result<ResolvedScenario, ScenarioError> {
     if edits.is_empty() {
         return parse(text, file);
@@ -135,6 +181,8 @@ pub fn parse_with(text: &str, file: &str, edits: &[Edit]) -> Result<ResolvedScen
         apply_edit(&mut table, e)
             .map_err(|m| ScenarioError::Parse { at: Location { file: file.to_string(), line: None }, message: m })?;
     }
+    reconcile_schedule(&mut table, edits)
+        .map_err(|m| ScenarioError::Parse { at: Location { file: file.to_string(), line: None }, message: m })?;
     let edited_paths: Vec<&str> = edits
         .iter()
         .map(|e| match e {

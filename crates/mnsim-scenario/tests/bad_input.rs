@@ -222,6 +222,32 @@ fn edits_set_and_unset_keys_and_errors_name_the_edit() {
 }
 
 #[test]
+fn an_edit_of_one_schedule_form_replaces_the_other() {
+    use mnsim_scenario::{Edit, parse_with};
+    let set = |a: &str| Edit::parse_assignment(a).unwrap();
+    let days = |r: &mnsim_scenario::ResolvedScenario| r.scenario.protocol.session_days.clone().unwrap();
+    // the default lists session_days = [0, 28, 56]: `sessions` keeps its spacing, `interval_d` its count
+    let r = parse_with(default_toml(), "d.toml", &[set("protocol.sessions=5")]).unwrap();
+    assert_eq!(days(&r), [0.0, 28.0, 56.0, 84.0, 112.0]);
+    let r = parse_with(default_toml(), "d.toml", &[set("protocol.interval_d=14")]).unwrap();
+    assert_eq!(days(&r), [0.0, 14.0, 28.0]);
+    let r = parse_with(default_toml(), "d.toml", &[set("protocol.sessions=2"), set("protocol.interval_d=60")]).unwrap();
+    assert_eq!(days(&r), [0.0, 60.0]);
+    // uneven days leave no spacing to keep: the edit must give interval_d too, and the error says so
+    let uneven = default_toml().replace("session_days = [0, 28, 56]", "session_days = [0, 14, 42]");
+    assert_ne!(uneven, default_toml());
+    let e = parse_with(&uneven, "u.toml", &[set("protocol.sessions=4")]).unwrap_err().to_string();
+    assert!(e.contains("u.toml") && e.contains("not evenly spaced") && e.contains("protocol.interval_d"), "{e}");
+    // and the other way: session_days replaces sessions and interval_d
+    let counted = default_toml().replace("session_days = [0, 28, 56]", "sessions = 3\ninterval_d = 28");
+    let r = parse_with(&counted, "c.toml", &[set("protocol.session_days=[0, 7, 60]")]).unwrap();
+    assert_eq!(days(&r), [0.0, 7.0, 60.0]);
+    // edits that give both forms are still refused
+    let both = [set("protocol.session_days=[0, 7]"), set("protocol.sessions=2")];
+    assert!(parse_with(default_toml(), "d.toml", &both).unwrap_err().to_string().contains("not both"));
+}
+
+#[test]
 fn vehicle_ph_outside_0_to_14_names_the_field() {
     // the default scenario has a [topical] table; add the pH to it through an edit
     use mnsim_scenario::{Edit, parse_with};

@@ -161,9 +161,7 @@ fn comparison(st: &AppState, ids: &[String]) -> ApiResult<(Value, String)> {
     }
     let dirs: Vec<PathBuf> = ids.iter().map(|id| paths::run_folder(&st.root, id)).collect::<ApiResult<_>>()?;
     let cmp = mnsim_report::compare::load_runs(&dirs).map_err(|e| ApiError::BadRequest(e.to_string()))?;
-    let scenarios: Vec<Option<Value>> = dirs.iter().map(|d| mnsim_report::compare::manifest_scenario(d)).collect();
-    let varied = mnsim_report::compare::varied_values(&scenarios);
-    let doc = mnsim_report::compare::comparison_json(&cmp, ids, &varied);
+    let doc = mnsim_report::compare::comparison_json(&cmp, ids);
     let (_, html) =
         mnsim_report::compare::render(&cmp).map_err(|e| ApiError::Internal(format!("drawing compare.html: {e}")))?;
     Ok((doc, html))
