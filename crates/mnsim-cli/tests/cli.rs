@@ -215,6 +215,20 @@ fn vary_runs_each_variant_and_writes_a_comparison() {
         r["figures"]["mean_depth_um"]["value"].as_f64().unwrap()
     };
     assert!(depth(&b) > 2.0 * depth(&a));
+    // a variant run beside another gives the figures it gives alone
+    let alone_toml = tmp.path().join("alone.toml");
+    let text = std::fs::read_to_string(&f).unwrap();
+    assert!(text.contains("needle_length_um = 1500"));
+    std::fs::write(&alone_toml, text.replace("needle_length_um = 1500", "needle_length_um = 500")).unwrap();
+    let alone = tmp.path().join("alone");
+    let o = mnsim().arg("run").arg(&alone_toml).args(["--quiet", "--out"]).arg(&alone).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let figures = |d: &Path| -> serde_json::Value {
+        let r: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(d.join("results.json")).unwrap()).unwrap();
+        r["figures"].clone()
+    };
+    assert_eq!(figures(&alone), figures(&a));
     // compare the two folders again from the command line
     let cmp = tmp.path().join("cmp");
     let o = mnsim().arg("compare").arg(&a).arg(&b).arg("--out").arg(&cmp).output().unwrap();
