@@ -19,6 +19,10 @@ fn small(needle_length_um: f64) -> mnsim_scenario::ResolvedScenario {
         Edit::Set("protocol.interval_d".into(), toml::Value::Integer(28)),
         Edit::Unset("device.stroke_um".into()),
         Edit::Set("device.needle_length_um".into(), toml::Value::Float(needle_length_um)),
+        // transport still runs, without the application-window runs and on 20 µm lateral cells
+        // (what is tested is where runs start and how they report, not transport accuracy)
+        Edit::Set("transport.compute_window".into(), toml::Value::Boolean(false)),
+        Edit::Set("transport.lateral_resolution_um".into(), toml::Value::Integer(20)),
     ];
     parse_with(mnsim_scenario::default_toml(), "default", &edits).expect("a valid scenario")
 }
