@@ -157,7 +157,8 @@ enum Command {
         /// No progress bar (and, with --vary --json, no per-variant lines on stderr).
         #[arg(long, short)]
         quiet: bool,
-        /// Run variants: `PATH=V1,V2,…` over any scenario key (`device.needle_length_um=500,1000,1500`);
+        /// Run variants: `PATH=V1,V2,…` over any scenario key (`device.needle_length_um=500,1000,1500`;
+        /// TOML arrays as values: `protocol.session_days=[0,28],[0,14,28]`);
         /// repeat for a grid of variants (at most 64). Writes one run folder per variant and a comparison.
         #[arg(long = "vary", value_name = "PATH=V1,V2,…")]
         vary: Vec<String>,

@@ -16,14 +16,36 @@ fn parse_vary(spec: &str) -> Result<(String, Vec<(String, toml::Value)>)> {
         !path.is_empty() && !path.split('.').any(str::is_empty),
         "--vary {spec}: `{path}` is not a dotted key path"
     );
-    let vals: Vec<(String, toml::Value)> = values
-        .split(',')
+    let vals: Vec<(String, toml::Value)> = split_top_level(values)
+        .into_iter()
         .map(str::trim)
         .filter(|v| !v.is_empty())
         .map(|v| (v.to_string(), mnsim_scenario::parse_value(v)))
         .collect();
     anyhow::ensure!(!vals.is_empty(), "--vary {spec}: no values");
     Ok((path.to_string(), vals))
+}
+
+/// Split `V1,V2,…` at the commas outside brackets, braces and quotes, so a value may be a
+/// TOML array or inline table: `protocol.session_days=[0,28],[0,14,28]` gives two values.
+fn split_top_level(values: &str) -> Vec<&str> {
+    let (mut parts, mut depth, mut quote, mut start) = (Vec::new(), 0i32, None::<char>, 0);
+    for (i, c) in values.char_indices() {
+        match (quote, c) {
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => depth += 1,
+            (None, ']' | '}') => depth -= 1,
+            (None, ',') if depth == 0 => {
+                parts.push(&values[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&values[start..]);
+    parts
 }
 
 /// One `--vary` axis: the key path and its values (as written, and as TOML).
@@ -297,6 +319,23 @@ pub fn run_variants(opts: &Options, budget: &mnsim_sim::Budget) -> Result<()> {
     } else {
         out!("{}", mnsim_report::compare::table(&cmp))?;
         outln!("wrote {} (compare.html and one folder per variant)", dir.display())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_and_table_values_stay_whole() {
+        assert_eq!(split_top_level("500,1000, 1500"), ["500", "1000", " 1500"]);
+        assert_eq!(split_top_level("[0,28],[0, 14, 28]"), ["[0,28]", "[0, 14, 28]"]);
+        assert_eq!(split_top_level("\"a,b\",c"), ["\"a,b\"", "c"]);
+        assert_eq!(split_top_level("{x = 1, y = 2},{x = 3}"), ["{x = 1, y = 2}", "{x = 3}"]);
+        let (key, vals) = parse_vary("protocol.session_days=[0,28],[0,14,28]").unwrap();
+        assert_eq!(key, "protocol.session_days");
+        assert_eq!(vals.len(), 2);
+        assert_eq!(vals[1].1.as_array().map(|a| a.len()), Some(3));
     }
 }
 
