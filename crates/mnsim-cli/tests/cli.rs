@@ -78,19 +78,21 @@ fn existing_folder_is_kept_without_force_and_replaced_with_it() {
     let out = tmp.path().join("run");
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join("precious.txt"), "keep me").unwrap();
-    let o = mnsim().args(["run", "--quiet", "--out"]).arg(&out).output().unwrap();
+    // the folder rules do not depend on the scenario: a fast one (no topical, no healing)
+    let sc = fast_scenario(tmp.path());
+    let o = mnsim().arg("run").arg(&sc).args(["--quiet", "--out"]).arg(&out).output().unwrap();
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
     assert!(out.join("precious.txt").exists());
     // --force replaces only an mnsim output folder: a user's folder is refused, and kept
-    let o = mnsim().args(["run", "--quiet", "--force", "--out"]).arg(&out).output().unwrap();
+    let o = mnsim().arg("run").arg(&sc).args(["--quiet", "--force", "--out"]).arg(&out).output().unwrap();
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("no mnsim manifest.json"));
     assert!(out.join("precious.txt").exists());
     let run = tmp.path().join("run2");
-    mnsim().args(["run", "--quiet", "--out"]).arg(&run).assert().success();
+    mnsim().arg("run").arg(&sc).args(["--quiet", "--out"]).arg(&run).assert().success();
     std::fs::write(run.join("stale.txt"), "old").unwrap();
-    mnsim().args(["run", "--quiet", "--force", "--out"]).arg(&run).assert().success();
+    mnsim().arg("run").arg(&sc).args(["--quiet", "--force", "--out"]).arg(&run).assert().success();
     assert!(!run.join("stale.txt").exists() && run.join("manifest.json").exists());
 }
 
@@ -145,7 +147,7 @@ fn every_worked_example_checks() {
 fn json_output_is_machine_readable() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("r");
-    let o = mnsim().args(["run", "--json", "--out"]).arg(&out).output().unwrap();
+    let o = mnsim().arg("run").arg(fast_scenario(tmp.path())).args(["--json", "--out"]).arg(&out).output().unwrap();
     assert!(o.status.success());
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("stdout is JSON only");
     assert_eq!(v["figures"]["depth_fraction"]["unit"], "fraction");

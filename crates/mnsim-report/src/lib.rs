@@ -388,10 +388,29 @@ mod tests {
         }
     }
 
+    /// The default scenario with two ensemble members (the p05/p95 columns still exist), no
+    /// application-window transport runs and 20 µm lateral transport cells: every output file
+    /// is still written, at about a quarter of the cost. Run once, shared by the tests.
+    fn default_run() -> &'static (mnsim_scenario::ResolvedScenario, mnsim_sim::RunResult) {
+        static RUN: std::sync::OnceLock<(mnsim_scenario::ResolvedScenario, mnsim_sim::RunResult)> =
+            std::sync::OnceLock::new();
+        RUN.get_or_init(|| {
+            use mnsim_scenario::Edit;
+            let edits = [
+                Edit::Set("simulation.ensemble_members".into(), toml::Value::Integer(2)),
+                Edit::Set("transport.compute_window".into(), toml::Value::Boolean(false)),
+                Edit::Set("transport.lateral_resolution_um".into(), toml::Value::Integer(20)),
+            ];
+            let s = mnsim_scenario::parse_with(mnsim_scenario::default_toml(), "default", &edits).unwrap();
+            let r = mnsim_sim::run(&s, &mut mnsim_sim::NoProgress).unwrap();
+            (s, r)
+        })
+    }
+
     #[test]
     fn run_folder_is_complete_and_never_overwritten_without_force() {
-        let s = mnsim_scenario::default_scenario();
-        let r = mnsim_sim::run(&s, &mut mnsim_sim::NoProgress).unwrap();
+        let (s, r) = default_run();
+        let (s, r) = (s.clone(), r.clone());
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("run1");
         write_run(OutputDir::reserve(&dir, false).unwrap(), &s, &r, &meta()).unwrap();
@@ -426,8 +445,8 @@ mod tests {
 
     #[test]
     fn a_non_finite_figure_is_an_error_not_a_null() {
-        let s = mnsim_scenario::default_scenario();
-        let mut r = mnsim_sim::run(&s, &mut mnsim_sim::NoProgress).unwrap();
+        let (s, r) = default_run();
+        let (s, mut r) = (s.clone(), r.clone());
         assert!(results_json(&s, &r, &meta()).is_ok());
         r.figures[3].value = f64::NAN;
         let name = r.figures[3].name.clone();

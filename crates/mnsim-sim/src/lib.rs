@@ -793,7 +793,10 @@ mod tests {
 
     #[test]
     fn default_run_is_deterministic_and_finite() {
-        let s = mnsim_scenario::default_scenario();
+        // the default scenario, its ensemble and application-window runs included, on 20 µm
+        // lateral transport cells (a third of the cost; determinism does not depend on them)
+        let edits = [mnsim_scenario::Edit::Set("transport.lateral_resolution_um".into(), toml::Value::Integer(20))];
+        let s = mnsim_scenario::parse_with(mnsim_scenario::default_toml(), "default", &edits).unwrap();
         let a = run(&s, &mut NoProgress).unwrap();
         let b = run(&s, &mut NoProgress).unwrap();
         assert_eq!(a.punctures, b.punctures);

@@ -71,11 +71,11 @@ mod tests {
 
     #[test]
     fn the_guard_catches_drift_a_lost_pass_and_a_new_pass() {
-        let mut row = builtin_cases()
-            .into_iter()
-            .find(|c| c.file.starts_with("PN01"))
-            .map(|c| run_case(&c.case.unwrap(), "PN01.toml").unwrap())
-            .unwrap();
+        // the guard's logic on a row of a real case, with a model value put in by hand (the
+        // model itself is checked by the test above)
+        let case = builtin_cases().into_iter().find(|c| c.file.starts_with("PN01")).map(|c| c.case.unwrap()).unwrap();
+        let mut row = case_result(&case, 152.0);
+        assert!(row.pass, "152 µm is inside PN01's band");
         let mut status = ExpectedStatus { cases: Default::default() };
         status.cases.insert(row.id.clone(), "pass".into());
         let kept = kept::updated(&kept::Kept::default(), std::slice::from_ref(&row), "first value");

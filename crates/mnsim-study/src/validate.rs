@@ -343,9 +343,14 @@ pub use mnsim_report::validation::Row as CaseResult;
 
 /// Run one case.
 pub fn run_case(case: &Case, file: &str) -> Result<CaseResult, CaseError> {
-    let value = model_value(case, file, &[])?;
+    Ok(case_result(case, model_value(case, file, &[])?))
+}
+
+/// The row of `case` for a model value `value`: the verdict in the case's band and the null
+/// model's value and verdict beside it.
+pub(crate) fn case_result(case: &Case, value: f64) -> CaseResult {
     let null = null_model(&case.compare.quantity);
-    Ok(CaseResult {
+    CaseResult {
         id: case.id.clone(),
         title: case.title.clone(),
         area: case.area.clone(),
@@ -364,7 +369,7 @@ pub fn run_case(case: &Case, file: &str) -> Result<CaseResult, CaseError> {
         null_value: null.map(|n| n.value),
         null_pass: null.map(|n| in_band(&case.band, n.value)),
         source: case.source.clone(),
-    })
+    }
 }
 
 /// The model's value of the case's compared quantity, with `extra` edits on top of the case's
