@@ -67,10 +67,8 @@ fn read_population(spec: &str) -> Result<(String, String)> {
 /// The scenario text and its name in errors: the file given, else the population's worked
 /// scenario, else the built-in default.
 fn read_scenario(given: Option<&Path>, pop: &co::Population) -> Result<(String, String)> {
-    if let Some(p) = given {
-        anyhow::ensure!(!p.is_dir(), "{}: is a directory, not a scenario file", p.display());
-        let text = std::fs::read_to_string(p).with_context(|| format!("{}: cannot read scenario file", p.display()))?;
-        return Ok((text, p.display().to_string()));
+    if given.is_some() {
+        return crate::run::scenario_text(given);
     }
     match &pop.scenario {
         Some(name) => match co::worked_scenario(name) {
@@ -82,7 +80,7 @@ fn read_scenario(given: Option<&Path>, pop: &co::Population) -> Result<(String, 
             }
             .into()),
         },
-        None => Ok((mnsim_scenario::default_toml().to_string(), "<built-in default>".to_string())),
+        None => crate::run::scenario_text(None),
     }
 }
 

@@ -9,6 +9,23 @@ use mnsim_scenario::ResolvedScenario;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+/// Name of the built-in default scenario in messages.
+pub(crate) const BUILT_IN_DEFAULT: &str = "<built-in default>";
+
+/// The text of the scenario file at `path` and its name for messages; the built-in default
+/// when no file is given. A folder or an unreadable file is an error naming it.
+pub(crate) fn scenario_text(path: Option<&Path>) -> Result<(String, String)> {
+    match path {
+        Some(p) => {
+            anyhow::ensure!(!p.is_dir(), "{}: is a directory, not a scenario file", p.display());
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("{}: cannot read scenario file", p.display()))?;
+            Ok((text, p.display().to_string()))
+        }
+        None => Ok((mnsim_scenario::default_toml().to_string(), BUILT_IN_DEFAULT.to_string())),
+    }
+}
+
 pub fn load(path: Option<&Path>) -> Result<ResolvedScenario> {
     match path {
         Some(p) => Ok(mnsim_scenario::load(p)?),
@@ -25,7 +42,7 @@ pub fn run(
     budget: &mnsim_sim::Budget,
 ) -> Result<()> {
     let scenario = load(path)?;
-    let file = path.map(|p| p.display().to_string()).unwrap_or_else(|| "<built-in default>".into());
+    let file = path.map(|p| p.display().to_string()).unwrap_or_else(|| BUILT_IN_DEFAULT.into());
     crate::budget::check(&scenario, &file, budget)?;
     let started_utc = mnsim_report::now_utc();
     let out = out.unwrap_or_else(|| default_out(&scenario.scenario.name, &started_utc));

@@ -4,10 +4,10 @@
 use crate::exit::{self, OrRunFailure};
 use crate::progress::Bar;
 use crate::run::default_out;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use mnsim_report::page::fmt_value;
 use mnsim_study::sensitivity::{self as sa, ParamRange, SensitivityError};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 /// The method of a sensitivity study.
@@ -74,10 +74,7 @@ impl Design {
 }
 
 pub fn sensitivity(o: Options, budget: &mnsim_sim::Budget) -> Result<()> {
-    let (text, file) = match &o.scenario {
-        Some(p) => read(p)?,
-        None => (mnsim_scenario::default_toml().to_string(), "<built-in default>".to_string()),
-    };
+    let (text, file) = crate::run::scenario_text(o.scenario.as_deref())?;
     let scenario = mnsim_scenario::parse(&text, &file)?;
     crate::budget::check(&scenario, &file, budget)?;
     let params: Vec<ParamRange> = if o.params.is_empty() {
@@ -175,12 +172,6 @@ pub fn sensitivity(o: Options, budget: &mnsim_sim::Budget) -> Result<()> {
         out!("{table}")?;
         outln!("wrote {} (sensitivity.csv, sensitivity.json, manifest.json)", dir.display())
     }
-}
-
-fn read(p: &Path) -> Result<(String, String)> {
-    anyhow::ensure!(!p.is_dir(), "{}: is a directory, not a scenario file", p.display());
-    let text = std::fs::read_to_string(p).with_context(|| format!("{}: cannot read scenario file", p.display()))?;
-    Ok((text, p.display().to_string()))
 }
 
 /// Width of the parameter column of the tables.

@@ -5,7 +5,7 @@ use crate::progress::{Bar, BarProgress};
 use crate::run::default_out;
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 /// Parse `PATH=V1,V2,…` into (path, values as TOML).
@@ -125,20 +125,6 @@ pub struct Options {
 /// A validated variant: its label, its folder name and its scenario.
 type Variant = (String, String, mnsim_scenario::ResolvedScenario);
 
-/// Read the scenario text (or the default), and its name for messages.
-fn scenario_text(path: Option<&Path>) -> Result<(String, String)> {
-    match path {
-        Some(p) => {
-            anyhow::ensure!(!p.is_dir(), "{}: is a directory, not a scenario file", p.display());
-            Ok((
-                std::fs::read_to_string(p).with_context(|| format!("{}: cannot read scenario file", p.display()))?,
-                p.display().to_string(),
-            ))
-        }
-        None => Ok((mnsim_scenario::default_toml().to_string(), "<built-in default>".to_string())),
-    }
-}
-
 /// Build and check every variant of the grid before any runs: each scenario valid, within the
 /// memory budget, and written to a folder of its own. Returns the variants and the largest
 /// peak memory one of them needs, GiB.
@@ -252,7 +238,7 @@ fn run_all(
 
 pub fn run_variants(opts: &Options, budget: &mnsim_sim::Budget) -> Result<()> {
     let (json, quiet) = (opts.json, opts.quiet);
-    let (text, file) = scenario_text(opts.scenario.as_deref())?;
+    let (text, file) = crate::run::scenario_text(opts.scenario.as_deref())?;
     let axes = parse_axes(&opts.vary)?;
     let constraints = crate::compare::parse_constraints(&opts.constraints)?;
     // validate every variant before running any
