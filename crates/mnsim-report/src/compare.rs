@@ -3,6 +3,7 @@
 use crate::ReportError;
 use crate::page::{esc, fmt_value as fmt};
 use crate::plots::{self, Bar};
+use plotters::style::RGBColor;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -174,6 +175,76 @@ impl Comparison {
                 Some((*n, *l, unit))
             })
             .collect()
+    }
+
+    /// The x axis of a dose–response chart: the varied key that is a number in every run and
+    /// takes the most distinct values (ties: the first in sorted order); `None` when no varied
+    /// key is numeric in every run with at least two distinct values.
+    pub fn dose_axis(&self) -> Option<&String> {
+        let mut best: Option<(&String, usize)> = None;
+        for key in self.varied_keys() {
+            let xs: Option<Vec<f64>> = self.varied.iter().map(|m| m.get(key).and_then(Value::as_f64)).collect();
+            let Some(mut xs) = xs.filter(|x| x.len() == self.runs.len()) else { continue };
+            xs.sort_by(f64::total_cmp);
+            xs.dedup();
+            if xs.len() >= 2 && best.is_none_or(|(_, n)| xs.len() > n) {
+                best = Some((key, xs.len()));
+            }
+        }
+        best.map(|(k, _)| k)
+    }
+
+    /// Dose–response series of `name` along `axis`: the runs grouped by their other varied
+    /// values (one series each, in first-seen order), sorted by the axis value. `None` unless
+    /// every run has the quantity and its nominal value is not the same in all of them.
+    pub fn dose_series(&self, axis: &str, name: &str) -> Option<Vec<plots::DoseSeries>> {
+        let vals: Vec<_> = (0..self.runs.len()).map(|k| self.get(k, name)).collect::<Option<_>>()?;
+        if vals.iter().all(|v| v.1 == vals[0].1) {
+            return None;
+        }
+        let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+        for k in 0..self.runs.len() {
+            let label = self
+                .varied_keys()
+                .into_iter()
+                .filter(|key| key.as_str() != axis && !self.follows(axis, key))
+                .map(|key| format!("{key} = {}", self.varied_cell(k, key)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            match groups.iter_mut().find(|g| g.0 == label) {
+                Some(g) => g.1.push(k),
+                None => groups.push((label, vec![k])),
+            }
+        }
+        let x_of = |k: usize| self.varied[k].get(axis).and_then(Value::as_f64).unwrap_or(f64::NAN);
+        Some(
+            groups
+                .into_iter()
+                .map(|(label, mut ks)| {
+                    ks.sort_by(|&a, &b| x_of(a).total_cmp(&x_of(b)));
+                    let band = ks.iter().map(|&k| vals[k].3.zip(vals[k].4)).collect::<Option<Vec<_>>>();
+                    plots::DoseSeries {
+                        label,
+                        x: ks.iter().map(|&k| x_of(k)).collect(),
+                        y: ks.iter().map(|&k| vals[k].1).collect(),
+                        band: band.map(|b| b.into_iter().unzip()),
+                    }
+                })
+                .collect(),
+        )
+    }
+
+    /// Whether `key` follows `axis`: runs with the same axis value have the same `key` value (a
+    /// default derived from the varied one, such as the pen's stroke from its needle length).
+    /// Such a key does not split the runs into series.
+    fn follows(&self, axis: &str, key: &str) -> bool {
+        let n = self.runs.len();
+        (0..n).all(|a| {
+            (0..n).all(|b| {
+                self.varied[a].get(axis) != self.varied[b].get(axis)
+                    || self.varied[a].get(key) == self.varied[b].get(key)
+            })
+        })
     }
 
     fn varied_cell(&self, k: usize, key: &str) -> String {
@@ -415,6 +486,37 @@ pub fn render(c: &Comparison) -> Result<(Vec<u8>, String), String> {
         }
         h.push_str("</ul>");
     }
+    // a numeric sweep: each headline quantity that changes along it, as a dose–response line
+    if let Some(axis) = c.dose_axis() {
+        let _ = write!(
+            h,
+            "<h2>Dose–response along <code>{}</code></h2><p>One line per combination of the other varied \
+             values; shaded: 5–95 % over each run's uncertainty ensemble. The data are in \
+             <a href=\"compare.csv\">compare.csv</a>.</p>",
+            esc(axis)
+        );
+        let mut legend_written = false;
+        for (name, label, unit) in c.rows() {
+            if let Some(series) = c.dose_series(axis, name) {
+                if !legend_written && series.iter().any(|s| !s.label.is_empty()) {
+                    // one legend for every chart, outside the data (the series are in the same order)
+                    h.push_str("<p class=\"legend\">");
+                    for (k, s) in series.iter().enumerate() {
+                        let RGBColor(r, g, b) = plots::PALETTE[k % plots::PALETTE.len()];
+                        let _ = write!(
+                            h,
+                            "<span style=\"white-space:nowrap;margin-right:1.2em\"><span style=\"display:inline-block;width:14px;height:4px;vertical-align:middle;background:#{r:02x}{g:02x}{b:02x}\"></span> {}</span>",
+                            esc(&s.label)
+                        );
+                    }
+                    h.push_str("</p>");
+                }
+                legend_written = true;
+                let svg = plots::dose_response_svg(label, axis, &format!("{label} ({unit})"), &series)?;
+                let _ = write!(h, "<div class=\"fig\">{svg}</div>");
+            }
+        }
+    }
     // one small bar chart per outcome present in every run
     for (name, label, unit) in c.rows().into_iter().filter(|(n, _, _)| n.starts_with("outcomes.")) {
         let bars: Vec<Bar> = (0..c.runs.len())
@@ -589,6 +691,52 @@ mod tests {
         let e = check_constraints(&["collagen<5".parse().unwrap()], &cmp.runs).unwrap_err();
         assert!(e.contains("no run has") && e.contains("outcomes.collagen_change_pct"), "{e}");
         assert!(check_constraints(&cmp.constraints, &cmp.runs).is_ok());
+    }
+
+    #[test]
+    fn a_numeric_sweep_draws_one_sorted_line_per_other_varied_value() {
+        // a 3 × 2 grid given out of order: needle length (numeric, 3 values) × a named device
+        let mut runs = Vec::new();
+        let mut varied = Vec::new();
+        for (len, kind, collagen) in [
+            (1500, "pen", 30.0),
+            (500, "pen", 10.0),
+            (1000, "roller", 4.0),
+            (500, "roller", 2.0),
+            (1000, "pen", 20.0),
+            (1500, "roller", 6.0),
+        ] {
+            runs.push(run(&format!("{kind}-{len}"), 3.0, collagen));
+            varied.push(BTreeMap::from([
+                ("device.needle_length_um".to_string(), json!(len)),
+                ("device.kind".to_string(), json!(kind)),
+                // a default that follows the axis (the pen's stroke) does not split the series
+                ("device.stroke_um".to_string(), json!(len + 1000)),
+            ]));
+        }
+        let mut cmp = Comparison::new(runs);
+        cmp.varied = varied;
+        let axis = cmp.dose_axis().unwrap().clone();
+        assert_eq!(axis, "device.needle_length_um", "the numeric key is the axis, the string key the series");
+        let s = cmp.dose_series(&axis, "outcomes.collagen_change_pct").unwrap();
+        assert_eq!(s.len(), 2);
+        assert_eq!((s[0].label.as_str(), s[1].label.as_str()), ("device.kind = pen", "device.kind = roller"));
+        assert_eq!(s[0].x, [500.0, 1000.0, 1500.0]);
+        assert_eq!(s[0].y, [10.0, 20.0, 30.0]);
+        assert_eq!(s[1].y, [2.0, 4.0, 6.0]);
+        assert!(s[0].band.is_none(), "no ensemble, no band");
+        // a quantity that is the same in every run draws nothing
+        assert!(cmp.dose_series(&axis, "downtime_d").is_none());
+        let (_, html) = render(&cmp).unwrap();
+        assert!(html.contains("Dose–response along <code>device.needle_length_um</code>"), "page has the section");
+        assert_eq!(html.matches("<svg").count(), 1 + 1, "one dose–response chart (collagen) and one bar chart");
+        // nothing numeric varied: no dose–response section
+        let mut flat = cmp.clone();
+        for m in &mut flat.varied {
+            m.remove("device.needle_length_um");
+            m.remove("device.stroke_um");
+        }
+        assert!(flat.dose_axis().is_none() && !render(&flat).unwrap().1.contains("Dose–response"));
     }
 
     #[test]

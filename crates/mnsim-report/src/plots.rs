@@ -265,6 +265,95 @@ pub fn line_chart_svg(
     Ok(svg)
 }
 
+/// One series of a dose–response chart: the nominal value at each x and, where the runs had an
+/// uncertainty ensemble, its 5–95 % interval.
+pub struct DoseSeries {
+    /// Legend label (the other varied values; empty for a one-key sweep).
+    pub label: String,
+    /// The varied value, ascending.
+    pub x: Vec<f64>,
+    /// Nominal value at each x.
+    pub y: Vec<f64>,
+    /// 5–95 % interval at each x, where every point has one.
+    pub band: Option<(Vec<f64>, Vec<f64>)>,
+}
+
+/// A dose–response chart of a numeric sweep: one line with point markers per series (colour k
+/// of [`PALETTE`] for series k; the caller writes the legend once, outside the data), its
+/// 5–95 % ensemble interval shaded, linear axes fitted to the data (the zero line shown when the
+/// data cross it).
+pub fn dose_response_svg(title: &str, x_label: &str, y_label: &str, series: &[DoseSeries]) -> Result<String, String> {
+    let finite = |v: &[f64]| v.iter().copied().filter(|v| v.is_finite()).collect::<Vec<f64>>();
+    let xs: Vec<f64> = series.iter().flat_map(|s| finite(&s.x)).collect();
+    let mut ys: Vec<f64> = series.iter().flat_map(|s| finite(&s.y)).collect();
+    for s in series {
+        if let Some((lo, hi)) = &s.band {
+            ys.extend(finite(lo));
+            ys.extend(finite(hi));
+        }
+    }
+    let range = |v: &[f64]| v.iter().fold((f64::MAX, f64::MIN), |(a, b), &x| (a.min(x), b.max(x)));
+    let (mut x0, mut x1) = if xs.is_empty() { (0.0, 1.0) } else { range(&xs) };
+    let (mut y0, mut y1) = if ys.is_empty() { (0.0, 1.0) } else { range(&ys) };
+    if x1 - x0 < 1e-12 {
+        (x0, x1) = (x0 - 0.5, x1 + 0.5);
+    }
+    if y1 - y0 < 1e-12 {
+        (y0, y1) = (y0 - 0.5, y1 + 0.5);
+    }
+    let (xp, yp) = (0.05 * (x1 - x0), 0.08 * (y1 - y0));
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (420, 280)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 16))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(62)
+            .build_cartesian_2d((x0 - xp)..(x1 + xp), (y0 - yp)..(y1 + yp))
+            .map_err(|e| e.to_string())?;
+        // tick labels with as many decimals as the tick spacing (span / 6) needs, so that
+        // neighbouring ticks never print alike
+        let decimals = |span: f64| (-(span / 6.0).log10()).ceil().clamp(0.0, 6.0) as usize;
+        let (dx, dy) = (decimals(x1 - x0), decimals(y1 - y0));
+        let x_tick = move |v: &f64| format!("{v:.dx$}");
+        let y_tick = move |v: &f64| format!("{v:.dy$}");
+        chart
+            .configure_mesh()
+            .x_desc(x_label)
+            .y_desc(y_label)
+            .x_labels(6)
+            .y_labels(6)
+            .x_label_formatter(&x_tick)
+            .y_label_formatter(&y_tick)
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        if y0 < 0.0 && y1 > 0.0 {
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(x0 - xp, 0.0), (x1 + xp, 0.0)],
+                    RGBColor(150, 150, 150).stroke_width(1),
+                )))
+                .map_err(|e| e.to_string())?;
+        }
+        for (k, s) in series.iter().enumerate() {
+            let c = PALETTE[k % PALETTE.len()];
+            if let Some((lo, hi)) = &s.band {
+                let mut poly: Vec<(f64, f64)> = s.x.iter().zip(hi).map(|(&x, &y)| (x, y)).collect();
+                poly.extend(s.x.iter().zip(lo).rev().map(|(&x, &y)| (x, y)));
+                chart.draw_series(std::iter::once(Polygon::new(poly, c.mix(0.18)))).map_err(|e| e.to_string())?;
+            }
+            let pts: Vec<(f64, f64)> = s.x.iter().zip(&s.y).map(|(&x, &y)| (x, y)).collect();
+            chart.draw_series(LineSeries::new(pts.clone(), c.stroke_width(2))).map_err(|e| e.to_string())?;
+            chart.draw_series(pts.into_iter().map(|p| Circle::new(p, 3, c.filled()))).map_err(|e| e.to_string())?;
+        }
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}
+
 /// One bar of a bar chart with an interval.
 pub struct Bar {
     /// Label.
