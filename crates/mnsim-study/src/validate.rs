@@ -311,6 +311,9 @@ pub fn case_scenario(case: &Case, file: &str) -> Result<ResolvedScenario, CaseEr
     case_scenario_with(case, file, &[])
 }
 
+/// The one figure the application-window transport runs produce.
+const WINDOW_FIGURE: &str = "transport_window_min";
+
 /// Build the case's resolved scenario with `extra` edits applied after the case's own (a
 /// calibration trial value of a parameter overrides what the case sets).
 pub fn case_scenario_with(case: &Case, file: &str, extra: &[Edit]) -> Result<ResolvedScenario, CaseError> {
@@ -330,6 +333,12 @@ pub fn case_scenario_with(case: &Case, file: &str, extra: &[Edit]) -> Result<Res
     };
     // a case compares the nominal model: no uncertainty ensemble unless the case asks for one
     let mut edits: Vec<Edit> = vec![Edit::Set("simulation.ensemble_members".into(), toml::Value::Integer(1))];
+    // the application-window transport runs feed one figure only (`transport_window_min`; they
+    // run beside the needled run and share nothing with it): a case that compares another
+    // figure skips them, and its value is the same (docs/VALIDATION.md § Running)
+    if case.compare.quantity != WINDOW_FIGURE {
+        edits.push(Edit::Set("transport.compute_window".into(), toml::Value::Boolean(false)));
+    }
     edits.extend(s.unset.iter().map(|k| Edit::Unset(k.clone())));
     edits.extend(s.set.iter().map(|(k, v)| Edit::Set(k.clone(), v.clone())));
     edits.extend(extra.iter().cloned());
