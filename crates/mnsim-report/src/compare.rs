@@ -202,15 +202,14 @@ impl Comparison {
         if vals.iter().all(|v| v.1 == vals[0].1) {
             return None;
         }
+        // the keys that split the runs into series: every varied key but the axis and those
+        // that follow it (found once, not per run)
+        let split: Vec<&String> =
+            self.varied_keys().into_iter().filter(|key| key.as_str() != axis && !self.follows(axis, key)).collect();
         let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
         for k in 0..self.runs.len() {
-            let label = self
-                .varied_keys()
-                .into_iter()
-                .filter(|key| key.as_str() != axis && !self.follows(axis, key))
-                .map(|key| format!("{key} = {}", self.varied_cell(k, key)))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let label =
+                split.iter().map(|key| format!("{key} = {}", self.varied_cell(k, key))).collect::<Vec<_>>().join(", ");
             match groups.iter_mut().find(|g| g.0 == label) {
                 Some(g) => g.1.push(k),
                 None => groups.push((label, vec![k])),

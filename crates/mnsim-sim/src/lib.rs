@@ -794,7 +794,8 @@ mod tests {
     #[test]
     fn default_run_is_deterministic_and_finite() {
         // the default scenario, its ensemble and application-window runs included, on 20 µm
-        // lateral transport cells (a third of the cost; determinism does not depend on them)
+        // lateral transport cells (the test binary 57 → 35 s here; determinism does not depend
+        // on the cell size)
         let edits = [mnsim_scenario::Edit::Set("transport.lateral_resolution_um".into(), toml::Value::Integer(20))];
         let s = mnsim_scenario::parse_with(mnsim_scenario::default_toml(), "default", &edits).unwrap();
         let a = run(&s, &mut NoProgress).unwrap();

@@ -5,6 +5,8 @@
 //! a higher concentration; a non-depigmenting active must do nothing; bad input must name the
 //! field, value and allowed range; nothing may be NaN.
 
+mod common;
+
 use mnsim_scenario::{Edit, parse_with};
 
 fn scenario_text() -> (String, String) {
@@ -14,14 +16,10 @@ fn scenario_text() -> (String, String) {
 
 fn parse(extra: &str, edits: &[Edit]) -> Result<mnsim_scenario::ResolvedScenario, mnsim_scenario::ScenarioError> {
     let (text, path) = scenario_text();
-    // one member, no application-window runs, 20 µm lateral transport cells: the assertions
-    // compare runs with each other, and the cheaper runs (4.8 s against 18.9 s each here; the
-    // scenario's MASI change −0.10405 % against −0.10405 %) test the same behaviour
-    let mut all = vec![
-        Edit::Set("simulation.ensemble_members".into(), toml::Value::Integer(1)),
-        Edit::Set("transport.compute_window".into(), toml::Value::Boolean(false)),
-        Edit::Set("transport.lateral_resolution_um".into(), toml::Value::Integer(20)),
-    ];
+    // one member and cheaper transport: the assertions compare runs with each other, and the
+    // cheaper runs test the same behaviour (figures in `common::cheap_transport`)
+    let mut all = vec![Edit::Set("simulation.ensemble_members".into(), toml::Value::Integer(1))];
+    all.extend(common::cheap_transport());
     all.extend_from_slice(edits);
     parse_with(&format!("{text}\n{extra}"), &path, &all)
 }

@@ -4,6 +4,8 @@
 //! worker of the pool waiting for work it had handed to that same pool (a deadlock that hung
 //! `mnsim validate` on 2 cores).
 
+mod common;
+
 use mnsim_scenario::{Edit, parse_with};
 use rayon::prelude::*;
 use std::time::Duration;
@@ -19,11 +21,10 @@ fn small(needle_length_um: f64) -> mnsim_scenario::ResolvedScenario {
         Edit::Set("protocol.interval_d".into(), toml::Value::Integer(28)),
         Edit::Unset("device.stroke_um".into()),
         Edit::Set("device.needle_length_um".into(), toml::Value::Float(needle_length_um)),
-        // transport still runs, without the application-window runs and on 20 µm lateral cells
-        // (what is tested is where runs start and how they report, not transport accuracy)
-        Edit::Set("transport.compute_window".into(), toml::Value::Boolean(false)),
-        Edit::Set("transport.lateral_resolution_um".into(), toml::Value::Integer(20)),
     ];
+    // transport still runs, cheaper (what is tested is where runs start and how they report,
+    // not transport accuracy)
+    let edits: Vec<Edit> = edits.into_iter().chain(common::cheap_transport()).collect();
     parse_with(mnsim_scenario::default_toml(), "default", &edits).expect("a valid scenario")
 }
 

@@ -4,19 +4,16 @@
 //! case marked `known_miss` in `data/validation_status.toml` (named below), and this test keeps
 //! only what honestly holds (the direction, and a magnitude bound where one is sourced).
 
+mod common;
+
 use mnsim_scenario::{Edit, parse_with};
 
-/// Nominal member only, no application-window transport runs and 20 µm lateral transport
-/// cells: none of the asserted outcomes reads the window runs, and the coarser cells leave them
-/// unchanged (acne-scars-cheek: scar improvement 100 %, grade −2, collagen +27.9505 %, PIH risk
-/// 7.8605 % with and without, 19.7 s against 5.3 s here; the melasma MASI likewise,
-/// `tests/home_care.rs`).
+/// Nominal member only, and cheaper transport, which leaves the asserted outcomes unchanged
+/// (figures in `common::cheap_transport`).
 fn cheap() -> Vec<Edit> {
-    vec![
-        Edit::Set("simulation.ensemble_members".into(), toml::Value::Integer(1)),
-        Edit::Set("transport.compute_window".into(), toml::Value::Boolean(false)),
-        Edit::Set("transport.lateral_resolution_um".into(), toml::Value::Integer(20)),
-    ]
+    let mut edits = vec![Edit::Set("simulation.ensemble_members".into(), toml::Value::Integer(1))];
+    edits.extend(common::cheap_transport());
+    edits
 }
 
 fn run(file: &str) -> mnsim_sim::RunResult {
