@@ -3,6 +3,7 @@
 
 use crate::exit::OrRunFailure;
 use anyhow::Result;
+use mnsim_healing::actives::find_healing_pd;
 use mnsim_transport::catalogue::CATALOGUE;
 use mnsim_transport::physchem::IonisationKind;
 
@@ -12,6 +13,19 @@ fn kind(k: IonisationKind) -> &'static str {
         IonisationKind::Acid => "acid",
         IonisationKind::Base => "base",
     }
+}
+
+/// What the model lets the active do besides being delivered: inhibit melanogenesis
+/// (outcomes) and act on the healing cascade (collagen synthesis, keratinocytes).
+fn acts_on(name: &str) -> String {
+    let mut on = Vec::new();
+    if mnsim_sim::depigmenting_pd(name).is_some() {
+        on.push("melanogenesis");
+    }
+    if let Some(pd) = find_healing_pd(name) {
+        on.push(pd.acts_on);
+    }
+    if on.is_empty() { "delivery only".into() } else { on.join(", ") }
 }
 
 pub fn actives(json: bool) -> Result<()> {
@@ -29,29 +43,42 @@ pub fn actives(json: bool) -> Result<()> {
                     "pka": a.pka,
                     "source": a.source,
                     "pka_source": a.pka_source,
+                    "acts_on": acts_on(a.name),
+                    "healing": find_healing_pd(a.name),
                 })
             })
             .collect();
         return outln!("{}", serde_json::to_string_pretty(&rows).or_run_failure()?);
     }
-    outln!("{:<26} {:>10} {:>7} {:>9} {:>8} {:>6}  aliases", "name", "MW (Da)", "log P", "R_h (nm)", "kind", "pKa")?;
+    outln!(
+        "{:<26} {:>10} {:>7} {:>9} {:>8} {:>6}  {:<44} aliases",
+        "name",
+        "MW (Da)",
+        "log P",
+        "R_h (nm)",
+        "kind",
+        "pKa",
+        "acts on"
+    )?;
     for a in CATALOGUE {
         let rh = a.hydrodynamic_radius_nm.map_or("—".to_string(), |r| format!("{r:.2}"));
         let pka = a.pka.map_or("—".to_string(), |p| format!("{p:.2}"));
         outln!(
-            "{:<26} {:>10.1} {:>7.2} {:>9} {:>8} {:>6}  {}",
+            "{:<26} {:>10.1} {:>7.2} {:>9} {:>8} {:>6}  {:<44} {}",
             a.name,
             a.molecular_weight_da,
             a.log_p,
             rh,
             kind(a.ionisation),
             pka,
+            acts_on(a.name),
             a.aliases.join(", ")
         )?;
     }
     outln!(
         "\n{} actives. A name not listed needs topical.molecular_weight_da and topical.log_p \
-         (and pka with ionisation for an acid or base). Sources: mnsim actives --json.",
+         (and pka with ionisation for an acid or base). \"acts on\": what the model lets it do besides \
+         being delivered (docs/model/outcomes.md § 7.1, docs/model/healing.md § 10). Sources: mnsim actives --json.",
         CATALOGUE.len()
     )
 }

@@ -281,5 +281,15 @@ fn actives_lists_the_catalogue_with_sources() {
     for r in rows {
         assert!(r["molecular_weight_da"].as_f64().unwrap() > 0.0, "{r}");
         assert!(!r["source"].as_str().unwrap().is_empty(), "{r}");
+        assert!(!r["acts_on"].as_str().unwrap().is_empty(), "{r}");
     }
+    // what each active acts on, with the healing dose–response and its source where one exists
+    let row = |n: &str| rows.iter().find(|r| r["name"] == n).unwrap_or_else(|| panic!("{n}"));
+    assert_eq!(row("caffeine")["acts_on"], "delivery only");
+    assert_eq!(row("tranexamic_acid")["acts_on"], "melanogenesis");
+    assert!(row("retinol")["acts_on"].as_str().unwrap().contains("keratinocytes"));
+    assert!(row("retinol")["healing"]["source"].as_str().unwrap().contains("Duell"));
+    assert!(row("hyaluronic_acid_1mda")["acts_on"].as_str().unwrap().contains("hydration only"));
+    assert!(row("caffeine")["healing"].is_null());
+    assert!(text.contains("acts on"));
 }

@@ -20,6 +20,7 @@ pub mod closure;
 pub mod device;
 pub mod error;
 pub mod penetration;
+pub mod pharmacodynamics;
 pub mod protocol;
 pub mod punctures;
 pub mod rng;

@@ -23,6 +23,7 @@
 //! State, units and equations: [`state`], [`reaction`], [`injury`], [`transport`],
 //! [`simulate()`]; the full model description with sources is `docs/model/healing.md`.
 
+pub mod actives;
 pub mod bench;
 pub mod distance;
 pub mod error;

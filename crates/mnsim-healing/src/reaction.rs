@@ -41,6 +41,10 @@ pub struct CellParams {
     /// Whether the sub-cell wound model is on (`HealingSettings::wound_model`): fibroblasts
     /// inside and outside the cell's wound tracked apart ([`Var::FibroblastsInWound`]).
     pub sub_cell: bool,
+    /// Gains of the topical actives acting on this cell now ([`crate::actives`]; zero without
+    /// one): collagen synthesis in the papillary dermis, keratinocyte proliferation in the
+    /// epidermis.
+    pub active: crate::actives::ActiveGains,
 }
 
 impl CellParams {
@@ -57,6 +61,7 @@ impl CellParams {
             age_barrier: 1.0,
             wound_sq_dist_um2: 0.0,
             sub_cell: false,
+            active: crate::actives::ActiveGains { collagen_synthesis: 0.0, keratinocyte: 0.0 },
         }
     }
 }
@@ -234,8 +239,10 @@ pub fn rhs(r: &Rates, cell: &CellParams, y: &[f64], dy: &mut [f64]) {
             // ---- collagen III/I with the added III → I conversion step.
             let ctot = c1 + c3;
             let room = pos((r.col_capacity - ctot) / (r.col_capacity - 1.0));
-            let q_hom = r.col_turnover_per_d * sa * f;
-            let q_act = sa * r.col_synth_per_d * (fib_responding + r.col_synth_myo * mf) * room;
+            // a topical active raises the synthesis of every fibroblast by (1 + g_c)
+            let boost = 1.0 + cell.active.collagen_synthesis;
+            let q_hom = r.col_turnover_per_d * sa * f * boost;
+            let q_act = sa * r.col_synth_per_d * (fib_responding + r.col_synth_myo * mf) * room * boost;
             let deg = r.col_turnover_per_d * sa * mmp;
             let wound_deg = r.matrix_mmp_degradation_per_d * pos(mmp - 1.0);
             let excess = r.col_excess_remodel_per_d * mmp * pos(ctot - 1.0) / ctot.max(1e-9);
@@ -286,8 +293,10 @@ pub fn rhs(r: &Rates, cell: &CellParams, y: &[f64], dy: &mut [f64]) {
                 if cell.open_after_session > 0.0 { (pos(1.0 - ep) / cell.open_after_session).min(1.0) } else { 0.0 };
             let ke = g(EdgeActivation);
             let p_loc = p / we;
-            let ke_src =
-                1.0 + r.keratinocyte_gf_gain * p_loc / (r.pdgf_half_sat + p_loc) + r.keratinocyte_wound_gain * openness;
+            let ke_src = 1.0
+                + r.keratinocyte_gf_gain * p_loc / (r.pdgf_half_sat + p_loc)
+                + r.keratinocyte_wound_gain * openness
+                + cell.active.keratinocyte;
             let dep = cell.reepi_per_d * ke * (1.0 - ep);
             // Open wounds hold the barrier of their disrupted footprint open: the local form
             // of the loss, k_Bo·(local openness)·(barrier still standing inside the footprint),
@@ -303,8 +312,11 @@ pub fn rhs(r: &Rates, cell: &CellParams, y: &[f64], dy: &mut [f64]) {
             let db = 24.0
                 * (r.barrier_recovery_per_h * pos(1.0 - b - s_conf) + k_conf * s_conf
                     - r.barrier_open_per_h * openness * in_footprint);
-            let k_src =
-                1.0 + r.keratinocyte_gf_gain * p / (r.pdgf_half_sat + p) + r.keratinocyte_wound_gain * pos(1.0 - ep);
+            // a topical active (retinoid, EGF) raises the proliferation target by g_k
+            let k_src = 1.0
+                + r.keratinocyte_gf_gain * p / (r.pdgf_half_sat + p)
+                + r.keratinocyte_wound_gain * pos(1.0 - ep)
+                + cell.active.keratinocyte;
             let dk = (k_src - k) / r.keratinocyte_tau_d;
             let tau = r.epidermal_transit_d / st;
             let dh = (k - h) / tau;

@@ -53,6 +53,12 @@ pub struct HealingSettings {
     /// homeostasis test uses it so the integrator really runs; not a scenario key).
     #[serde(skip)]
     pub integrate_resting_cells: bool,
+    /// What topical actives do to the cascade over the course: windows of constant gains on
+    /// collagen synthesis (papillary dermis) and keratinocyte proliferation (epidermis). Not a
+    /// scenario key: `mnsim-sim` derives them from the delivered concentrations
+    /// ([`crate::actives`]); empty = no active acts.
+    #[serde(skip)]
+    pub active_effects: Vec<crate::actives::ActiveEffect>,
     /// Kinetic parameters.
     pub rates: Rates,
 }
@@ -73,6 +79,7 @@ impl Default for HealingSettings {
             threads: 0,
             wound_model: WoundModel::CellMean,
             integrate_resting_cells: false,
+            active_effects: Vec::new(),
             rates: Rates::default(),
         }
     }
@@ -103,6 +110,13 @@ impl HealingSettings {
             check(&format!("map_times_d[{i}]"), t, 0.0, 1e5)?;
         }
         check("threads", self.threads as f64, 0.0, 1024.0)?;
+        for (i, e) in self.active_effects.iter().enumerate() {
+            check(&format!("active_effects[{i}].from_d"), e.from_d, -1e5, 1e5)?;
+            check(&format!("active_effects[{i}].to_d"), e.to_d, e.from_d, 1e5)?;
+            let g = crate::actives::MAX_ACTIVE_GAIN;
+            check(&format!("active_effects[{i}].collagen_synthesis"), e.gains.collagen_synthesis, 0.0, g)?;
+            check(&format!("active_effects[{i}].keratinocyte"), e.gains.keratinocyte, 0.0, g)?;
+        }
         self.rates.validate()
     }
 }

@@ -7,6 +7,7 @@
 //! exactly at session times, map times and the end; after a session the step restarts at
 //! `split_min_h` and grows by `split_growth` up to `split_max_h`.
 
+use crate::actives::{self, ActiveGains};
 use crate::error::HealingError;
 use crate::grid::TissueGrid;
 use crate::injury::{self, Injury};
@@ -293,6 +294,7 @@ fn run(
             age_barrier: age_b,
             wound_sq_dist_um2: 0.0,
             sub_cell: settings.wound_model == WoundModel::SubCell,
+            active: ActiveGains::default(),
         })
         .collect();
     let mut y: Vec<[f64; NSTATES]> = (0..ncell).map(|k| baseline(g.compartment(k / nc))).collect();
@@ -330,7 +332,12 @@ fn run(
     let mut map_times: Vec<f64> = settings.map_times_d.iter().map(|m| (t0_maps + m).min(t_end)).collect();
     map_times.sort_by(f64::total_cmp);
     map_times.dedup();
-    let mut stops: Vec<f64> = sessions_d.iter().copied().chain(map_times.iter().copied()).chain([t_end]).collect();
+    // the splitting steps also stop where an active's window opens or closes, so the gains are
+    // constant over every step
+    let effect_edges =
+        settings.active_effects.iter().flat_map(|e| [e.from_d, e.to_d]).filter(|&x| x > 0.0 && x < t_end);
+    let mut stops: Vec<f64> =
+        sessions_d.iter().copied().chain(map_times.iter().copied()).chain(effect_edges).chain([t_end]).collect();
     stops.sort_by(f64::total_cmp);
     stops.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
 
@@ -389,6 +396,9 @@ fn run(
         }
         let next_stop = stops.iter().copied().find(|&s| s > t + 1e-9).unwrap_or(t_end);
         let h = dt.min(next_stop - t);
+        if !settings.active_effects.is_empty() {
+            set_active_gains(&g, &mut params, actives::gains_at(&settings.active_effects, t + 0.5 * h));
+        }
         // Strang splitting: T(h/2) R(h) T(h/2)
         transport::step(&faces, r, &mut y, 0.5 * h, settings.wound_model);
         let chunk_stats: Result<Vec<SolverStats>, HealingError> = y
@@ -440,6 +450,20 @@ fn run(
     }
     simulated_d.fetch_add(total_days - days_counted, Ordering::Relaxed);
     Ok(finish(rec, &g, r, &sessions_d, &injuries, &injured_dermis_pct, maps, stats, t_end))
+}
+
+/// Put the gains of the topical actives into the cells they act on: collagen synthesis in the
+/// papillary dermis (the fibroblasts the topical reaches; assumed: its concentration falls
+/// with depth as the dermis clears it), keratinocyte proliferation in the epidermis.
+fn set_active_gains(g: &TissueGrid, params: &mut [CellParams], gains: ActiveGains) {
+    let nc = g.ncols();
+    for (k, p) in params.iter_mut().enumerate() {
+        p.active = match g.layer[k / nc] {
+            Layer::PapillaryDermis => ActiveGains { collagen_synthesis: gains.collagen_synthesis, keratinocyte: 0.0 },
+            Layer::ViableEpidermis => ActiveGains { collagen_synthesis: 0.0, keratinocyte: gains.keratinocyte },
+            _ => ActiveGains::default(),
+        };
+    }
 }
 
 fn collagen_map(g: &TissueGrid, y: &[[f64; NSTATES]], r: &Rates, t: f64) -> CollagenMap {

@@ -46,33 +46,24 @@ impl DepigmentingPd {
     }
 
     /// Fractional inhibition of melanogenesis at free concentration `u_ug_per_ml` (≥ 0; a
-    /// negative or non-finite value counts as 0).
+    /// negative or non-finite value counts as 0): the E_max model of
+    /// [`mnsim_core::pharmacodynamics::emax`].
     pub fn inhibition(&self, u_ug_per_ml: f64) -> f64 {
-        let u = if u_ug_per_ml.is_finite() { u_ug_per_ml.max(0.0) } else { 0.0 };
-        let ic50 = self.ic50_ug_per_ml();
-        self.max_inhibition * u / (u + ic50)
+        mnsim_core::pharmacodynamics::emax(u_ug_per_ml, self.max_inhibition, self.ic50_ug_per_ml())
     }
 
     /// Inhibition-days of one exposure: ∫ I(u(t)) dt over the samples `(times_h, u)` (trapezoid,
     /// from u = 0 at t = 0 unless the first sample is at 0), plus the tail of an exponential
-    /// decay of rate `tail_rate_per_h` (> 0) after the last sample. Returns days.
+    /// decay of rate `tail_rate_per_h` (> 0) after the last sample. Returns days
+    /// ([`mnsim_core::pharmacodynamics::emax_exposure_d`]).
     pub fn exposure_inhibition_d(&self, times_h: &[f64], u_ug_per_ml: &[f64], tail_rate_per_h: f64) -> f64 {
-        let n = times_h.len().min(u_ug_per_ml.len());
-        if n == 0 {
-            return 0.0;
-        }
-        let mut area_h = 0.0;
-        let (mut t0, mut i0) = (0.0, 0.0);
-        for k in 0..n {
-            let (t1, i1) = (times_h[k].max(t0), self.inhibition(u_ug_per_ml[k]));
-            area_h += 0.5 * (i0 + i1) * (t1 - t0);
-            (t0, i0) = (t1, i1);
-        }
-        let u_end = if u_ug_per_ml[n - 1].is_finite() { u_ug_per_ml[n - 1].max(0.0) } else { 0.0 };
-        if tail_rate_per_h.is_finite() && tail_rate_per_h > 0.0 {
-            area_h += self.max_inhibition / tail_rate_per_h * (u_end / self.ic50_ug_per_ml()).ln_1p();
-        }
-        area_h / 24.0
+        mnsim_core::pharmacodynamics::emax_exposure_d(
+            times_h,
+            u_ug_per_ml,
+            tail_rate_per_h,
+            self.max_inhibition,
+            self.ic50_ug_per_ml(),
+        )
     }
 }
 

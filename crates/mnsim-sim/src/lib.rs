@@ -22,6 +22,7 @@ use mnsim_core::ChannelSet;
 use mnsim_core::penetration::{self, Penetration, PenetrationSummary};
 use mnsim_core::punctures::{self, CoverageSummary, Punctures};
 use mnsim_healing::HealingResult;
+use mnsim_healing::actives::{ActiveEffect, ActiveGains, find_healing_pd};
 use mnsim_scenario::ResolvedScenario;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -314,17 +315,29 @@ fn run_stages(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Resul
         units.max(1),
     );
     let done = std::sync::atomic::AtomicU64::new(0);
+    let transport_job = || {
+        let t = scenario.scenario.topical.as_ref().map(|t| run_transport(scenario, &channels, t)).transpose();
+        if has_topical {
+            done.fetch_add(course_days, std::sync::atomic::Ordering::Relaxed);
+        }
+        t
+    };
+    let home_effects = home_care_effects(scenario);
+    // A serum that acts on the cascade needs its delivered concentrations before the healing
+    // courses start; any other serum runs beside them.
     let work = || {
-        rayon::join(
-            || {
-                let t = scenario.scenario.topical.as_ref().map(|t| run_transport(scenario, &channels, t)).transpose();
-                if has_topical {
-                    done.fetch_add(course_days, std::sync::atomic::Ordering::Relaxed);
-                }
-                t
-            },
-            || healing_courses(scenario, &channels, members, &done),
-        )
+        if serum_acts_on_healing(scenario) {
+            let t = transport_job();
+            let mut effects = home_effects.clone();
+            if let Ok(Some(tr)) = &t {
+                effects.extend(serum_effects(scenario, tr));
+            }
+            let c =
+                if run_healing { healing_courses(scenario, &channels, members, &done, &effects) } else { Ok(vec![]) };
+            (t, c)
+        } else {
+            rayon::join(transport_job, || healing_courses(scenario, &channels, members, &done, &home_effects))
+        }
     };
     let (transport, courses) = if rayon::current_thread_index().is_some() {
         // Already on a worker of a rayon pool (a study running cases in parallel): run inline.
@@ -355,6 +368,7 @@ fn run_stages(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Resul
             "intact epidermal-membrane permeability coefficient of the topical (steady state)",
         ));
     }
+    active_figures(scenario, transport.as_ref(), &mut figures);
     let (healing, outcomes, ensemble) = if courses.is_empty() {
         (None, None, Vec::new())
     } else {
@@ -458,14 +472,17 @@ fn healing_courses(
     channels: &ChannelSet,
     members: usize,
     done: &std::sync::atomic::AtomicU64,
+    effects: &[ActiveEffect],
 ) -> Result<Vec<(ResolvedScenario, HealingResult)>, SimError> {
     (0..members)
         .into_par_iter()
         .map(|k| {
             let s = perturbed(scenario, k as u64);
+            let mut settings = s.scenario.healing.clone();
+            settings.active_effects = effects.to_vec();
             let course = |ch: &ChannelSet| {
                 let times = s.protocol.session_times_s();
-                mnsim_healing::simulate_counting(&s.skin, ch, s.patch, &times, &s.scenario.healing, done)
+                mnsim_healing::simulate_counting(&s.skin, ch, s.patch, &times, &settings, done)
             };
             let h = if k == 0 {
                 course(channels)?
@@ -526,6 +543,28 @@ fn viable_epidermis_free_ug_per_ml(amount_ug_per_cm2: f64, h_ve_um: f64, k_ve: f
     (amount_ug_per_cm2 / (h_ve_um * 1e-4) / k_ve.max(1e-12)).max(0.0)
 }
 
+/// The free viable-epidermis (basal-layer) concentration course of the transport run after
+/// session 1, µg/mL, with the decay rate of its tail after the last sample, 1/h (from the last
+/// two samples, at least [`TAIL_DECAY_FLOOR_PER_H`]).
+fn basal_free_course(t: &mnsim_transport::TransportResult, h_ve_um: f64) -> (Vec<f64>, f64) {
+    let mut u: Vec<f64> = t
+        .needled
+        .viable_epidermis_ug_per_cm2
+        .iter()
+        .map(|&a| viable_epidermis_free_ug_per_ml(a, h_ve_um, t.params.k_ve))
+        .collect();
+    u.truncate(t.times_h.len());
+    let n = u.len();
+    let mut k = TAIL_DECAY_FLOOR_PER_H;
+    if n >= 2 && u[n - 1] > 0.0 && u[n - 2] > u[n - 1] {
+        let dt = t.times_h[n - 1] - t.times_h[n - 2];
+        if dt > 0.0 {
+            k = k.max((u[n - 2] / u[n - 1]).ln() / dt);
+        }
+    }
+    (u, k)
+}
+
 /// Inhibition-days of one session's delivered active (the transport run after session 1):
 /// the active's E_max over the viable-epidermis (basal-layer) concentration course, plus an
 /// exponential tail after the last sample (rate from the last two samples, at least
@@ -535,22 +574,143 @@ pub fn session_inhibition_d(
     t: &mnsim_transport::TransportResult,
     h_ve_um: f64,
 ) -> f64 {
-    let u: Vec<f64> = t
-        .needled
-        .viable_epidermis_ug_per_cm2
-        .iter()
-        .map(|&a| viable_epidermis_free_ug_per_ml(a, h_ve_um, t.params.k_ve))
-        .collect();
-    let n = u.len().min(t.times_h.len());
-    let mut k = TAIL_DECAY_FLOOR_PER_H;
-    if n >= 2 && u[n - 1] > 0.0 && u[n - 2] > u[n - 1] {
-        let dt = t.times_h[n - 1] - t.times_h[n - 2];
-        if dt > 0.0 {
-            k = k.max((u[n - 2] / u[n - 1]).ln() / dt);
-        }
-    }
-    pd.exposure_inhibition_d(&t.times_h[..n], &u[..n], k)
+    let (u, k) = basal_free_course(t, h_ve_um);
+    pd.exposure_inhibition_d(&t.times_h[..u.len()], &u, k)
 }
+
+/// Whether the scenario's serum (`[topical]`) has an effect on the healing cascade
+/// (`mnsim_healing::actives`).
+pub fn serum_acts_on_healing(scenario: &ResolvedScenario) -> bool {
+    scenario.scenario.topical.as_ref().and_then(|t| find_healing_pd(&t.name)).is_some_and(|pd| pd.acts())
+}
+
+/// What the serum applied after each session does to the cascade: one window per session,
+/// from the session over the transport run plus one time constant of its tail (at least a
+/// day), holding the mean gains of the exposure, ∫ g(u(t)) dt / window, u the basal-layer
+/// concentration course of the run after session 1 (taken as the same for every session, as
+/// for the depigmenting dose).
+pub fn serum_effects(scenario: &ResolvedScenario, t: &mnsim_transport::TransportResult) -> Vec<ActiveEffect> {
+    let Some(pd) = find_healing_pd(&t.active).filter(|pd| pd.acts()) else {
+        return Vec::new();
+    };
+    let (u, k) = basal_free_course(t, scenario.skin.layers.viable_epidermis_um);
+    let times = &t.times_h[..u.len()];
+    let window_d = ((times.last().copied().unwrap_or(0.0) + 1.0 / k) / 24.0).max(1.0);
+    // ∫ g(u(t)) dt: trapezoid over the samples, then the tail of the exponential decay,
+    // (1/k)·∫₀^∞ g(u_end·e^(−s)) ds by the midpoint rule (g over an endogenous level is not an
+    // E_max model of u, so the closed form of `pharmacodynamics` does not apply)
+    let area_h = |gain: fn(&ActiveGains) -> f64| -> f64 {
+        let mut a_h = 0.0;
+        let (mut t0, mut g0) = (0.0, 0.0);
+        for (&t1, &ui) in times.iter().zip(&u) {
+            let (t1, g1) = (t1.max(t0), gain(&pd.gains(ui)));
+            a_h += 0.5 * (g0 + g1) * (t1 - t0);
+            (t0, g0) = (t1, g1);
+        }
+        let u_end = u.last().copied().unwrap_or(0.0);
+        const DS: f64 = 0.05;
+        let tail: f64 = (0..800).map(|i| gain(&pd.gains(u_end * (-(i as f64 + 0.5) * DS).exp())) * DS).sum();
+        a_h + tail / k
+    };
+    let gains = ActiveGains {
+        collagen_synthesis: area_h(|g| g.collagen_synthesis) / 24.0 / window_d,
+        keratinocyte: area_h(|g| g.keratinocyte) / 24.0 / window_d,
+    };
+    scenario
+        .protocol
+        .session_times_s()
+        .iter()
+        .map(|&ts| {
+            let from_d = ts / 86_400.0;
+            ActiveEffect { from_d, to_d: from_d + window_d, gains }
+        })
+        .collect()
+}
+
+/// What the daily home topical (`[home_care]`) does to the cascade: its steady basal-layer
+/// concentration's gains over [from_day, to_day] (to the end of follow-up when open).
+pub fn home_care_effects(scenario: &ResolvedScenario) -> Vec<ActiveEffect> {
+    let Some(h) = &scenario.scenario.home_care else {
+        return Vec::new();
+    };
+    let (Some(pd), Some(dose)) =
+        (find_healing_pd(&h.name), home_care_dose(h, scenario.skin.layers.viable_epidermis_um))
+    else {
+        return Vec::new();
+    };
+    if !pd.acts() {
+        return Vec::new();
+    }
+    vec![ActiveEffect {
+        from_d: h.from_day,
+        to_d: h.to_day.unwrap_or(HOME_CARE_OPEN_END_D),
+        gains: pd.gains(dose.basal_free_ug_per_ml),
+    }]
+}
+
+/// Figures of what the serum and the home topical do to the cascade: the serum's only when it
+/// acts (a cohort drops the transport of any other serum, so its figures must not depend on
+/// it); the home topical's for any active the healing table holds (a zero says "held, and has
+/// no effect", as for hyaluronic acid).
+fn active_figures(
+    scenario: &ResolvedScenario,
+    transport: Option<&mnsim_transport::TransportResult>,
+    figures: &mut Vec<Figure>,
+) {
+    let pct = |x: f64| 100.0 * x;
+    if let Some(t) = transport
+        && find_healing_pd(&t.active).is_some_and(|pd| pd.acts())
+    {
+        let e = serum_effects(scenario, t);
+        let (g, w) = e.first().map_or((ActiveGains::default(), 0.0), |e| (e.gains, e.to_d - e.from_d));
+        figures.push(fig(
+            "serum_collagen_synthesis_gain_pct",
+            pct(g.collagen_synthesis),
+            "%",
+            "rise of papillary fibroblast collagen synthesis held over the serum's window after each session (docs/model/healing.md § 10)",
+        ));
+        figures.push(fig(
+            "serum_keratinocyte_gain_pct",
+            pct(g.keratinocyte),
+            "%",
+            "rise of the keratinocyte proliferation target held over the serum's window after each session",
+        ));
+        figures.push(fig(
+            "serum_effect_window_d",
+            w,
+            "d",
+            "how long each session's serum effect is held (0: no effect)",
+        ));
+    }
+    if let Some(h) = &scenario.scenario.home_care
+        && let Some(pd) = find_healing_pd(&h.name)
+        && let Some(dose) = home_care_dose(h, scenario.skin.layers.viable_epidermis_um)
+    {
+        let g = pd.gains(dose.basal_free_ug_per_ml);
+        figures.push(fig(
+            "home_care_basal_free_ug_per_ml",
+            dose.basal_free_ug_per_ml,
+            "µg/mL",
+            "steady free concentration of the home topical at the basal layer",
+        ));
+        figures.push(fig(
+            "home_care_collagen_synthesis_gain_pct",
+            pct(g.collagen_synthesis),
+            "%",
+            "rise of papillary fibroblast collagen synthesis while the home topical is used (docs/model/healing.md § 10)",
+        ));
+        figures.push(fig(
+            "home_care_keratinocyte_gain_pct",
+            pct(g.keratinocyte),
+            "%",
+            "rise of the keratinocyte proliferation target while the home topical is used",
+        ));
+    }
+}
+
+/// End of a home regimen with no `to_day`, d: later than any course (the scenario caps
+/// follow-up at 3650 d).
+const HOME_CARE_OPEN_END_D: f64 = 1e5;
 
 /// Uptake and basal-layer concentration of a daily home topical through intact skin.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

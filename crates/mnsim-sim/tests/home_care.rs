@@ -158,3 +158,79 @@ fn the_depigmenting_list_matches_the_dose_responses() {
     assert_eq!(mnsim_sim::depigmenting_pd("Tranexamic acid serum").unwrap().name, "tranexamic_acid");
     assert!(mnsim_sim::depigmenting_pd("caffeine").is_none());
 }
+
+fn outcome(r: &mnsim_sim::RunResult, name: &str) -> f64 {
+    let v = r.figure(&format!("outcomes.{name}")).unwrap_or_else(|| panic!("no outcomes.{name}")).value;
+    assert!(v.is_finite(), "{name} = {v}");
+    v
+}
+
+/// Actives that act on the cascade (`mnsim_healing::actives`): a daily retinol raises the
+/// epidermal thickness and the collagen gain of the course, more at a higher strength, and
+/// lightens through turnover; hyaluronic acid, a humectant, leaves the cascade exactly as
+/// without it.
+#[test]
+fn retinol_home_care_acts_more_at_higher_strength_and_hyaluronic_acid_does_not() {
+    let unset = [Edit::Unset("topical".into())];
+    let none = run("", &unset);
+    let ha = run(&home("hyaluronic_acid_50kda", 10.0), &unset);
+    for q in ["collagen_change_pct", "epidermis_change_pct", "masi_change_pct"] {
+        assert_eq!(outcome(&none, q), outcome(&ha, q), "{q}");
+    }
+    assert_eq!(ha.figure("home_care_collagen_synthesis_gain_pct").unwrap().value, 0.0);
+    let mut last = (outcome(&none, "collagen_change_pct"), outcome(&none, "epidermis_change_pct"), masi(&none));
+    eprintln!("no home care: collagen {:.2} %, epidermis {:.2} %, MASI {:.2} %", last.0, last.1, last.2);
+    for mg_per_ml in [0.25, 10.0] {
+        let r = run(&home("retinol", mg_per_ml), &unset);
+        no_nan(&r);
+        let now = (outcome(&r, "collagen_change_pct"), outcome(&r, "epidermis_change_pct"), masi(&r));
+        eprintln!(
+            "retinol {mg_per_ml} mg/mL b.i.d.: collagen {:.2} %, epidermis {:.2} %, MASI {:.2} % (gains {:.1} / {:.1} %)",
+            now.0,
+            now.1,
+            now.2,
+            r.figure("home_care_collagen_synthesis_gain_pct").unwrap().value,
+            r.figure("home_care_keratinocyte_gain_pct").unwrap().value
+        );
+        assert!(now.0 > last.0 && now.1 > last.1 && now.2 < last.2, "{mg_per_ml} mg/mL: {now:?} vs {last:?}");
+        last = now;
+    }
+    // the keratinocyte ceiling is +50 % (assumed, docs/model/healing.md § 10)
+    assert!(last.1 < 55.0, "{}", last.1);
+}
+
+/// A vitamin C serum after each session raises the course's collagen over the same course
+/// with a serum that does not act on the cascade (tranexamic acid), by at most the ceiling a
+/// tissue that already holds ascorbate allows (+14 % of synthesis).
+#[test]
+fn an_ascorbic_acid_serum_raises_collagen_within_its_ceiling() {
+    let txa = run("", &[]);
+    let vit_c = run(
+        "",
+        &[
+            Edit::Set("topical.name".into(), toml::Value::String("ascorbic_acid".into())),
+            Edit::Set("topical.concentration_mg_per_ml".into(), toml::Value::Float(150.0)),
+            Edit::Set("topical.vehicle_ph".into(), toml::Value::Float(3.2)),
+        ],
+    );
+    no_nan(&vit_c);
+    let g = vit_c.figure("serum_collagen_synthesis_gain_pct").unwrap().value;
+    let w = vit_c.figure("serum_effect_window_d").unwrap().value;
+    let (c0, c1) = (outcome(&txa, "collagen_change_pct"), outcome(&vit_c, "collagen_change_pct"));
+    eprintln!("serum TXA: collagen {c0:.3} %; vitamin C 15 %: {c1:.3} % (gain {g:.2} % over {w:.2} d per session)");
+    assert!(txa.figure("serum_collagen_synthesis_gain_pct").is_none());
+    let ceiling = mnsim_healing::actives::find_healing_pd("ascorbic_acid").unwrap().ceiling().collagen_synthesis;
+    assert!(g > 0.0 && g <= 100.0 * ceiling + 1e-9 && w >= 1.0, "{g} {w}");
+    assert!(c1 > c0, "{c1} vs {c0}");
+}
+
+#[test]
+fn the_healing_table_holds_catalogue_actives() {
+    for pd in mnsim_healing::actives::HEALING_PD {
+        let a = mnsim_transport::catalogue::find(pd.name).unwrap_or_else(|| panic!("{} not in the catalogue", pd.name));
+        assert_eq!(a.molecular_weight_da, pd.molecular_weight_da, "{}", pd.name);
+        for alias in pd.aliases {
+            assert_eq!(mnsim_transport::catalogue::find(alias).unwrap().name, pd.name, "{alias}");
+        }
+    }
+}

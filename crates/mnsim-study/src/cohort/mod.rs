@@ -255,11 +255,12 @@ impl Cohort {
         if let Some(t) = &base.scenario.topical
             && !options.with_transport
             && mnsim_sim::depigmenting_pd(&t.name).is_none()
+            && !mnsim_sim::serum_acts_on_healing(&base)
         {
             base_edits.push(Edit::Unset("topical".into()));
             skipped.push(format!(
-                "transport of the topical `{}`: no outcome reads it (it is not depigmenting), so no transport_* figures \
-                 (keep it with --with-transport)",
+                "transport of the topical `{}`: no outcome reads it (it is neither depigmenting nor acting on the healing \
+                 cascade), so no transport_* figures (keep it with --with-transport)",
                 t.name
             ));
         }
