@@ -180,43 +180,26 @@ pub const HEALING_PD: &[HealingPd] = &[
         mechanism: "a procollagen I fragment (KTTKS) that stimulates collagen I and III production in vitro; not modelled (gain 0), because no concentration–response or in-vivo size was retrieved",
         source: "Katayama et al. 1993, J Biol Chem 268:9941 (in vitro, qualitative, abstract, retrieved); Robinson et al. 2005, Int J Cosmet Sci 27:155 (3 ppm, 12 weeks, split-face, wrinkles reduced; no effect size in the abstract, retrieved). EC50 1 µM is a placeholder of a zero effect",
     },
-    HealingPd {
-        name: "hyaluronic_acid_5kda",
-        aliases: &["ha_5kda", "hyaluronic_acid_low"],
-        molecular_weight_da: 5_000.0,
-        ec50_umol_per_l: 1.0,
-        endogenous_umol_per_l: 0.0,
-        max_collagen_synthesis_gain: 0.0,
-        max_keratinocyte_gain: 0.0,
-        acts_on: "hydration only (no effect on healing)",
-        mechanism: HA_MECHANISM,
-        source: HA_SOURCE,
-    },
-    HealingPd {
-        name: "hyaluronic_acid_50kda",
-        aliases: &["ha_50kda", "hyaluronic_acid_medium"],
-        molecular_weight_da: 50_000.0,
-        ec50_umol_per_l: 1.0,
-        endogenous_umol_per_l: 0.0,
-        max_collagen_synthesis_gain: 0.0,
-        max_keratinocyte_gain: 0.0,
-        acts_on: "hydration only (no effect on healing)",
-        mechanism: HA_MECHANISM,
-        source: HA_SOURCE,
-    },
-    HealingPd {
-        name: "hyaluronic_acid_1mda",
-        aliases: &["ha_1mda", "hyaluronic_acid_high", "hyaluronic_acid"],
-        molecular_weight_da: 1_000_000.0,
-        ec50_umol_per_l: 1.0,
-        endogenous_umol_per_l: 0.0,
-        max_collagen_synthesis_gain: 0.0,
-        max_keratinocyte_gain: 0.0,
-        acts_on: "hydration only (no effect on healing)",
-        mechanism: HA_MECHANISM,
-        source: HA_SOURCE,
-    },
+    hyaluronic_acid("hyaluronic_acid_5kda", &["ha_5kda", "hyaluronic_acid_low"], 5_000.0),
+    hyaluronic_acid("hyaluronic_acid_50kda", &["ha_50kda", "hyaluronic_acid_medium"], 50_000.0),
+    hyaluronic_acid("hyaluronic_acid_1mda", &["ha_1mda", "hyaluronic_acid_high", "hyaluronic_acid"], 1_000_000.0),
 ];
+
+/// A hyaluronic acid of one size: held in the table with no effect on the cascade.
+const fn hyaluronic_acid(name: &'static str, aliases: &'static [&'static str], molecular_weight_da: f64) -> HealingPd {
+    HealingPd {
+        name,
+        aliases,
+        molecular_weight_da,
+        ec50_umol_per_l: 1.0,
+        endogenous_umol_per_l: 0.0,
+        max_collagen_synthesis_gain: 0.0,
+        max_keratinocyte_gain: 0.0,
+        acts_on: "hydration only (no effect on healing)",
+        mechanism: HA_MECHANISM,
+        source: HA_SOURCE,
+    }
+}
 
 const HA_MECHANISM: &str =
     "a humectant: hydration (and elasticity) only; no effect on the healing cascade is modelled, on purpose";

@@ -61,7 +61,7 @@ impl CellParams {
             age_barrier: 1.0,
             wound_sq_dist_um2: 0.0,
             sub_cell: false,
-            active: crate::actives::ActiveGains { collagen_synthesis: 0.0, keratinocyte: 0.0 },
+            active: crate::actives::ActiveGains::default(),
         }
     }
 }

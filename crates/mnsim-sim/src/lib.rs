@@ -20,9 +20,10 @@ pub mod closure;
 pub use budget::{Budget, BudgetError, WorkEstimate};
 use mnsim_core::ChannelSet;
 use mnsim_core::penetration::{self, Penetration, PenetrationSummary};
+use mnsim_core::pharmacodynamics::{decay_tail_h, effect_area_h};
 use mnsim_core::punctures::{self, CoverageSummary, Punctures};
 use mnsim_healing::HealingResult;
-use mnsim_healing::actives::{ActiveEffect, ActiveGains, find_healing_pd};
+use mnsim_healing::actives::{ActiveEffect, ActiveGains, HealingPd, find_healing_pd};
 use mnsim_scenario::ResolvedScenario;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -328,18 +329,20 @@ fn run_stages(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Resul
     let work = || {
         if serum_acts_on_healing(scenario) {
             let t = transport_job();
-            let mut effects = home_effects.clone();
-            if let Ok(Some(tr)) = &t {
-                effects.extend(serum_effects(scenario, tr));
-            }
-            let c =
-                if run_healing { healing_courses(scenario, &channels, members, &done, &effects) } else { Ok(vec![]) };
-            (t, c)
+            let serum = match &t {
+                Ok(Some(tr)) => serum_effects(scenario, tr),
+                _ => Vec::new(),
+            };
+            let effects: Vec<ActiveEffect> = home_effects.iter().chain(&serum).copied().collect();
+            let c = healing_courses(scenario, &channels, members, &done, &effects);
+            ((t, serum), c)
         } else {
-            rayon::join(transport_job, || healing_courses(scenario, &channels, members, &done, &home_effects))
+            let (t, c) =
+                rayon::join(transport_job, || healing_courses(scenario, &channels, members, &done, &home_effects));
+            ((t, Vec::new()), c)
         }
     };
-    let (transport, courses) = if rayon::current_thread_index().is_some() {
+    let ((transport, serum_windows), courses) = if rayon::current_thread_index().is_some() {
         // Already on a worker of a rayon pool (a study running cases in parallel): run inline.
         // A worker must never block waiting for work it has handed to its own pool, which the
         // polling below would do (every worker of the pool polling, none left to run the work).
@@ -368,7 +371,7 @@ fn run_stages(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Resul
             "intact epidermal-membrane permeability coefficient of the topical (steady state)",
         ));
     }
-    active_figures(scenario, transport.as_ref(), &mut figures);
+    active_figures(scenario, &serum_windows, &mut figures);
     let (healing, outcomes, ensemble) = if courses.is_empty() {
         (None, None, Vec::new())
     } else {
@@ -596,25 +599,16 @@ pub fn serum_effects(scenario: &ResolvedScenario, t: &mnsim_transport::Transport
     let (u, k) = basal_free_course(t, scenario.skin.layers.viable_epidermis_um);
     let times = &t.times_h[..u.len()];
     let window_d = ((times.last().copied().unwrap_or(0.0) + 1.0 / k) / 24.0).max(1.0);
-    // ∫ g(u(t)) dt: trapezoid over the samples, then the tail of the exponential decay,
-    // (1/k)·∫₀^∞ g(u_end·e^(−s)) ds by the midpoint rule (g over an endogenous level is not an
-    // E_max model of u, so the closed form of `pharmacodynamics` does not apply)
-    let area_h = |gain: fn(&ActiveGains) -> f64| -> f64 {
-        let mut a_h = 0.0;
-        let (mut t0, mut g0) = (0.0, 0.0);
-        for (&t1, &ui) in times.iter().zip(&u) {
-            let (t1, g1) = (t1.max(t0), gain(&pd.gains(ui)));
-            a_h += 0.5 * (g0 + g1) * (t1 - t0);
-            (t0, g0) = (t1, g1);
-        }
-        let u_end = u.last().copied().unwrap_or(0.0);
-        const DS: f64 = 0.05;
-        let tail: f64 = (0..800).map(|i| gain(&pd.gains(u_end * (-(i as f64 + 0.5) * DS).exp())) * DS).sum();
-        a_h + tail / k
+    // ∫ g(u(t)) dt over the samples and the exponential tail; g over an endogenous level is not
+    // an E_max model of u, so the tail is by quadrature (`pharmacodynamics::decay_tail_h`)
+    let u_end = u.last().copied().unwrap_or(0.0);
+    let mean_gain = |gain: fn(ActiveGains) -> f64| {
+        let g = |x: f64| gain(pd.gains(x));
+        (effect_area_h(times, &u, g) + decay_tail_h(u_end, k, g)) / 24.0 / window_d
     };
     let gains = ActiveGains {
-        collagen_synthesis: area_h(|g| g.collagen_synthesis) / 24.0 / window_d,
-        keratinocyte: area_h(|g| g.keratinocyte) / 24.0 / window_d,
+        collagen_synthesis: mean_gain(|g| g.collagen_synthesis),
+        keratinocyte: mean_gain(|g| g.keratinocyte),
     };
     scenario
         .protocol
@@ -630,39 +624,30 @@ pub fn serum_effects(scenario: &ResolvedScenario, t: &mnsim_transport::Transport
 /// What the daily home topical (`[home_care]`) does to the cascade: its steady basal-layer
 /// concentration's gains over [from_day, to_day] (to the end of follow-up when open).
 pub fn home_care_effects(scenario: &ResolvedScenario) -> Vec<ActiveEffect> {
-    let Some(h) = &scenario.scenario.home_care else {
-        return Vec::new();
-    };
-    let (Some(pd), Some(dose)) =
-        (find_healing_pd(&h.name), home_care_dose(h, scenario.skin.layers.viable_epidermis_um))
-    else {
-        return Vec::new();
-    };
-    if !pd.acts() {
-        return Vec::new();
+    match (&scenario.scenario.home_care, home_care_healing(scenario)) {
+        (Some(h), Some((pd, dose))) if pd.acts() => vec![ActiveEffect {
+            from_d: h.from_day,
+            to_d: h.to_day.unwrap_or(HOME_CARE_OPEN_END_D),
+            gains: pd.gains(dose.basal_free_ug_per_ml),
+        }],
+        _ => Vec::new(),
     }
-    vec![ActiveEffect {
-        from_d: h.from_day,
-        to_d: h.to_day.unwrap_or(HOME_CARE_OPEN_END_D),
-        gains: pd.gains(dose.basal_free_ug_per_ml),
-    }]
 }
 
-/// Figures of what the serum and the home topical do to the cascade: the serum's only when it
-/// acts (a cohort drops the transport of any other serum, so its figures must not depend on
-/// it); the home topical's for any active the healing table holds (a zero says "held, and has
+/// The home topical's healing pharmacodynamics and its dose, when the healing table holds it.
+fn home_care_healing(scenario: &ResolvedScenario) -> Option<(&'static HealingPd, HomeCareDose)> {
+    let h = scenario.scenario.home_care.as_ref()?;
+    Some((find_healing_pd(&h.name)?, home_care_dose(h, scenario.skin.layers.viable_epidermis_um)?))
+}
+
+/// Figures of what the serum and the home topical do to the cascade: the serum's (`serum`, one
+/// window per session) only when it acts (a cohort drops the transport of any other serum, so
+/// its figures must not depend on it); the home topical's for any active the healing table holds (a zero says "held, and has
 /// no effect", as for hyaluronic acid).
-fn active_figures(
-    scenario: &ResolvedScenario,
-    transport: Option<&mnsim_transport::TransportResult>,
-    figures: &mut Vec<Figure>,
-) {
+fn active_figures(scenario: &ResolvedScenario, serum: &[ActiveEffect], figures: &mut Vec<Figure>) {
     let pct = |x: f64| 100.0 * x;
-    if let Some(t) = transport
-        && find_healing_pd(&t.active).is_some_and(|pd| pd.acts())
-    {
-        let e = serum_effects(scenario, t);
-        let (g, w) = e.first().map_or((ActiveGains::default(), 0.0), |e| (e.gains, e.to_d - e.from_d));
+    if let Some(e) = serum.first() {
+        let (g, w) = (e.gains, e.to_d - e.from_d);
         figures.push(fig(
             "serum_collagen_synthesis_gain_pct",
             pct(g.collagen_synthesis),
@@ -682,10 +667,7 @@ fn active_figures(
             "how long each session's serum effect is held (0: no effect)",
         ));
     }
-    if let Some(h) = &scenario.scenario.home_care
-        && let Some(pd) = find_healing_pd(&h.name)
-        && let Some(dose) = home_care_dose(h, scenario.skin.layers.viable_epidermis_um)
-    {
+    if let Some((pd, dose)) = home_care_healing(scenario) {
         let g = pd.gains(dose.basal_free_ug_per_ml);
         figures.push(fig(
             "home_care_basal_free_ug_per_ml",
