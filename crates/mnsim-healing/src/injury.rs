@@ -14,8 +14,9 @@
 //! ([`DISC_RINGS`] × [`DISC_ANGLES`] points), so that the injured volume of a session does not
 //! depend on the column width. The injured fraction of the cell is the Poisson-overlap (union
 //! of randomly placed zones) φ_k = 1 − exp(−Σ_i V_ik / V_k), so that repeated punctures of the
-//! same spot saturate; only under the experimental sub-cell wound model
-//! (`WoundModel::SubCell`) is the connective tissue's the exact union of the damage discs
+//! same spot saturate (the epidermis, and connective tissue under the cell-mean wound model
+//! `WoundModel::CellMean`); under the default sub-cell wound model (`WoundModel::SubCell`)
+//! the connective tissue's is the exact union of the damage discs
 //! measured on a raster ([`damage_union`]; the capillaries keep the Poisson estimate,
 //! [`Injury::phi_vessels`]), so that a grid that resolves the wounds has W ∈ {0, 1}. The
 //! re-epithelialisation rate of a column is 2 v / r̄ with r̄ the mean
