@@ -463,8 +463,24 @@ pub fn confluent_shares(
     (0..ncols).map(|c| if once[c] + more[c] > 0 { more[c] as f64 / (once[c] + more[c]) as f64 } else { 0.0 }).collect()
 }
 
+/// Cross-section of the matrix a sharp needle tears at one depth, µm²: a band of half-width `m`
+/// (the damage margin) on each face of a planar crack as long as the recoiled wall is wide,
+/// A_t = 2·(d/2)·2m = 2 d m.
+///
+/// A sharp-tipped punch penetrates skin by forming and wedging open a mode I planar crack that
+/// advances with it (Shergold & Fleck 2005, J Biomech Eng 127:838, in vivo human skin, abstract,
+/// retrieved): the tissue beside the needle is parted and pushed aside, and fibres are broken
+/// only along the crack. The crack's length is taken as the channel's wall diameter d (assumed:
+/// the tissue the needle parted, `ChannelSet::wall_diameter_at_depth_um`) and the torn band's
+/// half-width as the damage margin m (the same assumed crush/shear width as the cell damage).
+/// Before 2026-12-03 the whole annulus d/2 < ρ ≤ d/2 + m was counted as torn,
+/// π(m² + d m), π/2 ≈ 1.6× this band for m ≪ d.
+pub fn torn_band_area_um2(half_width_um: f64, margin_um: f64) -> f64 {
+    4.0 * half_width_um.max(0.0) * margin_um.max(0.0)
+}
+
 /// Add the damage volume of channel `i` to the cells it crosses (`vol` by flat cell index), and
-/// the volume of its shear rim (damage zone less the channel's footprint) to `rim`.
+/// the volume of matrix it tears (the band of [`torn_band_area_um2`] along its crack) to `rim`.
 #[allow(clippy::too_many_arguments)]
 fn add_track_volume(
     grid: &TissueGrid,
@@ -497,7 +513,7 @@ fn add_track_volume(
                 shares_radius = rad;
             }
             let v = std::f64::consts::PI * rad * rad * h;
-            let v_rim = std::f64::consts::PI * (rad * rad - half_width * half_width) * h;
+            let v_rim = torn_band_area_um2(half_width, margin_um) * h;
             for &(col, f) in shares.iter() {
                 vol[iz * ncols + col] += v * f;
                 rim[iz * ncols + col] += v_rim * f;
@@ -797,6 +813,32 @@ mod tests {
         let no_rim = Rates { damage_margin_um: 0.0, ..Rates::default() };
         let inj0 = session_injury(&g, &channels, 0, 400.0, &no_rim, WoundModel::CellMean);
         assert!(inj0.phi_torn.iter().all(|&t| t.abs() < 1e-15), "no margin, nothing torn");
+    }
+
+    /// The torn band of one isolated track is 2·d·m per unit depth (a band of half-width m on
+    /// both faces of a planar crack of length d): on a column holding the whole track, the torn
+    /// volume, −V ln(1 − φ_t), is the integral of 2·d(z)·m over the cell's depth.
+    #[test]
+    fn the_torn_band_is_twice_the_wall_diameter_times_the_margin() {
+        let g = grid(1000.0);
+        let channels = crate::protocol::uniform_course(1, 1, 800.0, 80.0, 1000.0, 1000.0, 0.0);
+        let r = Rates::default();
+        let inj = session_injury(&g, &channels, 0, 400.0, &r, WoundModel::CellMean);
+        for iz in 1..g.nz() {
+            let (z0, z1) = (g.z_top_um[iz], (g.z_top_um[iz] + g.dz_um[iz]).min(channels.depth_um[0]));
+            if z1 <= z0 {
+                continue;
+            }
+            let n = 20_000;
+            let h = (z1 - z0) / n as f64;
+            let exact: f64 = (0..n)
+                .map(|j| {
+                    2.0 * channels.wall_diameter_at_depth_um(0, z0 + (j as f64 + 0.5) * h) * r.damage_margin_um * h
+                })
+                .sum();
+            let torn = -g.volume_um3(iz) * (1.0 - inj.phi_torn[iz * g.ncols()]).ln();
+            assert!((torn / exact - 1.0).abs() < 0.01, "row {iz}: torn {torn} µm³ against {exact}");
+        }
     }
 
     /// Two equal discs of radius a whose centres are d apart overlap by the lens area

@@ -152,7 +152,8 @@ rates! {
     // ---- injury ----
     /// Radius of the damage zone beyond the open channel wall, µm (assumed: crush/shear zone).
     damage_margin_um: 10.0, [0.0, 500.0];
-    /// Fraction of collagen/elastin in the damage zone that is fragmented (assumed).
+    /// Fraction of collagen/elastin fragmented in the torn band along each track's planar crack
+    /// (`injury::torn_band_area_um2`; assumed).
     matrix_fragmentation: 0.5, [0.0, 1.0];
     /// Barrier disruption footprint relative to the epidermal wound (assumed; TEWL halo).
     barrier_footprint: 3.0, [1.0, 20.0];
