@@ -154,8 +154,8 @@ pub fn rhs(r: &Rates, cell: &CellParams, y: &[f64], dy: &mut [f64]) {
         x / (r.tgfb_half_sat + x)
     };
 
-    // Sub-cell wound model (`WoundModel::SubCell`, the default since 2026-12-02): the cell's fibroblasts F are
-    // split into those inside the wound sub-volume W (amount F_w, density f_w = F_w/W_e,
+    // Sub-cell wound model (`WoundModel::SubCell`, the default since 2026-12-02): the cell's
+    // fibroblasts F are split into those inside the wound sub-volume W (amount F_w, density f_w = F_w/W_e,
     // granulation-tissue capacity `fib_capacity`) and those in the rest (density
     // f_i = (F − F_w)/(1 − W), capacity 1, homeostatic dermis). Each part proliferates on its own
     // density and only the fibroblasts inside the response zone (F_w + (Z − W) f_i) respond to

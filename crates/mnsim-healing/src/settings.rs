@@ -9,11 +9,13 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 pub enum WoundModel {
     /// One fibroblast density per cell; Poisson-overlap injury (the model before 2026-12-02:
-    /// overstates a dense pen session's collagen by ≈ 35 % against a grid that resolves the
-    /// wounds; kept for comparison).
+    /// overstates a dense pen session's collagen by 25 % against a grid that resolves the
+    /// wounds, test `dense_session_agrees_with_a_grid_that_resolves_its_wounds`; kept for
+    /// comparison).
     CellMean,
     /// Exact-union injury and fibroblasts inside and outside the wound apart (the default:
-    /// within 7.5 % of the resolved answer on dense and sparse sessions).
+    /// within 1.4 % of the resolved answer on a dense pen session, 8.9 % high on the standard
+    /// sparse three-session course; docs/model/healing.md § Convergence).
     #[default]
     SubCell,
 }
@@ -48,10 +50,9 @@ pub struct HealingSettings {
     pub threads: usize,
     /// How a cell's wounds are represented: `sub_cell` (default since 2026-12-02: connective
     /// injury is the exact union of the damage discs and the fibroblasts inside and outside the
-    /// wound are tracked apart, so the 500 µm grid gives the answer of a grid that resolves the
-    /// wounds within 7.5 %) or `cell_mean` (the earlier model: the fibroblasts of a cell share
-    /// one density and connective injury is the Poisson estimate, which overstates a dense pen
-    /// course's collagen by 22–73 %; docs/model/healing.md § Convergence).
+    /// wound are tracked apart: see [`WoundModel::SubCell`]) or `cell_mean` (the earlier model:
+    /// the fibroblasts of a cell share one density and connective injury is the Poisson
+    /// estimate; see [`WoundModel::CellMean`]).
     pub wound_model: WoundModel,
     /// Integrate every cell at every splitting step, even one at rest (verification only: the
     /// homeostasis test uses it so the integrator really runs; not a scenario key).
@@ -319,10 +320,10 @@ rates! {
     /// model and the gaping channel entries; it was 4.0 on the narrow ones).
     keratinocyte_front_um_per_h: 7.68, [0.01, 1000.0];
     /// Barrier recovery (plugging of the channel), per hour. Fitted end to end on RS03 (rat,
-    /// TEWL back in 4–5 h after 370 and 770 µm DermaRollers) by `mnsim calibrate`: 0.605 (0.606 with the
-    /// cell-mean wound model) puts the two cases at 4.37 and 4.63 h, the least-squares middle of the range (data/calibration.toml,
-    /// the value runs take; it was 0.7, set on the synthetic session of the crate tests, then
-    /// 0.6 by hand).
+    /// TEWL back in 4–5 h after 370 and 770 µm DermaRollers) by `mnsim calibrate`: 0.605 (0.606
+    /// with the cell-mean wound model) puts the two cases at 4.37 and 4.63 h, the least-squares
+    /// middle of the range (data/calibration.toml, the value runs take; it was 0.7, set on the
+    /// synthetic session of the crate tests, then 0.6 by hand).
     barrier_recovery_per_h: 0.605, [0.001, 100.0];
     /// Barrier loss held open by the open wounds, per hour, acting on the barrier still standing
     /// inside the disrupted footprint in proportion to the wounds' local openness (assumed).
@@ -365,9 +366,9 @@ rates! {
     /// Wound erythema index ([`crate::simulate::local_erythema_index`]) of visible inflammation
     /// at which a session counts as downtime. Calibrated end to end on RS13 (a 1.5 mm roller
     /// session, visible erythema 2–3 d): fitted by `mnsim calibrate` to 2.5 d, the middle of the
-    /// range (data/calibration.toml, the value runs take): 0.0665 since the sub-cell wound model is the default (0.0662
-    /// with the cell-mean model; 0.0706 before the gaping channel entries and the faster
-    /// keratinocyte front).
+    /// range (data/calibration.toml, the value runs take): 0.0665 since the sub-cell wound model
+    /// is the default (0.0662 with the cell-mean model; 0.0706 before the gaping channel entries
+    /// and the faster keratinocyte front).
     downtime_threshold: 0.0665, [0.0, 10.0];
     /// Wound erythema index above which erythema is measurable (colorimetry; assumed at 1/3 of
     /// the visible threshold, because a colorimeter resolves redness the eye does not call red).

@@ -85,8 +85,9 @@ fn integrator_error_follows_its_tolerance() {
 /// converged value (the issue-10 target; table in docs/model/healing.md § Convergence).
 /// **A known miss since the sub-cell wound model became the default** (2026-12-02): collagen
 /// and thickness at the default grid sit +5.3 / +5.3 % above the 125 µm grid (22.66 / 17.04
-/// against 21.53 / 16.18 %, 2026-12-03, torn band along a planar crack), new elastin +5.8 %. The 125 µm grid does
-/// not resolve these wounds either (≈ 60 µm in radius), so the verification that stays in the
+/// against 21.53 / 16.18 %, 2026-12-03, torn band along a planar crack), new elastin +5.8 %.
+/// The 125 µm grid does not resolve these wounds either (≈ 60 µm in radius), so the
+/// verification that stays in the
 /// default run is [`dense_session_agrees_with_a_grid_that_resolves_its_wounds`]; this study
 /// is kept to show the refinement path (≈ 1 min).
 #[test]
