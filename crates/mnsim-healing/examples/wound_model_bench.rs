@@ -1,5 +1,5 @@
 //! Cost of the two wound models on the healing bench course (`mnsim_healing::bench`'s scenario),
-//! each run twice in one process with 2 threads; prints wall time, BDF steps and the collagen
+//! each run twice in one process with 2 threads; prints wall time, integrator steps and the collagen
 //! headline. Measure alone on the machine, in release:
 //! `cargo run --release --example wound_model_bench -p mnsim-healing`.
 
@@ -12,7 +12,7 @@ fn main() -> Result<(), mnsim_healing::HealingError> {
         let t0 = std::time::Instant::now();
         let r = simulate(&skin, &channels, patch, &times, &settings)?;
         println!(
-            "{wound_model:?}: {:.3} s, {} BDF steps, {} cell solves, collagen {:+.3} %",
+            "{wound_model:?}: {:.3} s, {} integrator steps, {} cell solves, collagen {:+.3} %",
             t0.elapsed().as_secs_f64(),
             r.stats.steps,
             r.stats.cell_solves,

@@ -23,8 +23,8 @@ pub struct BenchReport {
     pub cell_solves: u64,
     /// Cell integrations skipped (cell at rest).
     pub cell_skips: u64,
-    /// BDF steps accepted in total.
-    pub bdf_steps: u64,
+    /// Stiff-integrator (ESDIRK34) steps accepted in total.
+    pub integrator_steps: u64,
     /// Headline collagen change of the run, % (a sanity figure).
     pub collagen_change_pct: f64,
 }
@@ -56,7 +56,7 @@ pub fn bench(threads: usize) -> Result<BenchReport, HealingError> {
         cost_per_cell_day_us: wall_s * 1e6 / (cells as f64 * res.simulated_d.max(1e-9)),
         cell_solves: res.stats.cell_solves,
         cell_skips: res.stats.cell_skips,
-        bdf_steps: res.stats.steps,
+        integrator_steps: res.stats.steps,
         collagen_change_pct: res.headline.collagen_change_pct,
     })
 }

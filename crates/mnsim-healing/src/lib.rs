@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! Skin + ChannelSet + session times ─> TissueGrid ─> per session: injury of the current state
-//!        ─> Strang splitting { transport (diffusion, chemotaxis) | stiff kinetics (diffsol BDF) }
+//!        ─> Strang splitting { transport (diffusion, chemotaxis) | stiff kinetics (diffsol ESDIRK34) }
 //!        ─> HealingResult { time courses, maps, per-session figures, summary }
 //! ```
 //!

@@ -33,7 +33,7 @@ pub struct HealingSettings {
     pub dermis_slab_um: f64,
     /// Modelled depth of subcutis below the dermis, µm (one cell; deeper fat is not modelled).
     pub subcutis_depth_um: f64,
-    /// Relative tolerance of the stiff reaction integrator (BDF).
+    /// Relative tolerance of the stiff reaction integrator (ESDIRK34).
     pub rtol: f64,
     /// Absolute tolerance of the stiff reaction integrator (state units, all O(1)).
     pub atol: f64,

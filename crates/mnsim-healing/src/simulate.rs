@@ -3,7 +3,7 @@
 //!
 //! Splitting (Strang): over a step Δt, y ← T(Δt/2) ∘ R(Δt) ∘ T(Δt/2) y, with T the transport
 //! step of [`crate::transport`] and R the stiff per-cell kinetics of [`crate::reaction`]
-//! integrated by diffsol BDF ([`crate::integrator`]) in parallel over cells (rayon). Steps stop
+//! integrated by diffsol ESDIRK34 ([`crate::integrator`]) in parallel over cells (rayon). Steps stop
 //! exactly at session times, map times and the end; after a session the step restarts at
 //! `split_min_h` and grows by `split_growth` up to `split_max_h`.
 
@@ -11,7 +11,7 @@ use crate::actives::{self, ActiveGains};
 use crate::error::HealingError;
 use crate::grid::TissueGrid;
 use crate::injury::{self, Injury};
-use crate::integrator::{SolverStats, with_integrator};
+use crate::integrator::{CellStep, SolverStats, with_integrator};
 use crate::output::*;
 use crate::reaction::{AGE_SYNTHESIS_DECLINE_PER_Y, AGE_TURNOVER_DECLINE_PER_Y, CellParams, age_factor, rhs};
 use crate::settings::{HealingSettings, Rates, WoundModel};
@@ -351,6 +351,7 @@ fn run(
     let mut injured_dermis_pct = vec![0.0; sessions_d.len()];
     let derm_rows = rows_of(&g, is_dermis);
     let chunk = (ncell / (rayon::current_num_threads() * 4)).max(1);
+    let mut steps = vec![CellStep::default(); ncell];
 
     rec.record(t, &g, &y, r);
     loop {
@@ -390,6 +391,8 @@ fn run(
             rec.record(t, &g, &y, r);
             next_session += 1;
             dt = dmin;
+            // a session changes every wounded cell at once: each re-estimates its first step
+            steps.fill(CellStep::default());
         }
         if t >= t_end - 1e-9 {
             break;
@@ -404,19 +407,20 @@ fn run(
         let chunk_stats: Result<Vec<SolverStats>, HealingError> = y
             .par_chunks_mut(chunk)
             .zip(params.par_chunks(chunk))
+            .zip(steps.par_chunks_mut(chunk))
             .enumerate()
-            .map(|(ci, (ys, ps))| {
+            .map(|(ci, ((ys, ps), hs))| {
                 with_integrator(r, settings.rtol, settings.atol, |solve| {
                     let mut st = SolverStats::default();
                     let mut f = [0.0; NSTATES];
-                    for (j, (yc, pc)) in ys.iter_mut().zip(ps).enumerate() {
+                    for (j, ((yc, pc), hc)) in ys.iter_mut().zip(ps).zip(hs.iter_mut()).enumerate() {
                         rhs(r, pc, yc, &mut f);
                         let fmax = f.iter().fold(0.0f64, |a, b| a.max(b.abs()));
                         if !settings.integrate_resting_cells && fmax * h < settings.atol * 1e-3 {
                             st.cell_skips += 1;
                             continue;
                         }
-                        let s = solve(pc, yc, h).map_err(|message| HealingError::Solver {
+                        let s = solve(pc, yc, h, hc).map_err(|message| HealingError::Solver {
                             cell: ci * chunk + j,
                             t_d: t,
                             message,

@@ -37,7 +37,7 @@ fn a_keratinocyte_gain_thickens_the_epidermis_while_it_holds_and_it_returns_afte
 /// proportion to its size (twice the gain, twice the rise: the synthesis terms are linear in
 /// 1 + g), and does not touch the epidermis. It acts on the papillary dermis only, so on a
 /// session whose channels reach the reticular dermis the whole-dermis change rises by less than
-/// g (measured: 8.17 / 8.72 / 9.26 % at g_c 0 / 0.25 / 0.5).
+/// g (measured 2026-12-03: 8.80 / 9.37 / 9.92 % at g_c 0 / 0.25 / 0.5).
 #[test]
 fn a_collagen_gain_raises_collagen_in_proportion_and_leaves_the_epidermis_alone() {
     let run = |g: f64| {
@@ -52,7 +52,14 @@ fn a_collagen_gain_raises_collagen_in_proportion_and_leaves_the_epidermis_alone(
     let (d1, d2) = (h1.collagen_change_pct - h0.collagen_change_pct, h2.collagen_change_pct - h0.collagen_change_pct);
     assert!(d1 > 0.0 && (d2 / d1 - 2.0).abs() < 0.2, "{d1} {d2}");
     assert!(h2.collagen_change_pct < 1.5 * h0.collagen_change_pct, "more than the papillary share allows");
-    assert!((h2.epidermal_thickness_change_pct - h0.epidermal_thickness_change_pct).abs() < 1e-6);
+    // untouched to within the integrator's relative tolerance applied to the change (rtol 10⁻⁴
+    // of it, floored at 1 point; it was 10⁻⁶ points with the restarted BDF):
+    // the dermal cells integrate differently with the gain, and the diffusible signals they
+    // share with the epidermis carry differences at that level (2.4·10⁻⁶ points on 0.49 %
+    // with ESDIRK34, 2026-12-03), not a modelled effect
+    let (e0, e2) = (h0.epidermal_thickness_change_pct, h2.epidermal_thickness_change_pct);
+    let rtol = mnsim_healing::HealingSettings::default().rtol;
+    assert!((e2 - e0).abs() < rtol * e0.abs().max(1.0), "epidermis {e0} → {e2}");
 }
 
 /// A window that opens and closes between splitting steps is honoured exactly: the steps stop

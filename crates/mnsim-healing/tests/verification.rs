@@ -8,7 +8,7 @@ use mnsim_healing::{HealingError, HealingSettings, Var, simulate};
 /// integrator forced to run in every cell at every step (`integrate_resting_cells`; the
 /// production run skips cells at rest, which would make this test vacuous).
 /// Tolerance: |x − x₀| ≤ 1e-9 (absolute, all variables are O(1)): the kinetics must vanish at
-/// the homeostatic state and BDF must keep a steady state steady.
+/// the homeostatic state and the stiff integrator must keep a steady state steady.
 #[test]
 fn homeostasis_holds_for_a_year_without_injury_at_any_age() {
     for age in [25.0, 70.0] {
