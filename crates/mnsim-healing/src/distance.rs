@@ -50,6 +50,30 @@ fn dt_1d(f: &[f64], d: &mut [f64], v: &mut [usize], z: &mut [f64]) {
     }
 }
 
+/// Squared distance, in raster steps, from each point of a periodic row to the nearest point
+/// where `inside` is false (`f64::INFINITY` if there is none): a forward and a backward scan
+/// around the ring from an outside point.
+fn periodic_sq_steps_to_outside(inside: &[bool], out: &mut [f64]) {
+    let n = inside.len();
+    let Some(start) = inside.iter().position(|&c| !c) else {
+        out.fill(f64::INFINITY);
+        return;
+    };
+    let mut since = 0usize;
+    for k in 0..n {
+        let i = (start + k) % n;
+        since = if inside[i] { since + 1 } else { 0 };
+        out[i] = since as f64;
+    }
+    let mut until = 0usize;
+    for k in 0..n {
+        let i = (start + n - k) % n;
+        until = if inside[i] { until + 1 } else { 0 };
+        let steps = out[i].min(until as f64);
+        out[i] = steps * steps;
+    }
+}
+
 /// Squared distance (µm²) from each point of an `nx` × `ny` periodic raster (row-major,
 /// spacing `sx` × `sy` µm) to the nearest point where `inside` is false; `f64::INFINITY`
 /// everywhere if every point is inside.
@@ -59,17 +83,14 @@ pub fn periodic_sq_distance_to_outside(inside: &[bool], nx: usize, ny: usize, sx
     let m = 3 * nx.max(ny);
     let (mut f, mut d) = (vec![0.0; m], vec![0.0; m]);
     let (mut v, mut z) = (vec![0usize; m], vec![0.0; m + 1]);
-    // Pass along x: squared distance in raster steps, periodic by tripling the line.
+    // Pass along x: on a binary set the 1-D transform is the squared distance to the nearest
+    // outside point of the periodic row, two linear scans.
     let mut gx = vec![0.0; nx * ny];
     for j in 0..ny {
-        for rep in 0..3 {
-            for i in 0..nx {
-                f[rep * nx + i] = if inside[j * nx + i] { f64::INFINITY } else { 0.0 };
-            }
-        }
-        dt_1d(&f[..3 * nx], &mut d[..3 * nx], &mut v, &mut z);
-        for i in 0..nx {
-            gx[j * nx + i] = d[nx + i] * sx * sx;
+        let row = &inside[j * nx..(j + 1) * nx];
+        periodic_sq_steps_to_outside(row, &mut gx[j * nx..(j + 1) * nx]);
+        for g in &mut gx[j * nx..(j + 1) * nx] {
+            *g *= sx * sx;
         }
     }
     // Pass along y on g_x (in µm²), rescaled to unit spacing in y.

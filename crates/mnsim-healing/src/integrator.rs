@@ -20,9 +20,10 @@
 
 use crate::reaction::{CellParams, rhs};
 use crate::settings::Rates;
-use crate::state::{Compartment, NSTATES};
+use crate::state::{Compartment, NSTATES, Var, is_active};
 use diffsol::{
-    NalgebraLU, NalgebraMat, OdeBuilder, OdeSolverMethod, OdeSolverState, OdeSolverStopReason, RkState, VectorCommon,
+    NalgebraContext, NalgebraLU, NalgebraMat, NalgebraVec, OdeBuilder, OdeEquationsImplicit, OdeSolverMethod,
+    OdeSolverProblem, OdeSolverState, OdeSolverStopReason, RkState, VectorCommon,
 };
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -31,8 +32,27 @@ struct Ctx {
     rates: Rates,
     cell: CellParams,
     y0: [f64; NSTATES],
-    /// The state at which `f0` was last evaluated by the Jacobian–vector product, and f there.
+    /// Indices of the variables integrated for this cell's compartment ([`active_indices`]).
+    active: Vec<usize>,
+    /// The compact state at which `f0` was last evaluated by the Jacobian–vector product, and
+    /// the compact f there (first `active.len()` entries).
     jv_at: Option<([f64; NSTATES], [f64; NSTATES])>,
+}
+
+impl Ctx {
+    /// Right-hand side on the compact state `x` of the cell's compartment: the full state is
+    /// the cell's state at the start of the solve with the active entries from `x`.
+    fn rhs_compact(&self, x: &[f64], dx: &mut [f64]) {
+        let mut full = self.y0;
+        for (k, &i) in self.active.iter().enumerate() {
+            full[i] = x[k];
+        }
+        let mut dfull = [0.0; NSTATES];
+        rhs(&self.rates, &self.cell, &full, &mut dfull);
+        for (k, &i) in self.active.iter().enumerate() {
+            dx[k] = dfull[i];
+        }
+    }
 }
 
 /// Order of the ESDIRK34 method, for diffsol's first-step estimate.
@@ -72,29 +92,31 @@ impl SolverStats {
 /// Integrate one cell over `dt_d` days from `y` (in place). Returns stats, or the solver's error.
 pub type CellResult = Result<SolverStats, String>;
 
-/// Build a worker-local integrator and run `f` with a closure that integrates one cell.
-///
-/// `with_integrator(rates, rtol, atol, |solve| { ... solve(&cell, &mut y, dt, &mut step) ... })`.
-pub fn with_integrator<R>(
-    rates: &Rates,
+/// The state variables integrated in a cell of each compartment (the others have dy = 0 there,
+/// [`crate::state::is_active`]), as indices into the full state: each compartment is integrated
+/// in its own, smaller system (21 of the 28 variables in connective tissue, 17 in the
+/// epidermis), which the dense LU factorises in (21/28)³ ≈ 0.42 and (17/28)³ ≈ 0.22 of the
+/// full system's work; the inactive entries keep their values.
+fn active_indices(comp: Compartment) -> Vec<usize> {
+    Var::ALL.iter().filter(|&&v| is_active(comp, v)).map(|v| v.index()).collect()
+}
+
+/// The diffsol problem of one compartment's compact state (see [`active_indices`]).
+fn build_problem(
+    ctx: &Rc<RefCell<Ctx>>,
+    n: usize,
     rtol: f64,
     atol: f64,
-    body: impl FnOnce(&mut dyn FnMut(&CellParams, &mut [f64; NSTATES], f64, &mut CellStep) -> CellResult) -> R,
-) -> R {
-    let ctx = Rc::new(RefCell::new(Ctx {
-        rates: rates.clone(),
-        cell: CellParams::resting(Compartment::Connective),
-        y0: [0.0; NSTATES],
-        jv_at: None,
-    }));
+) -> OdeSolverProblem<impl OdeEquationsImplicit<T = f64, V = NalgebraVec<f64>, M = NalgebraMat<f64>, C = NalgebraContext>>
+{
     let (c1, c2, c3) = (ctx.clone(), ctx.clone(), ctx.clone());
-    let problem = OdeBuilder::<NalgebraMat<f64>>::new()
+    OdeBuilder::<NalgebraMat<f64>>::new()
         .rtol(rtol)
         .atol([atol])
         .rhs_implicit(
             move |x: &[f64], _p: &[f64], _t: f64, y: &mut [f64]| {
                 let c = c1.borrow();
-                rhs(&c.rates, &c.cell, x, y);
+                c.rhs_compact(x, y);
             },
             move |x: &[f64], _p: &[f64], _t: f64, v: &[f64], y: &mut [f64]| {
                 let mut c = c2.borrow_mut();
@@ -105,40 +127,71 @@ pub fn with_integrator<R>(
                 }
                 let xmax = x.iter().fold(1.0f64, |a, b| a.max(b.abs()));
                 let eps = f64::EPSILON.sqrt() * xmax / vmax;
+                let n = x.len();
                 let mut xp = [0.0; NSTATES];
-                for i in 0..NSTATES {
+                for i in 0..n {
                     xp[i] = x[i] + eps * v[i];
                 }
                 let f0 = match c.jv_at {
-                    Some((at, f0)) if at[..] == x[..] => f0,
+                    Some((at, f0)) if at[..n] == x[..] => f0,
                     _ => {
                         let mut f0 = [0.0; NSTATES];
-                        rhs(&c.rates, &c.cell, x, &mut f0);
+                        c.rhs_compact(x, &mut f0[..n]);
                         let mut at = [0.0; NSTATES];
-                        at.copy_from_slice(x);
+                        at[..n].copy_from_slice(x);
                         c.jv_at = Some((at, f0));
                         f0
                     }
                 };
-                rhs(&c.rates, &c.cell, &xp, y);
-                for i in 0..NSTATES {
+                c.rhs_compact(&xp[..n], y);
+                for i in 0..n {
                     y[i] = (y[i] - f0[i]) / eps;
                 }
             },
         )
         .init(
             move |_p: &[f64], _t: f64, y: &mut [f64]| {
-                y.copy_from_slice(&c3.borrow().y0);
+                // (called once at build with another compartment's indices: only the first n)
+                let c = c3.borrow();
+                for (yk, &i) in y.iter_mut().zip(&c.active) {
+                    *yk = c.y0[i];
+                }
             },
-            NSTATES,
+            n,
         )
         .build()
-        .expect("healing ODE problem is well formed");
+        .expect("healing ODE problem is well formed")
+}
+
+/// Build a worker-local integrator and run `f` with a closure that integrates one cell.
+///
+/// `with_integrator(rates, rtol, atol, |solve| { ... solve(&cell, &mut y, dt, &mut step) ... })`.
+pub fn with_integrator<R>(
+    rates: &Rates,
+    rtol: f64,
+    atol: f64,
+    body: impl FnOnce(&mut dyn FnMut(&CellParams, &mut [f64; NSTATES], f64, &mut CellStep) -> CellResult) -> R,
+) -> R {
+    let (active_c, active_e) = (active_indices(Compartment::Connective), active_indices(Compartment::Epidermis));
+    let ctx = Rc::new(RefCell::new(Ctx {
+        rates: rates.clone(),
+        cell: CellParams::resting(Compartment::Connective),
+        y0: [0.0; NSTATES],
+        active: active_c.clone(),
+        jv_at: None,
+    }));
+    let problem_c = build_problem(&ctx, active_c.len(), rtol, atol);
+    let problem_e = build_problem(&ctx, active_e.len(), rtol, atol);
     let mut solve = |cell: &CellParams, y: &mut [f64; NSTATES], dt: f64, step: &mut CellStep| -> CellResult {
+        let (problem, active) = match cell.comp {
+            Compartment::Connective => (&problem_c, &active_c),
+            Compartment::Epidermis => (&problem_e, &active_e),
+        };
         {
             let mut c = ctx.borrow_mut();
             c.cell = *cell;
             c.y0 = *y;
+            c.active.clone_from(active);
             c.jv_at = None;
         }
         let err = |e: diffsol::error::DiffsolError| e.to_string();
@@ -159,8 +212,8 @@ pub fn with_integrator<R>(
             }
         }
         let out = solver.state().y.inner().as_slice();
-        for i in 0..NSTATES {
-            let v = out[i];
+        for (k, &i) in active.iter().enumerate() {
+            let v = out[k];
             if !v.is_finite() {
                 return Err(format!("non-finite state entry {i}"));
             }

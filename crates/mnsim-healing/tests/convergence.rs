@@ -60,11 +60,11 @@ fn strang_splitting_is_second_order_in_time() {
 /// 10⁻¹², so only rtol varies) against rtol = 10⁻¹⁰. ESDIRK34 controls the error per step, so
 /// its global error falls as rtol^(p/(p+1)) (Hairer, Nørsett & Wanner I, § II.4: 0.75 for the
 /// embedded pair's p = 3), not in proportion to rtol as the restarted BDF did (0.72·10⁻³ →
-/// 0.33·10⁻⁴ before 2026-12-03). Observed (2026-12-03): 6.3·10⁻⁴, 1.2·10⁻⁴, 3.1·10⁻⁵,
-/// 7.9·10⁻⁶, exponents 0.71, 0.59, 0.60. Stated: the error is below 2·rtol at the default and
-/// below 10·rtol at every tolerance, it falls with an exponent of at least 0.5 between
-/// neighbouring tolerances, and it is below 2·10⁻³ everywhere — 160× below the 2 % target at
-/// the default.
+/// 0.33·10⁻⁴ before 2026-12-03). Observed (2026-12-03, each compartment's compact state):
+/// 4.0·10⁻⁴, 9.2·10⁻⁵, 2.7·10⁻⁵, 5.8·10⁻⁶, exponents 0.64, 0.53, 0.67. Stated: the error is
+/// below 2·rtol at the default and below 10·rtol at every tolerance, it falls with an exponent
+/// of at least 0.5 between neighbouring tolerances, and it is below 2·10⁻³ everywhere — 200×
+/// below the 2 % target at the default.
 #[test]
 fn integrator_error_follows_its_tolerance() {
     let at = |rtol: f64| three_days(HealingSettings { rtol, atol: 1e-12, ..Default::default() });
