@@ -290,12 +290,16 @@ fn for_each_level_union(
         for lv in 0..levels {
             let z = grid.z_top_um[iz] + (lv as f64 + 0.5) * grid.dz_um[iz] / levels as f64;
             covered.fill(false);
-            let mut any = false;
+            let (mut any, mut n_covered) = (false, 0usize);
             for &i in &ids {
                 let rad = zone_radius_um(channels, i, z, margin_um, reach_um);
                 if rad > 0.0 {
                     any = true;
-                    mark_disc(&mut covered, nxs, nys, sx, sy, channels.x_um[i], channels.y_um[i], rad);
+                    n_covered += mark_disc(&mut covered, nxs, nys, sx, sy, channels.x_um[i], channels.y_um[i], rad);
+                    if n_covered == covered.len() {
+                        // every point is covered: the remaining discs cannot change the union
+                        break;
+                    }
                 }
             }
             if any {
@@ -416,10 +420,16 @@ fn visit_disc(
     }
 }
 
-/// Mark the raster points within `rad` of (x, y) (see [`visit_disc`]).
+/// Mark the raster points within `rad` of (x, y) (see [`visit_disc`]); returns how many of them
+/// were not marked before.
 #[allow(clippy::too_many_arguments)]
-fn mark_disc(covered: &mut [bool], nxs: usize, nys: usize, sx: f64, sy: f64, x: f64, y: f64, rad: f64) {
-    visit_disc(nxs, nys, sx, sy, x, y, rad, true, |k| covered[k] = true);
+fn mark_disc(covered: &mut [bool], nxs: usize, nys: usize, sx: f64, sy: f64, x: f64, y: f64, rad: f64) -> usize {
+    let mut newly = 0;
+    visit_disc(nxs, nys, sx, sy, x, y, rad, true, |k| {
+        newly += usize::from(!covered[k]);
+        covered[k] = true;
+    });
+    newly
 }
 
 /// Lateral spacing of the surface raster on which the overlap of barrier footprints is
