@@ -57,6 +57,11 @@ pub enum BenchWhat {
         /// Worker threads, 1 to 256.
         #[arg(long, default_value_t = 2, value_name = "N")]
         threads: usize,
+        /// Repetitions of the interleaved comparison of the production step (channels
+        /// included) with a plain constant-coefficient LOD step and a STREAM triad, on this grid
+        /// and on the voxel counts of the default `mnsim run` (100x100x84), 1 to 100.
+        #[arg(long, default_value_t = 5, value_name = "R")]
+        repetitions: usize,
         /// Print one JSON object instead of the table.
         #[arg(long)]
         json: bool,

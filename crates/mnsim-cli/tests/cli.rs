@@ -270,7 +270,10 @@ fn vary_with_a_bad_value_fails_before_running_and_writes_nothing() {
 
 #[test]
 fn bench_commands_print_json_with_the_documented_keys() {
-    let o = mnsim().args(["bench", "transport", "--grid", "24x24x24", "--threads", "1", "--json"]).output().unwrap();
+    let o = mnsim()
+        .args(["bench", "transport", "--grid", "24x24x24", "--threads", "1", "--repetitions", "1", "--json"])
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     for k in [
@@ -284,6 +287,16 @@ fn bench_commands_print_json_with_the_documented_keys() {
     ] {
         assert!(!v[k].is_null(), "missing {k}");
     }
+    // the production step beside its references, on the asked grid and on the run's
+    let steps = v["production_step"].as_array().expect("production_step");
+    assert_eq!(steps.len(), 2);
+    assert_eq!(steps[1]["grid"], serde_json::json!([100, 100, 84]));
+    for k in ["ratio_to_reference", "ratio_to_reference_per_sweep_set", "ratio_to_triad_elements"] {
+        let r = steps[0][k].as_array().unwrap_or_else(|| panic!("missing {k}"));
+        assert!(r.iter().all(|x| x.as_f64().is_some_and(|x| x.is_finite() && x > 0.0)), "{k}: {r:?}");
+    }
+    let o = mnsim().args(["bench", "transport", "--repetitions", "0"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
     let o = mnsim().args(["bench", "transport", "--grid", "2x2"]).output().unwrap();
     assert_eq!(o.status.code(), Some(1));
 }

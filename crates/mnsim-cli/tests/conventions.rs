@@ -108,7 +108,16 @@ fn a_closed_pipe_ends_quietly_with_the_usual_code() {
         vec!["man".into()],
         vec!["check".into(), f.clone().into()],
         vec!["validate".into(), "--quiet".into(), "--case".into(), "DV06".into(), "--out".into(), out.clone().into()],
-        vec!["bench".into(), "transport".into(), "--grid".into(), "8x8x8".into(), "--threads".into(), "1".into()],
+        vec![
+            "bench".into(),
+            "transport".into(),
+            "--grid".into(),
+            "8x8x8".into(),
+            "--threads".into(),
+            "1".into(),
+            "--repetitions".into(),
+            "1".into(),
+        ],
     ];
     for args in runs {
         let o = with_closed_stdout(bin().args(&args));
