@@ -26,10 +26,24 @@ fn serde_json_like(r: &mnsim_healing::BenchReport) -> String {
 #[divan::bench(args = [0.05, 0.3])]
 fn one_cell_one_day(phi: f64) {
     let r = Rates::default();
-    let cell = CellParams { reepi_per_d: 10.0, ..CellParams::resting(Compartment::Connective) };
+    let cell = CellParams {
+        reepi_per_d: 10.0,
+        sub_cell: true,
+        wound_sq_dist_um2: 400.0,
+        ..CellParams::resting(Compartment::Connective)
+    };
     let mut y = baseline(Compartment::Connective);
-    let cell = mnsim_healing::injury::CellInjury { phi, phi_torn: phi, phi_barrier: 0.0, confluent: 0.0, zone: phi };
-    mnsim_healing::injury::apply(&mut y, Compartment::Connective, mnsim_core::Layer::ReticularDermis, cell, &r);
+    // a wound of fraction φ whose tissue lies on average 20 µm from intact tissue
+    let injury = mnsim_healing::injury::CellInjury {
+        phi,
+        phi_vessels: phi,
+        phi_torn: phi,
+        phi_barrier: 0.0,
+        confluent: 0.0,
+        zone: phi,
+        wound_sq_dist_um2: 400.0,
+    };
+    mnsim_healing::injury::apply(&mut y, Compartment::Connective, mnsim_core::Layer::ReticularDermis, injury, &r);
     integrator::with_integrator(&r, 1e-4, 1e-7, |solve| {
         solve(&cell, divan::black_box(&mut y), 1.0, &mut Default::default()).unwrap();
     });
