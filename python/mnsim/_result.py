@@ -102,8 +102,9 @@ class Result:
 
     @property
     def healing(self) -> Optional[pd.DataFrame]:
-        """The healing time course (healing.csv): time_d, phase, region, quantity, value, unit;
-        None when healing did not run."""
+        """The healing time course (healing.csv): time_d, phase, region, quantity, value (the
+        nominal member), ensemble_p05, ensemble_p95 (the 5-95 % band over the ensemble members at
+        that time; NaN with one member), unit; None when healing did not run."""
         return self._table("healing")
 
     @property

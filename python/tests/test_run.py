@@ -23,7 +23,7 @@ COLUMNS = {
     ],
     "delivery": ["time_h", "skin", "quantity", "value", "unit"],
     "depth_profiles": ["time_h", "depth_um", "profile", "concentration_ug_per_ml"],
-    "healing": ["time_d", "phase", "region", "quantity", "value", "unit"],
+    "healing": ["time_d", "phase", "region", "quantity", "value", "ensemble_p05", "ensemble_p95", "unit"],
     "outcomes": ["quantity", "value", "ensemble_median", "ensemble_p05", "ensemble_p95", "unit"],
     "layers": ["layer", "top_um", "bottom_um", "thickness_um"],
 }

@@ -53,7 +53,7 @@ fn default_run_writes_a_complete_stamped_folder() {
     assert!(stdout.contains("warning: a session wounds"));
     assert!(results["outcomes"]["collagen_change_pct"]["ensemble_p05"].is_number());
     let healing = std::fs::read_to_string(out.join("healing.csv")).unwrap();
-    assert!(healing.starts_with("time_d,phase,region,quantity,value,unit"));
+    assert!(healing.starts_with("time_d,phase,region,quantity,value,ensemble_p05,ensemble_p95,unit"));
     // (time, phase, region, quantity) is a key: the two samples at a session time are told apart
     let mut keys = std::collections::HashSet::new();
     let mut phases = std::collections::BTreeMap::new();
@@ -62,6 +62,23 @@ fn default_run_writes_a_complete_stamped_folder() {
         assert!(keys.insert((f[0], f[1], f[2], f[3])), "duplicate key in healing.csv: {line}");
         *phases.entry(f[1]).or_insert(0usize) += 1;
     }
+    // the ensemble band of each time course: ordered everywhere, collapsed on the homeostatic
+    // state before the first session, open at the end of the follow-up
+    let collagen: Vec<Vec<f64>> = healing
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|f| f[2] == "patch" && f[3] == "collagen_total")
+        .map(|f| f[4..7].iter().map(|x| x.parse::<f64>().unwrap()).collect())
+        .collect();
+    for line in healing.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let (lo, hi): (f64, f64) = (f[5].parse().unwrap(), f[6].parse().unwrap());
+        assert!(lo <= hi, "band out of order: {line}");
+    }
+    let (first, last) = (&collagen[0], collagen.last().unwrap());
+    assert!(first[1] == first[2] && first[0] == first[1], "band at baseline: {first:?}");
+    assert!(last[1] < last[2], "no ensemble spread at the end: {last:?}");
     // the default course has 3 sessions: as many rows before as after them
     assert_eq!(phases.get("before_session"), phases.get("after_session"), "{phases:?}");
     assert!(phases.get("before_session").is_some_and(|&n| n > 0) && phases.contains_key("course"), "{phases:?}");

@@ -81,10 +81,64 @@ pub fn summarise_outcomes(members: &[Outcomes], lo_q: f64, hi_q: f64) -> Result<
         .collect()
 }
 
+/// Pointwise `[lo_q, hi_q]` band of an ensemble of time series sampled at the same times: for
+/// each sample k, the type-7 quantiles of the members' k-th values. Errors on an empty
+/// ensemble, series of different lengths, a non-finite value, or quantiles outside
+/// `0 ≤ lo_q ≤ hi_q ≤ 1`.
+///
+/// ```
+/// let members: [&[f64]; 3] = [&[0.0, 1.0], &[0.0, 3.0], &[0.0, 2.0]];
+/// let (lo, hi) = mnsim_outcomes::ensemble::pointwise_band("x", &members, 0.0, 1.0).unwrap();
+/// assert_eq!((lo, hi), (vec![0.0, 1.0], vec![0.0, 3.0]));
+/// ```
+pub fn pointwise_band(
+    name: &str,
+    members: &[&[f64]],
+    lo_q: f64,
+    hi_q: f64,
+) -> Result<(Vec<f64>, Vec<f64>), OutcomeError> {
+    let first = members.first().ok_or_else(|| OutcomeError::EmptyEnsemble(name.into()))?;
+    if let Some(m) = members.iter().find(|m| m.len() != first.len()) {
+        return Err(OutcomeError::OutOfRange {
+            field: format!("{name} (series length)"),
+            value: m.len() as f64,
+            allowed: "the length of every member's series",
+        });
+    }
+    let (mut lo, mut hi) = (Vec::with_capacity(first.len()), Vec::with_capacity(first.len()));
+    let mut column = vec![0.0; members.len()];
+    for k in 0..first.len() {
+        for (c, m) in column.iter_mut().zip(members) {
+            *c = m[k];
+        }
+        let s = summarise(name, "", &column, lo_q, hi_q)?;
+        lo.push(s.lo);
+        hi.push(s.hi);
+    }
+    Ok((lo, hi))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use approx::assert_relative_eq;
+
+    /// The band of each sample is the quantiles of that sample over the members (here 1..=5
+    /// in shuffled order, as in `quantiles_by_hand`), and series of unequal length are refused.
+    #[test]
+    fn pointwise_band_is_the_quantile_of_each_sample() {
+        let m: Vec<Vec<f64>> = [5.0, 1.0, 3.0, 2.0, 4.0].iter().map(|&v| vec![7.0, v, -v]).collect();
+        let refs: Vec<&[f64]> = m.iter().map(|v| v.as_slice()).collect();
+        let (lo, hi) = pointwise_band("x", &refs, 0.05, 0.95).unwrap();
+        assert_eq!((lo[0], hi[0]), (7.0, 7.0));
+        assert_relative_eq!(lo[1], 1.2, epsilon = 1e-12);
+        assert_relative_eq!(hi[1], 4.8, epsilon = 1e-12);
+        assert_relative_eq!(lo[2], -4.8, epsilon = 1e-12);
+        assert_relative_eq!(hi[2], -1.2, epsilon = 1e-12);
+        let short: [&[f64]; 2] = [&[1.0, 2.0], &[1.0]];
+        assert!(pointwise_band("x", &short, 0.05, 0.95).is_err());
+        assert!(pointwise_band("x", &[], 0.05, 0.95).is_err());
+    }
 
     #[test]
     fn quantiles_by_hand() {

@@ -275,7 +275,7 @@ punctures.csv   one row per puncture: session, pass, needle, x_um, y_um, time_s,
 layers.csv      the skin layers used\n\
 delivery.csv    topical delivery: one row per time x skin (needled/intact) x compartment\n\
 depth_profiles.csv  concentration vs depth at the profile times (needled mean, through a channel, intact)\n\
-healing.csv     healing course: one row per time x phase x region x quantity (phase: before_session / after_session at a session time, else course)\n\
+healing.csv     healing course: one row per time x phase x region x quantity (phase: before_session / after_session at a session time, else course); value = nominal member, ensemble_p05/p95 = the 5-95 % band over the ensemble members at that time (empty with one member)\n\
 outcomes.csv    outcomes at the end of follow-up with ensemble median and 5-95 % interval\n\
 *.svg           the report's figures\n";
 

@@ -179,19 +179,32 @@ pub fn figures(s: &ResolvedScenario, r: &RunResult) -> Result<Vec<(&'static str,
             let b = v.first().copied().filter(|b| *b > 0.0).unwrap_or(1.0);
             v.into_iter().map(|x| x / b).collect()
         };
+        // the ensemble's 5–95 % band of a patch series, relative to the nominal member's
+        // baseline where its line is
+        let band = |var: &str, relative: bool| -> plots::Band {
+            let b = r.healing_band.as_ref()?;
+            let i = tc.series.iter().position(|s| s.variable == var && s.region == "patch")?;
+            let first = tc.series[i].values.first().copied().filter(|b| *b > 0.0).unwrap_or(1.0);
+            let base = if relative { first } else { 1.0 };
+            Some((b.lower[i].iter().map(|x| x / base).collect(), b.upper[i].iter().map(|x| x / base).collect()))
+        };
+        let band_note = if r.healing_band.is_some() { " (bands: 5–95 % over the ensemble)" } else { "" };
+        let matrix_vars = ["collagen_i", "collagen_iii", "elastin", "dermal_thickness"];
         let matrix = vec![
             Line { label: "collagen I".into(), x: &tc.t_d, y: rel("collagen_i"), colour: PALETTE[0] },
             Line { label: "collagen III".into(), x: &tc.t_d, y: rel("collagen_iii"), colour: PALETTE[1] },
             Line { label: "elastin".into(), x: &tc.t_d, y: rel("elastin"), colour: PALETTE[2] },
             Line { label: "dermal thickness".into(), x: &tc.t_d, y: rel("dermal_thickness"), colour: PALETTE[4] },
         ];
+        let bands: Vec<plots::Band> = matrix_vars.iter().map(|v| band(v, true)).collect();
         out.push((
             "healing_matrix.svg",
-            plots::line_chart_svg(
-                "Dermal matrix over the course (patch average)",
+            plots::line_chart_bands_svg(
+                &format!("Dermal matrix over the course (patch average){band_note}"),
                 "time from first session (days)",
                 "relative to baseline (1 = baseline)",
                 &matrix,
+                &bands,
                 &session_d,
                 "session",
                 (760, 400),
@@ -224,13 +237,18 @@ pub fn figures(s: &ResolvedScenario, r: &RunResult) -> Result<Vec<(&'static str,
                 colour: PALETTE[6],
             },
         ];
+        let bands: Vec<plots::Band> = ["neutrophils", "macrophages_m1", "macrophages_m2", "erythema_index"]
+            .iter()
+            .map(|v| band(v, false))
+            .collect();
         out.push((
             "healing_inflammation.svg",
-            plots::line_chart_svg(
-                "Inflammation (patch average, Cooper 2015 cell units)",
+            plots::line_chart_bands_svg(
+                &format!("Inflammation (patch average, Cooper 2015 cell units){band_note}"),
                 "time from first session (days)",
                 "cells / index (model units)",
                 &cells,
+                &bands,
                 &session_d,
                 "session",
                 (760, 360),
@@ -253,13 +271,23 @@ pub fn figures(s: &ResolvedScenario, r: &RunResult) -> Result<Vec<(&'static str,
                 colour: PALETTE[7],
             },
         ];
+        let bands: Vec<plots::Band> = [
+            ("fibroblasts", true),
+            ("myofibroblasts", false),
+            ("capillary_density", true),
+            ("barrier_function", false),
+        ]
+        .iter()
+        .map(|&(v, relative)| band(v, relative))
+        .collect();
         out.push((
             "healing_repair.svg",
-            plots::line_chart_svg(
-                "Repair: cells, vessels and barrier (patch average)",
+            plots::line_chart_bands_svg(
+                &format!("Repair: cells, vessels and barrier (patch average){band_note}"),
                 "time from first session (days)",
                 "relative to baseline / fraction",
                 &repair,
+                &bands,
                 &session_d,
                 "session",
                 (760, 360),
@@ -328,14 +356,25 @@ pub fn figures(s: &ResolvedScenario, r: &RunResult) -> Result<Vec<(&'static str,
 pub fn healing_csv(r: &RunResult) -> Option<Vec<u8>> {
     let h = r.healing.as_ref()?;
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["time_d", "phase", "region", "quantity", "value", "unit"]).ok()?;
-    for row in h.time_courses.tidy() {
+    w.write_record(["time_d", "phase", "region", "quantity", "value", "ensemble_p05", "ensemble_p95", "unit"]).ok()?;
+    // tidy() is series-major: row n is series n / samples, sample n % samples
+    let samples = h.time_courses.t_d.len().max(1);
+    let band = |n: usize| {
+        r.healing_band.as_ref().map_or((String::new(), String::new()), |b| {
+            let (i, k) = (n / samples, n % samples);
+            (format!("{}", b.lower[i][k]), format!("{}", b.upper[i][k]))
+        })
+    };
+    for (n, row) in h.time_courses.tidy().into_iter().enumerate() {
+        let (lo, hi) = band(n);
         w.write_record([
             format!("{}", row.t_d),
             row.phase.name().to_string(),
             row.region,
             row.variable,
             format!("{}", row.value),
+            lo,
+            hi,
             row.unit,
         ])
         .ok()?;

@@ -172,13 +172,35 @@ pub fn line_chart_svg(
     size: (u32, u32),
     log_y: bool,
 ) -> Result<String, String> {
+    line_chart_bands_svg(title, x_label, y_label, lines, &[], markers_x, marker_label, size, log_y)
+}
+
+/// A band (lower, upper; the line's x values) drawn behind a line of [`line_chart_bands_svg`].
+pub type Band = Option<(Vec<f64>, Vec<f64>)>;
+
+/// [`line_chart_svg`] with a shaded band behind line i where `bands[i]` holds one (an
+/// uncertainty interval at each x; linear axes only, ignored on a log axis).
+#[allow(clippy::too_many_arguments)]
+pub fn line_chart_bands_svg(
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    lines: &[Line],
+    bands: &[Band],
+    markers_x: &[f64],
+    marker_label: &str,
+    size: (u32, u32),
+    log_y: bool,
+) -> Result<String, String> {
+    let band_of = |k: usize| if log_y { None } else { bands.get(k).and_then(|b| b.as_ref()) };
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
-        for l in lines {
-            for (&x, &y) in l.x.iter().zip(&l.y) {
+        for (k, l) in lines.iter().enumerate() {
+            let band_ys = band_of(k).into_iter().flat_map(|(lo, hi)| lo.iter().chain(hi));
+            for (&x, &y) in l.x.iter().zip(&l.y).chain(l.x.iter().cycle().zip(band_ys)) {
                 if !x.is_finite() || !y.is_finite() || (log_y && y <= 0.0) {
                     continue;
                 }
@@ -236,6 +258,17 @@ pub fn line_chart_svg(
             if k == 0 {
                 s.label(marker_label.to_string())
                     .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 5, y)], RGBColor(90, 90, 90)));
+            }
+        }
+        for (k, l) in lines.iter().enumerate() {
+            if let Some((lo, hi)) = band_of(k) {
+                let ok = |x: &f64, y: &f64| x.is_finite() && y.is_finite();
+                let mut poly: Vec<(f64, f64)> =
+                    l.x.iter().zip(hi).filter(|(x, y)| ok(x, y)).map(|(&x, &y)| (x, y)).collect();
+                poly.extend(l.x.iter().zip(lo).rev().filter(|(x, y)| ok(x, y)).map(|(&x, &y)| (x, y)));
+                chart
+                    .draw_series(std::iter::once(Polygon::new(poly, l.colour.mix(0.18))))
+                    .map_err(|e| e.to_string())?;
             }
         }
         for l in lines {

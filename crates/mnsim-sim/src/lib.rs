@@ -83,6 +83,10 @@ pub struct RunResult {
     /// Median and 5–95 % interval of every outcome over the uncertainty ensemble (the nominal
     /// run is member 0).
     pub ensemble: Vec<mnsim_outcomes::Interval>,
+    /// The 5–95 % band of every healing time course over the ensemble, sample by sample
+    /// (None without healing, with one member, or if the members' courses were not sampled at
+    /// the same times).
+    pub healing_band: Option<TimeCourseBand>,
     /// Headline figures, by name.
     pub figures: Vec<Figure>,
     /// Wall time of each stage, s (punctures, transport, healing, outcomes, ensemble).
@@ -372,6 +376,7 @@ fn run_stages(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Resul
         ));
     }
     active_figures(scenario, &serum_windows, &mut figures);
+    let mut healing_band = None;
     let (healing, outcomes, ensemble) = if courses.is_empty() {
         (None, None, Vec::new())
     } else {
@@ -383,6 +388,7 @@ fn run_stages(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Resul
             })
             .collect::<Result<_, _>>()?;
         let ensemble = mnsim_outcomes::summarise_outcomes(&all, ENSEMBLE_LO_Q, ENSEMBLE_HI_Q)?;
+        healing_band = time_course_band(&courses)?;
         let (_, healing) = courses.swap_remove(0);
         let outcomes = all.into_iter().next().expect("member 0 exists");
         for (name, value, unit) in healing.summary() {
@@ -431,10 +437,57 @@ fn run_stages(scenario: &ResolvedScenario, progress: &mut dyn Progress) -> Resul
         healing,
         outcomes,
         ensemble,
+        healing_band,
         figures,
         stage_wall_s: Vec::new(),
         warnings,
     })
+}
+
+/// The [`ENSEMBLE_LO_Q`]–[`ENSEMBLE_HI_Q`] band of every healing time course over the ensemble,
+/// aligned with the nominal member's `time_courses.series` (`lower[i][k]` is the lower quantile
+/// of series i at sample k).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TimeCourseBand {
+    /// Probability of the lower quantile.
+    pub lo_q: f64,
+    /// Probability of the upper quantile.
+    pub hi_q: f64,
+    /// Members summarised.
+    pub members: usize,
+    /// Lower quantile, per series and sample.
+    pub lower: Vec<Vec<f64>>,
+    /// Upper quantile, per series and sample.
+    pub upper: Vec<Vec<f64>>,
+}
+
+/// The band of the courses' time series, when there are at least two members and every member
+/// was sampled at the nominal member's times with the same series (the splitting steps depend
+/// only on the protocol and the numerical settings, so the members of one run share them).
+fn time_course_band(courses: &[(ResolvedScenario, HealingResult)]) -> Result<Option<TimeCourseBand>, SimError> {
+    let Some((_, nominal)) = courses.first() else { return Ok(None) };
+    let tc = &nominal.time_courses;
+    let same_grid = |h: &HealingResult| {
+        h.time_courses.t_d == tc.t_d
+            && h.time_courses.series.len() == tc.series.len()
+            && h.time_courses
+                .series
+                .iter()
+                .zip(&tc.series)
+                .all(|(a, b)| a.variable == b.variable && a.region == b.region)
+    };
+    if courses.len() < 2 || !courses.iter().all(|(_, h)| same_grid(h)) {
+        return Ok(None);
+    }
+    let (mut lower, mut upper) = (Vec::with_capacity(tc.series.len()), Vec::with_capacity(tc.series.len()));
+    for (i, s) in tc.series.iter().enumerate() {
+        let members: Vec<&[f64]> = courses.iter().map(|(_, h)| h.time_courses.series[i].values.as_slice()).collect();
+        let name = format!("{}/{}", s.region, s.variable);
+        let (lo, hi) = mnsim_outcomes::ensemble::pointwise_band(&name, &members, ENSEMBLE_LO_Q, ENSEMBLE_HI_Q)?;
+        lower.push(lo);
+        upper.push(hi);
+    }
+    Ok(Some(TimeCourseBand { lo_q: ENSEMBLE_LO_Q, hi_q: ENSEMBLE_HI_Q, members: courses.len(), lower, upper }))
 }
 
 /// Smallest amount delivered past the stratum corneum that a permeation study detects, µg/cm².
