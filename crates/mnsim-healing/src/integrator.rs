@@ -1,22 +1,24 @@
 //! Stiff integration of the local kinetics of each tissue cell with diffsol's ESDIRK34 (an
 //! L-stable, stiffly accurate singly diagonally implicit Runge–Kutta method of order 3 with an
-//! embedded order-4 error estimate; dense nalgebra matrices, LU), adaptive in step, to an exact
-//! stop time.
+//! embedded error estimate; dense nalgebra matrices, LU), adaptive in step, to an exact stop
+//! time.
 //!
 //! The kinetics are autonomous, so every cell is integrated from t = 0 to t = Δt of the current
-//! splitting step. One diffsol problem is built per worker and reused for every cell it handles:
-//! the per-cell parameters and initial state are read from a shared context by the closures.
-//! The Jacobian–vector product is a forward difference of the right-hand side,
-//! J·v ≈ [f(y + εv) − f(y)] / ε with ε = √(machine ε)·max(1, ‖y‖∞)/max(‖v‖∞, tiny); diffsol
-//! builds the dense 22 × 22 Jacobian column by column from it, so f(y) is kept between the
+//! splitting step. Each compartment is integrated in its own compact system of the variables
+//! active there (`active_indices`: 21 of the 28 in connective tissue, 17 in the epidermis),
+//! the others held. Two diffsol problems (one per compartment) are built per worker and reused
+//! for every cell it handles: the per-cell parameters and initial state are read from a shared
+//! context by the closures. The Jacobian–vector product is a forward difference of the
+//! right-hand side, J·v ≈ [f(y + εv) − f(y)] / ε with ε = √(machine ε)·max(1, ‖y‖∞)/‖v‖∞;
+//! diffsol builds the dense Jacobian column by column from it, so f(y) is kept between the
 //! calls at the same y.
 //!
 //! Why a one-step method: every splitting step restarts the integration of every cell (the
 //! transport half-steps change its state in between), and a restarted BDF climbs from order 1
-//! with small steps each time (14.5 steps per cell solve on the bench course, against 4.2 for
-//! ESDIRK34). Each cell's last accepted step size is carried to its next solve
-//! ([`CellStep`]), so a cell does not estimate its first step again every splitting step.
-//! Measured on `mnsim bench healing --threads 2` (docs/PERFORMANCE.md § Healing integrator).
+//! with small steps each time (14.5 steps per cell solve on the bench course, against 2.7 for
+//! ESDIRK34 with carried step sizes). Each cell's last accepted step size is carried to its
+//! next solve ([`CellStep`]), so a cell does not estimate its first step again every splitting
+//! step. Measured on `mnsim bench healing` (docs/PERFORMANCE.md § Healing integrator).
 
 use crate::reaction::{CellParams, rhs};
 use crate::settings::Rates;
