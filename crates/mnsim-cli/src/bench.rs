@@ -83,11 +83,7 @@ fn print_step_comparison(c: &mnsim_transport::bench::StepComparison) -> Result<(
     outln!("  the same per LOD sweep set (3 a step)    {a:>8.3} / {b:.3}")?;
     let [a, b] = c.ratio_to_triad_elements;
     outln!("  voxel-updates per triad element (24 B)   {a:>8.3} / {b:.3}")?;
-    let med = |v: &[f64]| {
-        let mut s = v.to_vec();
-        s.sort_by(f64::total_cmp);
-        s[s.len() / 2]
-    };
+    let med = |v: &[f64]| mnsim_transport::bench::min_median(v)[1];
     outln!(
         "  medians: production {:.3e}, reference {:.3e} voxel-updates/s, triad {:.2} GB/s",
         med(&c.production_updates_per_s),

@@ -80,9 +80,11 @@ fn periodic_sq_steps_to_outside(inside: &[bool], out: &mut [f64]) {
 pub fn periodic_sq_distance_to_outside(inside: &[bool], nx: usize, ny: usize, sx: f64, sy: f64) -> Vec<f64> {
     assert_eq!(inside.len(), nx * ny, "raster size");
     let mut out = vec![0.0; nx * ny];
-    let m = 3 * nx.max(ny);
-    let (mut f, mut d) = (vec![0.0; m], vec![0.0; m]);
-    let (mut v, mut z) = (vec![0usize; m], vec![0.0; m + 1]);
+    // scratch of the y pass, one unrolled column of ny + 2⌈ny/2⌉ points
+    let pad = ny.div_ceil(2);
+    let len = ny + 2 * pad;
+    let (mut f, mut d) = (vec![0.0; len], vec![0.0; len]);
+    let (mut v, mut z) = (vec![0usize; len], vec![0.0; len + 1]);
     // Pass along x: on a binary set the 1-D transform is the squared distance to the nearest
     // outside point of the periodic row, two linear scans.
     let mut gx = vec![0.0; nx * ny];
@@ -96,14 +98,12 @@ pub fn periodic_sq_distance_to_outside(inside: &[bool], nx: usize, ny: usize, sx
     // Pass along y on g_x (in µm²), rescaled to unit spacing in y. The nearest point of a
     // periodic column lies within half a period, so the line is unrolled over
     // [−⌈ny/2⌉, ny + ⌈ny/2⌉) instead of three periods. A column without an inside point is 0.
-    let pad = ny.div_ceil(2);
-    let len = ny + 2 * pad;
     for i in 0..nx {
         if (0..ny).all(|j| !inside[j * nx + i]) {
             continue;
         }
         for (k, fk) in f[..len].iter_mut().enumerate() {
-            let j = (k + ny - pad % ny) % ny;
+            let j = (k + 2 * ny - pad) % ny; // pad ≤ ny
             *fk = gx[j * nx + i] / (sy * sy);
         }
         dt_1d(&f[..len], &mut d[..len], &mut v, &mut z);

@@ -35,7 +35,7 @@ struct Ctx {
     cell: CellParams,
     y0: [f64; NSTATES],
     /// Indices of the variables integrated for this cell's compartment ([`active_indices`]).
-    active: Vec<usize>,
+    active: &'static [usize],
     /// The compact state at which `f0` was last evaluated by the Jacobian–vector product, and
     /// the compact f there (first `active.len()` entries).
     jv_at: Option<([f64; NSTATES], [f64; NSTATES])>,
@@ -99,8 +99,15 @@ pub type CellResult = Result<SolverStats, String>;
 /// in its own, smaller system (21 of the 28 variables in connective tissue, 17 in the
 /// epidermis), which the dense LU factorises in (21/28)³ ≈ 0.42 and (17/28)³ ≈ 0.22 of the
 /// full system's work; the inactive entries keep their values.
-fn active_indices(comp: Compartment) -> Vec<usize> {
-    Var::ALL.iter().filter(|&&v| is_active(comp, v)).map(|v| v.index()).collect()
+fn active_indices(comp: Compartment) -> &'static [usize] {
+    static ACTIVE: std::sync::LazyLock<[Vec<usize>; 2]> = std::sync::LazyLock::new(|| {
+        [Compartment::Connective, Compartment::Epidermis]
+            .map(|comp| Var::ALL.iter().filter(|&&v| is_active(comp, v)).map(|v| v.index()).collect())
+    });
+    match comp {
+        Compartment::Connective => &ACTIVE[0],
+        Compartment::Epidermis => &ACTIVE[1],
+    }
 }
 
 /// The diffsol problem of one compartment's compact state (see [`active_indices`]).
@@ -155,7 +162,7 @@ fn build_problem(
             move |_p: &[f64], _t: f64, y: &mut [f64]| {
                 // (called once at build with another compartment's indices: only the first n)
                 let c = c3.borrow();
-                for (yk, &i) in y.iter_mut().zip(&c.active) {
+                for (yk, &i) in y.iter_mut().zip(c.active) {
                     *yk = c.y0[i];
                 }
             },
@@ -174,26 +181,26 @@ pub fn with_integrator<R>(
     atol: f64,
     body: impl FnOnce(&mut dyn FnMut(&CellParams, &mut [f64; NSTATES], f64, &mut CellStep) -> CellResult) -> R,
 ) -> R {
-    let (active_c, active_e) = (active_indices(Compartment::Connective), active_indices(Compartment::Epidermis));
     let ctx = Rc::new(RefCell::new(Ctx {
         rates: rates.clone(),
         cell: CellParams::resting(Compartment::Connective),
         y0: [0.0; NSTATES],
-        active: active_c.clone(),
+        active: active_indices(Compartment::Connective),
         jv_at: None,
     }));
-    let problem_c = build_problem(&ctx, active_c.len(), rtol, atol);
-    let problem_e = build_problem(&ctx, active_e.len(), rtol, atol);
+    let problem_c = build_problem(&ctx, active_indices(Compartment::Connective).len(), rtol, atol);
+    let problem_e = build_problem(&ctx, active_indices(Compartment::Epidermis).len(), rtol, atol);
     let mut solve = |cell: &CellParams, y: &mut [f64; NSTATES], dt: f64, step: &mut CellStep| -> CellResult {
-        let (problem, active) = match cell.comp {
-            Compartment::Connective => (&problem_c, &active_c),
-            Compartment::Epidermis => (&problem_e, &active_e),
+        let problem = match cell.comp {
+            Compartment::Connective => &problem_c,
+            Compartment::Epidermis => &problem_e,
         };
+        let active = active_indices(cell.comp);
         {
             let mut c = ctx.borrow_mut();
             c.cell = *cell;
             c.y0 = *y;
-            c.active.clone_from(active);
+            c.active = active;
             c.jv_at = None;
         }
         let err = |e: diffsol::error::DiffsolError| e.to_string();
@@ -204,7 +211,7 @@ pub fn with_integrator<R>(
             state.as_mut().set_step_size(problem.h0, &problem.atol, problem.rtol, &problem.eqn, ESDIRK34_ORDER);
         }
         let mut solver = problem.esdirk34_solver::<NalgebraLU<f64>>(state).map_err(err)?;
-        solver.set_stop_time(dt).map_err(|e| e.to_string())?;
+        solver.set_stop_time(dt).map_err(err)?;
         // carried: the largest step proposed before the stop time clipped the last one
         let mut h_next = 0.0f64;
         loop {

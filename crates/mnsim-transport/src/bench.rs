@@ -253,17 +253,11 @@ struct SharedSlice(*mut f64);
 unsafe impl Sync for SharedSlice {}
 
 /// Thomas sweep of a constant tridiagonal system along `x[0], x[s], x[2s], …` in place.
-fn sweep(x: &mut [f64], stride: usize, (cp, inv, a): &(Vec<f64>, Vec<f64>, f64)) {
-    let n = cp.len();
-    let mut prev = 0.0;
-    for i in 0..n {
-        let v = (x[i * stride] - a * prev) * inv[i];
-        x[i * stride] = v;
-        prev = v;
-    }
-    for i in (0..n.saturating_sub(1)).rev() {
-        x[i * stride] -= cp[i] * x[(i + 1) * stride];
-    }
+fn sweep(x: &mut [f64], stride: usize, coef: &(Vec<f64>, Vec<f64>, f64)) {
+    let n = coef.0.len();
+    assert!(n == 0 || x.len() > (n - 1) * stride, "line shorter than its system");
+    // SAFETY: the assertion puts every x[i·stride], i < n, inside the slice borrowed mutably
+    unsafe { sweep_raw(x.as_mut_ptr(), stride, coef) }
 }
 
 /// [`sweep`] through a raw pointer (the z lines, which interleave in memory).
@@ -291,8 +285,8 @@ unsafe fn sweep_raw(x: *mut f64, stride: usize, (cp, inv, a): &(Vec<f64>, Vec<f6
     }
 }
 
-/// Minimum and median of a list (NaN-free), in that order.
-fn min_median(v: &[f64]) -> [f64; 2] {
+/// Minimum and median of a list (NaN-free, not empty), in that order.
+pub fn min_median(v: &[f64]) -> [f64; 2] {
     let mut s = v.to_vec();
     s.sort_by(f64::total_cmp);
     [s[0], s[s.len() / 2]]
