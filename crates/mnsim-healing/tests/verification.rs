@@ -108,8 +108,8 @@ fn tolerance_tightening_changes_headlines_by_less_than_one_percent() {
 /// recovery times by < 15 % (asserted). The refined grid is printed, not asserted: with the
 /// cell-mean wound model refining moved collagen by 14 % (9.22 → 8.91 → 7.63 %); with the
 /// sub-cell model, the default since 2026-12-02, and the torn band of 2026-12-03, 9.87 → 9.86 →
-/// 9.54 % (refining −3.2 %, thickness −3.3 %, downtime −1.2 %). The 2 % study is the ignored
-/// known-miss test `known_miss_default_grid_is_within_two_percent` in tests/convergence.rs; the
+/// 9.54 % (refining −3.2 %, thickness −3.3 %, downtime −1.2 %). The 2 % study is
+/// `default_grid_is_within_two_percent_of_the_125_um_grid` in tests/convergence.rs; the
 /// wound-resolving check that stays in the default run is
 /// `dense_session_agrees_with_a_grid_that_resolves_its_wounds`.
 #[test]
