@@ -282,6 +282,7 @@ pub fn finish(
     if let Some(f) = co::folder::ShardFile::new(cohort, population_text, info, records, meta) {
         files.push((co::folder::SHARD_FILE.to_string(), f.to_bytes()));
     }
+    let files = crate::tables::with_parquet(files)?;
     let dir = target.commit(&files).map_err(exit::committing)?;
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
     if json {

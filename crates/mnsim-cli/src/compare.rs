@@ -28,9 +28,12 @@ pub fn compare(runs: &[PathBuf], out: Option<PathBuf>, force: bool, json: bool, 
         "where": cmp.constraints.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
     });
     let manifest = mnsim_report::folder_manifest("compare", &meta, details);
-    let dir = target
-        .commit(&[manifest, ("compare.csv".into(), csv), ("compare.html".into(), html.into_bytes())])
-        .map_err(exit::committing)?;
+    let files = crate::tables::with_parquet(vec![
+        manifest,
+        ("compare.csv".into(), csv),
+        ("compare.html".into(), html.into_bytes()),
+    ])?;
+    let dir = target.commit(&files).map_err(exit::committing)?;
     if json {
         let dirs: Vec<String> = runs.iter().map(|r| r.display().to_string()).collect();
         let mut doc = mnsim_report::compare::comparison_json(&cmp, &dirs);

@@ -17,6 +17,7 @@ mod progress;
 mod run;
 mod sensitivity;
 mod serve;
+mod tables;
 mod validate;
 mod vary;
 

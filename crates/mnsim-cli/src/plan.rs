@@ -95,6 +95,7 @@ pub fn plan(o: Options, budget: &mnsim_sim::Budget) -> Result<()> {
     if let Ok(r) = &result.recommendation {
         files.push(("recommended.toml".to_string(), r.scenario_toml.clone().into_bytes()));
     }
+    let files = crate::tables::with_parquet(files)?;
     let dir = target.commit(&files).map_err(exit::committing)?;
     if o.json {
         let mut doc = doc;

@@ -55,9 +55,8 @@ pub fn run(
         b.finish_and_clear();
     }
     let meta = meta(t0, started_utc);
-    let dir = mnsim_report::write_run(target, &scenario, &result, &meta)
-        .map_err(exit::committing)
-        .with_context(|| format!("writing {}", out.display()))?;
+    let files = crate::tables::with_parquet(mnsim_report::run_files(&scenario, &result, &meta).or_run_failure()?)?;
+    let dir = target.commit(&files).map_err(exit::committing).with_context(|| format!("writing {}", out.display()))?;
     if json {
         let mut doc = mnsim_report::results_json(&scenario, &result, &meta).or_run_failure()?;
         doc["run_dir"] = serde_json::json!(dir.display().to_string());

@@ -154,6 +154,7 @@ pub fn sensitivity(o: Options, budget: &mnsim_sim::Budget) -> Result<()> {
         ("sensitivity.csv".to_string(), csv.into_bytes()),
         ("sensitivity.json".to_string(), serde_json::to_vec_pretty(&doc).or_run_failure()?),
     ];
+    let files = crate::tables::with_parquet(files)?;
     let dir = target.commit(&files).map_err(exit::committing)?;
     if o.json {
         let mut doc = doc;

@@ -67,13 +67,12 @@ pub fn validate(
         "only": only,
     });
     let manifest = mnsim_report::folder_manifest("validate", &crate::run::meta(t0, started_utc.clone()), details);
-    let dir = target
-        .commit(&[
-            manifest,
-            ("validation.csv".into(), mnsim_report::validation::csv(&rows)),
-            ("validation.html".into(), html.into_bytes()),
-        ])
-        .map_err(exit::committing)?;
+    let files = crate::tables::with_parquet(vec![
+        manifest,
+        ("validation.csv".into(), mnsim_report::validation::csv(&rows)),
+        ("validation.html".into(), html.into_bytes()),
+    ])?;
+    let dir = target.commit(&files).map_err(exit::committing)?;
     if json {
         print_json(&rows, &errors, &counts, &dir)?;
     } else {

@@ -286,6 +286,7 @@ pub fn run_variants(opts: &Options, budget: &mnsim_sim::Budget) -> Result<()> {
         "variants": variants.iter().map(|(label, sub, _)| serde_json::json!({"label": label, "folder": sub})).collect::<Vec<_>>(),
     });
     files.push(mnsim_report::folder_manifest("vary", &crate::run::meta(t_all, started_utc), details));
+    let files = crate::tables::with_parquet(files)?;
     let dir = target.commit(&files).map_err(exit::committing)?;
     if json {
         let dirs: Vec<String> = variants.iter().map(|(_, sub, _)| dir.join(sub).display().to_string()).collect();

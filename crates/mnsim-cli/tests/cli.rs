@@ -35,6 +35,16 @@ fn default_run_writes_a_complete_stamped_folder() {
     ] {
         assert!(out.join(f).is_file(), "{f}");
     }
+    // with the `parquet` feature every table has its typed Parquet beside it (src/tables.rs)
+    let tables: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .collect();
+    assert!(tables.len() >= 6, "{tables:?}");
+    for t in &tables {
+        assert_eq!(t.with_extension("parquet").is_file(), cfg!(feature = "parquet"), "{}", t.display());
+    }
     let m: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(m["mnsim_version"], env!("CARGO_PKG_VERSION"));
