@@ -408,13 +408,10 @@ pub fn bench(n: u64, threads: usize, json: bool, budget: &mnsim_sim::Budget) -> 
 
 #[cfg(feature = "parquet")]
 mod parquet_out {
-    use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray, UInt64Array};
-    use arrow_schema::{DataType, Field, Schema};
+    use arrow_array::{ArrayRef, Float64Array, StringArray, UInt64Array};
+    use arrow_schema::{DataType, Field};
     use mnsim_study::cohort::population::{Role, Value};
     use mnsim_study::cohort::{PatientRecord, Population};
-    use parquet::arrow::ArrowWriter;
-    use parquet::basic::Compression;
-    use parquet::file::properties::WriterProperties;
     use std::sync::Arc;
 
     /// `outcomes.parquet`: the rows of outcomes.csv, typed (numbers as f64, names as strings),
@@ -448,13 +445,6 @@ mod parquet_out {
         cols.push(Arc::new(Float64Array::from_iter_values(rows.iter().map(|(r, k)| r.figures[*k].1))));
         fields.push(Field::new("unit", DataType::Utf8, false));
         cols.push(Arc::new(StringArray::from_iter_values(rows.iter().map(|(r, k)| r.units[*k].as_str()))));
-        let schema = Arc::new(Schema::new(fields));
-        let batch = RecordBatch::try_new(schema.clone(), cols)?;
-        let props = WriterProperties::builder().set_compression(Compression::SNAPPY).build();
-        let mut buf = Vec::new();
-        let mut w = ArrowWriter::try_new(&mut buf, schema, Some(props))?;
-        w.write(&batch)?;
-        w.close()?;
-        Ok(buf)
+        crate::tables::parquet_table::write(fields, cols)
     }
 }

@@ -30,7 +30,7 @@ pub fn with_parquet<N: AsRef<str>>(files: Vec<(N, Vec<u8>)>) -> anyhow::Result<V
 }
 
 #[cfg(feature = "parquet")]
-mod parquet_table {
+pub mod parquet_table {
     use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
     use arrow_schema::{DataType, Field, Schema};
     use parquet::arrow::ArrowWriter;
@@ -86,6 +86,11 @@ mod parquet_table {
             fields.push(Field::new(name, dt, true));
             cols.push(col);
         }
+        write(fields, cols)
+    }
+
+    /// The snappy-compressed Parquet bytes of one record batch of `fields` and `cols`.
+    pub fn write(fields: Vec<Field>, cols: Vec<ArrayRef>) -> anyhow::Result<Vec<u8>> {
         let schema = Arc::new(Schema::new(fields));
         let batch = RecordBatch::try_new(schema.clone(), cols)?;
         let props = WriterProperties::builder().set_compression(Compression::SNAPPY).build();
