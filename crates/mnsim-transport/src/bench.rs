@@ -92,6 +92,7 @@ pub fn bench_solver(grid: [usize; 3], threads: usize, infinite_dose: bool) -> So
         let r1 = (state >> 11) as f64 / (1u64 << 53) as f64;
         let r2 = ((state >> 3) & 0xffff) as f64 / 65536.0;
         s.rdk[i] = 10f64.powf(3.0 - 6.0 * r1) as f32;
+        s.rdk_lat[i] = s.rdk[i];
         s.cap[i] = (0.5 + 4.5 * r2) as f32;
         s.c[i] = r2;
     }

@@ -137,3 +137,50 @@ fn dense_pattern_default_time_control_is_within_two_percent() {
     let errs = time_table("dense", 150.0);
     assert!(errs.iter().all(|e| e.abs() < 0.02), "{errs:?}");
 }
+
+/// Lateral refinement (`lateral_resolution_um` 20 → 10 (default) → 5 µm) of the sparse
+/// pattern's headlines and of the dense pattern's application window (docs/model/transport.md
+/// § 6.2); prints each level, the observed order and the default's error against the finest
+/// level and against Richardson. Asserts only that every figure is finite (a study, ≈ 5 min).
+#[test]
+#[ignore = "study, ≈ 5 min: cargo test -p mnsim-transport --test headline_convergence -- --ignored --nocapture lateral"]
+fn lateral_refinement_study() {
+    let levels = [20.0, 10.0, 5.0];
+    let at = |dx: f64| TransportSettings { lateral_resolution_um: dx, ..TransportSettings::default() };
+    let mut rows: Vec<(String, Vec<f64>)> = NAMES.iter().map(|n| (format!("sparse, {n}"), vec![])).collect();
+    rows.push(("dense, window (min)".into(), vec![]));
+    for dx in levels {
+        let t0 = std::time::Instant::now();
+        let h = heads(300.0, &at(dx));
+        for (row, v) in rows.iter_mut().zip(h) {
+            row.1.push(v);
+        }
+        let patch = Patch { width_um: 3000.0, height_um: 3000.0 };
+        let ch = common::lattice(patch, 150.0, 1000.0);
+        let set = TransportSettings {
+            domain_width_um: 300.0,
+            compute_window: true,
+            output_times_h: vec![24.0],
+            profile_times_h: vec![24.0],
+            slice_time_h: 24.0,
+            ..at(dx)
+        };
+        let r = simulate(&common::cheek(), &ch, patch, &topical(), &set, 0).unwrap();
+        rows[3].1.push(r.window.and_then(|w| w.window_min).unwrap_or(f64::NAN));
+        println!("lateral {dx} µm: {:.1} s", t0.elapsed().as_secs_f64());
+    }
+    for (name, v) in &rows {
+        let (d1, d2) = (v[1] - v[0], v[2] - v[1]);
+        let q = (d1 / d2).abs().log2();
+        let rich = v[2] + d2 / (2f64.powf(q) - 1.0);
+        println!(
+            "{name}: {:.4} | {:.4} (default) | {:.4}; order {q:.2}; default vs finest {:+.2} %, vs Richardson {rich:.4} {:+.2} %",
+            v[0],
+            v[1],
+            v[2],
+            100.0 * (v[1] / v[2] - 1.0),
+            100.0 * (v[1] / rich - 1.0)
+        );
+        assert!(v.iter().all(|x| x.is_finite()), "{name}: {v:?}");
+    }
+}

@@ -1,7 +1,8 @@
 //! Manufactured solutions through the production stepping path of `simulate`
 //! ([`StepControl::advance_to`]: channel resealing applied every step, evaporating finite
 //! vehicle coupled implicitly, adaptive Δt) on a graded depth grid from [`ZGrid::graded`], with
-//! channel-mixed voxels (parallel mixing of tissue and open channel in every voxel).
+//! channel-mixed voxels (parallel mixing of tissue and open channel along z, the mixing of
+//! aligned cylinders across x and y, as production mixes them: `solver::lateral_mix_dk`).
 //! Observed orders are printed (`-- --nocapture`) and asserted within stated bands; mass is
 //! conserved to round-off with the source counted in.
 //!
@@ -9,10 +10,11 @@
 //! no-flux bottom at depth L): potential u = c/K = g(t)·[1 + (b + a·X·Y)·ψ(z)], X = cos πx/W,
 //! Y = cos πy/W, ψ = sin(πz/2L), g = e^(−t/τ). At the surface u = g = the vehicle potential, so
 //! the vehicle–skin coupling holds exactly; the vehicle holds A_v = V(t)·g(t) with V(t) the
-//! production evaporation law. Coefficients: D·K = A_t(z) + φ(x,y,z,t)·(A_c(z) − A_t(z)) and
-//! K = K_t(z) + φ·(K_c(z) − K_t(z)), φ = φ₀(x,y,z)·2^(−t/t½) (the production resealing law),
-//! φ₀ a smooth channel-shaped bump; clearance λ per layer as in production. The sources are
-//! S = ∂(K u)/∂t − ∇·(D·K ∇u) + λ·K·u in the tissue and S_v = dA_v/dt + J̄ in the vehicle (J̄
+//! production evaporation law. Coefficients: along z σ_z = A_t(z) + φ(x,y,z,t)·(A_c(z) − A_t(z)),
+//! across σ_xy = M(A_t, A_c, φ) (`lateral_mix_dk`), and K = K_t(z) + φ·(K_c(z) − K_t(z)),
+//! φ = φ₀(x,y,z)·2^(−t/t½) (the production resealing law), φ₀ a smooth channel-shaped bump;
+//! clearance λ per layer as in production. The sources are S = ∂(K u)/∂t − ∂x(σ_xy ∂x u)
+//! − ∂y(σ_xy ∂y u) − ∂z(σ_z ∂z u) + λ·K·u in the tissue and S_v = dA_v/dt + J̄ in the vehicle (J̄
 //! the exact mean flux into the skin), added as an explicit split step before each implicit
 //! step through the `Forcing` hook.
 
@@ -105,8 +107,8 @@ fn lambda_of(layer: u8) -> f64 {
     if layer >= 2 { LAMBDA_PER_S } else { 0.0 }
 }
 
-/// Exact potential and its derivatives: (u, ∇u, ∇²u, ∂u/∂t).
-fn u_exact(mode: Mode, x: f64, y: f64, z: f64, t: f64) -> (f64, [f64; 3], f64, f64) {
+/// Exact potential and its derivatives: (u, ∇u, (∂²u/∂x² + ∂²u/∂y², ∂²u/∂z²), ∂u/∂t).
+fn u_exact(mode: Mode, x: f64, y: f64, z: f64, t: f64) -> (f64, [f64; 3], [f64; 2], f64) {
     let (kx, ky) = (PI / W, PI / W);
     let (xc, yc) = ((kx * x).cos(), (ky * y).cos());
     let ([c, cz, czz], [w, wz, wzz]) = profiles(mode, z);
@@ -117,29 +119,50 @@ fn u_exact(mode: Mode, x: f64, y: f64, z: f64, t: f64) -> (f64, [f64; 3], f64, f
         gt * (-A * ky * xc * (ky * y).sin()) * w,
         gt * (cz + A * xc * yc * wz),
     ];
-    let lap = gt * (czz + A * xc * yc * (wzz - (kx * kx + ky * ky) * w));
+    let lap = [-gt * A * xc * yc * (kx * kx + ky * ky) * w, gt * (czz + A * xc * yc * wzz)];
     (u, grad, lap, -u / TAU_S)
 }
 
-/// Coefficients at a point: (D·K, ∇(D·K), K, ∂K/∂t).
-fn coeffs(x: f64, y: f64, z: f64, t: f64) -> (f64, [f64; 3], f64, f64) {
+/// d M/dφ of the lateral mix M(t, c, φ) = t·(c(1 + φ) + t(1 − φ))/(c(1 − φ) + t(1 + φ)):
+/// 2·t·(c − t)·(c + t)/(c(1 − φ) + t(1 + φ))².
+fn lateral_mix_slope(t: f64, c: f64, phi: f64) -> f64 {
+    2.0 * t * (c - t) * (c + t) / (c * (1.0 - phi) + t * (1.0 + phi)).powi(2)
+}
+
+/// Coefficients at a point: (σ_z, ∂σ_z/∂z, σ_xy, (∂σ_xy/∂x, ∂σ_xy/∂y), K, ∂K/∂t).
+struct Coeffs {
+    sz: f64,
+    sz_z: f64,
+    sxy: f64,
+    sxy_xy: [f64; 2],
+    k: f64,
+    k_t: f64,
+}
+
+fn coeffs(x: f64, y: f64, z: f64, t: f64) -> Coeffs {
     let (p0, gp) = phi0(x, y, z);
     let f = f_open(t);
     let df = -LN_2 / HALF_S * f;
     let ((a_t, a_tz), (a_c, a_cz)) = (at(z), ac(z));
     let ((k_t, _), (k_c, _)) = (kt(z), kc(z));
     let da = a_c - a_t;
-    let a = a_t + p0 * f * da;
-    let grad = [gp[0] * f * da, gp[1] * f * da, a_tz + f * (gp[2] * da + p0 * (a_cz - a_tz))];
-    let k = k_t + p0 * f * (k_c - k_t);
-    (a, grad, k, p0 * df * (k_c - k_t))
+    let phi = p0 * f;
+    let slope = lateral_mix_slope(a_t, a_c, phi);
+    Coeffs {
+        sz: a_t + phi * da,
+        sz_z: a_tz + f * (gp[2] * da + p0 * (a_cz - a_tz)),
+        sxy: mnsim_transport::solver::lateral_mix_dk(a_t, a_c, phi),
+        sxy_xy: [slope * gp[0] * f, slope * gp[1] * f],
+        k: k_t + phi * (k_c - k_t),
+        k_t: p0 * df * (k_c - k_t),
+    }
 }
 
 fn source(mode: Mode, x: f64, y: f64, z: f64, t: f64, lam: f64) -> f64 {
     let (u, gu, lap, ut) = u_exact(mode, x, y, z, t);
-    let (a, ga, k, kt_) = coeffs(x, y, z, t);
-    let div = a * lap + ga[0] * gu[0] + ga[1] * gu[1] + ga[2] * gu[2];
-    kt_ * u + k * ut - div + lam * k * u
+    let c = coeffs(x, y, z, t);
+    let div = c.sxy * lap[0] + c.sxy_xy[0] * gu[0] + c.sxy_xy[1] * gu[1] + c.sz * lap[1] + c.sz_z * gu[2];
+    c.k_t * u + c.k * ut - div + lam * c.k * u
 }
 
 /// Means over the box of the bump's surface profile b(x)·b(y) and of b·X·Y (1-D midpoint rule,
@@ -275,7 +298,7 @@ fn run_with(n: usize, m: usize, set: &TransportSettings, scheme: TimeScheme, mod
         for j in 0..n {
             for i in 0..n {
                 let (x, y, z) = (xc(i), xc(j), zc[k]);
-                let exact = coeffs(x, y, z, T_END_S).2 * u_exact(mode, x, y, z, T_END_S).0;
+                let exact = coeffs(x, y, z, T_END_S).k * u_exact(mode, x, y, z, T_END_S).0;
                 max_err = max_err.max((s.c[k * plane + j * n + i] - exact).abs());
             }
         }

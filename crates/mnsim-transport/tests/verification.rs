@@ -197,6 +197,7 @@ fn mms_run(n: usize, dt: f64, t_end: f64, extrapolated: bool) -> Vec<f64> {
                 let ix = (k * n + j) * n + i;
                 let (xx, yy, zz) = (x(i), x(j), x(k));
                 s.rdk[ix] = (1.0 / a(xx, yy, zz)) as f32;
+                s.rdk_lat[ix] = s.rdk[ix];
                 s.cap[ix] = kf(xx, yy, zz) as f32;
                 s.c[ix] = s.cap[ix] as f64 * u(xx, yy, zz, 0.0);
             }
