@@ -149,7 +149,9 @@ fn print_summary(result: &mnsim_sim::RunResult) -> Result<()> {
                 .and_then(|n| result.ensemble.iter().find(|i| i.name == n))
                 .map(|i| format!("  [{} – {}]", fmt_value(i.lo), fmt_value(i.hi)))
                 .unwrap_or_default();
-            outln!("  {:<42} {:>12} {:<10}{}", label, fmt_value(f.value), f.unit, interval)?;
+            // a ratio's unit is "1" in results.json (SI); a person reads it as "times"
+            let unit = if f.unit == "1" { "×" } else { f.unit.as_str() };
+            outln!("  {:<42} {:>12} {:<10}{}", label, fmt_value(f.value), unit, interval)?;
         }
     }
     if !result.ensemble.is_empty() {

@@ -20,6 +20,11 @@ fn default_run_writes_a_complete_stamped_folder() {
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains("mean depth reached") && stdout.contains("holes per cm² per session"), "{stdout}");
     assert!(stdout.contains("collagen") && stdout.contains("5–95 %"), "{stdout}");
+    // a ratio reads as times, not as the SI unit "1" of results.json
+    assert!(
+        stdout.lines().any(|l| l.contains("enhancement vs intact skin") && l.trim_end().ends_with('×')),
+        "{stdout}"
+    );
     for f in [
         "report.html",
         "healing.csv",
