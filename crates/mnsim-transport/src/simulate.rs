@@ -702,10 +702,14 @@ fn window_search(
     by_depth.sort_by(|&a, &b| channels.depth_um[a].partial_cmp(&channels.depth_um[b]).unwrap());
     let rep = by_depth[by_depth.len() / 2];
     let spacing = (patch.area_um2() / ids.len() as f64).sqrt();
-    let n = ((spacing / dx).round() as usize)
-        .max(((channels.diameter_at_depth_um(rep, 0.0) / dx).ceil() as usize) + 2)
-        .max(3);
-    let side = n as f64 * dx;
+    // The unit cell is the channels' mean spacing, or the channel's entry with a margin of fixed
+    // physical width if that is wider, and its cells are the grid's or a little finer so that
+    // the cell has that size exactly, at every lateral resolution. (It was a whole number of the
+    // grid's cells, the spacing rounded or the entry plus two cells, which changed the cell's
+    // size with the grid and moved the window by ≈ 2 % per halving of the grid.)
+    let side = spacing.max(channels.diameter_at_depth_um(rep, 0.0) + WINDOW_CELL_MARGIN_UM);
+    let n = ((side / dx - 1e-9).ceil() as usize).max(3);
+    let dx = side / n as f64;
     // place the representative channel at the cell centre
     let offset = (channels.x_um[rep] - 0.5 * side, channels.y_um[rep] - 0.5 * side);
     let (idx, phi0) = rasterise_channels(channels, &[rep], offset, n, n, dx, base.zg, false);
@@ -719,6 +723,7 @@ fn window_search(
         let case = Case {
             nx: n,
             ny: n,
+            dx,
             channels: chv.clone(),
             focus: None,
             delay_s: delay_min * 60.0,
@@ -747,6 +752,12 @@ fn window_search(
         unit_cell_um: side,
     })
 }
+
+/// Margin around the representative channel's entry in the window's unit cell, µm: two cells
+/// of the default 10 µm lateral grid (the margin the cell had in cells before 2026-12-04), so
+/// that the unit cell keeps its physical size when the lateral resolution changes. Assumed: a
+/// numerical margin that keeps the entry off the cell's edge, not a tissue length.
+const WINDOW_CELL_MARGIN_UM: f64 = 20.0;
 
 /// First doubling delay of the window search, min.
 const WINDOW_FIRST_DELAY_MIN: f64 = 15.0;
