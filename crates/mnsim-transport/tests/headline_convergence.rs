@@ -141,9 +141,9 @@ fn dense_pattern_default_time_control_is_within_two_percent() {
 /// Lateral refinement (`lateral_resolution_um` 20 → 10 (default) → 5 µm) of the sparse
 /// pattern's headlines and of the dense pattern's application window (docs/model/transport.md
 /// § 6.2); prints each level, the observed order and the default's error against the finest
-/// level and against Richardson. Asserts only that every figure is finite (a study, ≈ 5 min).
+/// level and against Richardson. Asserts only that every figure is finite (a study, ≈ 40 s).
 #[test]
-#[ignore = "study, ≈ 5 min: cargo test -p mnsim-transport --test headline_convergence -- --ignored --nocapture lateral"]
+#[ignore = "study, ≈ 40 s: cargo test -p mnsim-transport --test headline_convergence -- --ignored --nocapture lateral"]
 fn lateral_refinement_study() {
     let levels = [20.0, 10.0, 5.0];
     let at = |dx: f64| TransportSettings { lateral_resolution_um: dx, ..TransportSettings::default() };
