@@ -272,11 +272,20 @@ impl ChannelCache {
 /// widening every channel by up to a voxel laterally.
 pub fn lateral_mix_dk(dk_tissue: f64, dk_channel: f64, phi: f64) -> f64 {
     let (t, c) = (dk_tissue, dk_channel);
-    let den = c * (1.0 - phi) + t * (1.0 + phi);
-    if den <= 0.0 {
-        return (1.0 - phi) * t + phi * c;
-    }
-    t * (c * (1.0 + phi) + t * (1.0 - phi)) / den
+    t * (c * (1.0 + phi) + t * (1.0 - phi)) / (c * (1.0 - phi) + t * (1.0 + phi))
+}
+
+/// Coefficients of a channel voxel open to φ = `phi` (clamped to [0, 1]): (vertical
+/// resistivity 1/((1 − φ)σ_t + φσ_c), lateral resistivity 1/[`lateral_mix_dk`], capacity
+/// (1 − φ)K_t + φK_c), as the parallel and the serial channel update both set them.
+#[inline(always)]
+fn channel_voxel(dk_t: f64, dk_c: f64, cap_t: f64, cap_c: f64, phi: f64) -> (f32, f32, f32) {
+    let phi = phi.clamp(0.0, 1.0);
+    (
+        (1.0 / ((1.0 - phi) * dk_t + phi * dk_c).max(DK_FLOOR)) as f32,
+        (1.0 / lateral_mix_dk(dk_t, dk_c, phi).max(DK_FLOOR)) as f32,
+        ((1.0 - phi) * cap_t + phi * cap_c) as f32,
+    )
 }
 
 /// Harmonic-mean conductance from two resistivities: 2/(r_a + r_b).
@@ -589,10 +598,7 @@ impl Solver {
                 let (dkt, dkc, ct, cc) = (dk_t[k], ch.dk_channel[k], cap_t[k], ch.cap_channel[k]);
                 for (&ix, &p0) in ch.idx[a..b].iter().zip(&ch.phi0[a..b]) {
                     let o = ix as usize - k * plane;
-                    let phi = (p0 as f64 * f).clamp(0.0, 1.0);
-                    rdk[o] = (1.0 / ((1.0 - phi) * dkt + phi * dkc).max(DK_FLOOR)) as f32;
-                    rdk_lat[o] = (1.0 / lateral_mix_dk(dkt, dkc, phi).max(DK_FLOOR)) as f32;
-                    cap[o] = ((1.0 - phi) * ct + phi * cc) as f32;
+                    (rdk[o], rdk_lat[o], cap[o]) = channel_voxel(dkt, dkc, ct, cc, p0 as f64 * f);
                 }
             });
         // phase 2: the faces of the rows that hold or border a channel voxel
@@ -623,10 +629,13 @@ impl Solver {
         for (&ix, &p0) in ch.idx.iter().zip(&ch.phi0) {
             let ix = ix as usize;
             let k = ix / plane;
-            let phi = (p0 as f64 * f).clamp(0.0, 1.0);
-            self.rdk[ix] = (1.0 / ((1.0 - phi) * self.dk_tissue[k] + phi * ch.dk_channel[k]).max(DK_FLOOR)) as f32;
-            self.rdk_lat[ix] = (1.0 / lateral_mix_dk(self.dk_tissue[k], ch.dk_channel[k], phi).max(DK_FLOOR)) as f32;
-            self.cap[ix] = ((1.0 - phi) * self.cap_tissue[k] + phi * ch.cap_channel[k]) as f32;
+            (self.rdk[ix], self.rdk_lat[ix], self.cap[ix]) = channel_voxel(
+                self.dk_tissue[k],
+                ch.dk_channel[k],
+                self.cap_tissue[k],
+                ch.cap_channel[k],
+                p0 as f64 * f,
+            );
         }
         for n in 0..self.channels.idx.len() {
             let ix = self.channels.idx[n] as usize;
