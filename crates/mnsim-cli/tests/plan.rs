@@ -44,9 +44,26 @@ fn a_plan_writes_its_folder_and_the_recommended_scenario_reproduces_under_mnsim_
     assert!(o.status.success(), "{}\n{stdout}", String::from_utf8_lossy(&o.stderr));
     assert!(stdout.contains("recommended protocol") && stdout.contains("Pareto front"), "{stdout}");
     assert!(stdout.contains("evaluations/s"), "{stdout}");
-    for f in ["candidates.csv", "plan.json", "recommended.toml", "manifest.json"] {
+    for f in ["plan.html", "candidates.csv", "plan.json", "recommended.toml", "manifest.json"] {
         assert!(out.join(f).is_file(), "{f}");
     }
+    // the plan page: the recommendation beside the current protocol, its range flag, the
+    // candidates' scatter, both time courses, the near-optimal set and the variables' effects
+    let page = std::fs::read_to_string(out.join("plan.html")).unwrap();
+    for part in [
+        "Recommended protocol",
+        "current protocol",
+        "calibrated range",
+        "Pareto front",
+        "Time courses",
+        "Near-optimal protocols",
+        "Which decisions matter",
+        "Every candidate",
+    ] {
+        assert!(page.contains(part), "plan.html lacks {part:?}");
+    }
+    assert_eq!(page.matches("<circle").count() - 5, 4, "one point per candidate (plus 5 legend marks)");
+    assert!(page.matches("<svg").count() >= 1 + 5 + 3, "scatter, legend marks and three time-course charts");
     let csv = std::fs::read_to_string(out.join("candidates.csv")).unwrap();
     let head = csv.lines().next().unwrap();
     assert_eq!(
@@ -59,6 +76,16 @@ fn a_plan_writes_its_folder_and_the_recommended_scenario_reproduces_under_mnsim_
     assert_eq!(doc["seed"], 5);
     assert_eq!(doc["method"], "exhaustive");
     assert!(doc["feasible"].as_bool().unwrap());
+    // how sensitive the recommendation is, and the current protocol it is set beside
+    assert_eq!(doc["candidates"].as_array().unwrap().len(), 4);
+    let effects = doc["variable_effects"].as_array().unwrap();
+    assert_eq!(effects.len(), 2, "one main effect per decision variable");
+    assert!(effects[0]["range"].as_f64().unwrap() >= effects[1]["range"].as_f64().unwrap(), "largest first");
+    let near = &doc["near_optimal"];
+    assert!(near["tolerance"].as_f64().unwrap() >= 0.0 && !near["candidates"].as_array().unwrap().is_empty());
+    assert_eq!(near["candidates"][0]["candidate"], doc["recommendation"]["candidate"], "the best is near-optimal");
+    assert_eq!(doc["current"]["values"]["device.needle_length_um"], 1500.0);
+    assert!(doc["current"]["figures"]["downtime_d"].as_f64().unwrap() > 0.0);
     let m: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(m["mnsim_version"], env!("CARGO_PKG_VERSION"));

@@ -10,6 +10,7 @@ pub mod cohort;
 pub mod compare;
 pub mod output;
 pub mod page;
+pub mod plan;
 pub mod plots;
 pub mod validation;
 

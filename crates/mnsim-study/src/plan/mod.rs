@@ -25,6 +25,7 @@
 //!
 //! No I/O here: the CLI reads the files and writes the folder.
 
+pub mod analysis;
 pub mod search;
 
 use mnsim_scenario::{Edit, ResolvedScenario};
@@ -543,6 +544,8 @@ pub struct Planner {
     pub base_figures: Vec<mnsim_sim::Figure>,
     /// The base scenario, as it resolves.
     pub base: ResolvedScenario,
+    /// The base run's healing time courses (the current protocol on the plan page).
+    pub base_course: Option<mnsim_report::plan::Course>,
 }
 
 /// Search-only edits: the nominal member, no transport window ([`crate::fast_path_edits`]).
@@ -601,6 +604,7 @@ impl Planner {
             base_interval_d,
             base_figures: Vec::new(),
             base,
+            base_course: None,
         };
         // the fixed edits alone
         let edits = p.edits_for(None, true);
@@ -638,6 +642,7 @@ impl Planner {
             .map_err(|e| scen_err(e.to_string()))?;
         let r = mnsim_sim::run_within(&base_sc, &p.budget, &mut mnsim_sim::NoProgress)
             .map_err(|e| scen_err(format!("the base run failed: {e}")))?;
+        p.base_course = mnsim_report::plan::course("current protocol", &base_sc, &r);
         p.base_figures = r.figures;
         let known = || p.base_figures.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ");
         let unknown = |field: String, name: &str| PlanError::UnknownFigure {
@@ -791,7 +796,17 @@ impl Planner {
             None => Err(self.infeasible(&search)),
             Some(i) => Ok(self.rerun(&search.records[i])?),
         };
+        let near_optimal = recommendation.as_ref().ok().map(|rec| {
+            let o = &self.spec.objectives[0];
+            let name = o.figure.strip_prefix("outcomes.").unwrap_or(&o.figure);
+            let interval = rec.intervals.iter().find(|i| i.name == name).map(|i| (i.lo, i.hi));
+            let best_value = best.map_or(rec.objectives[0], |i| search.records[i].objectives[0]);
+            analysis::near_optimal(&search.records, o, best_value, interval)
+        });
+        let effects = analysis::variable_effects(&self.spec.variables, &search.records);
         Ok(PlanOutcome {
+            near_optimal,
+            effects,
             evaluations_per_s: if search_wall_s > 0.0 { evaluated as f64 / search_wall_s } else { 0.0 },
             search_wall_s,
             model_runs: evaluated,
@@ -819,8 +834,24 @@ impl Planner {
             intervals: r.ensemble.clone(),
             ensemble_members: sc.scenario.simulation.ensemble_members,
             warnings: r.warnings.clone(),
+            course: mnsim_report::plan::course("recommended protocol", &sc, &r),
             scenario_toml: toml_text,
         })
+    }
+
+    /// The base scenario's value of a decision variable (the patient's current protocol), as
+    /// written: its sessions and interval, its serum (`none` without a topical), else the
+    /// scenario key's resolved value; `Null` where the scenario has none.
+    pub fn current_value(&self, key: &str) -> serde_json::Value {
+        match key {
+            SESSIONS_KEY => serde_json::json!(self.base_sessions),
+            INTERVAL_KEY => serde_json::json!(self.base_interval_d),
+            TOPICAL_KEY => serde_json::json!(self.base.scenario.topical.as_ref().map_or("none", |t| t.name.as_str())),
+            _ => serde_json::to_value(&self.base.scenario)
+                .ok()
+                .and_then(|j| j.pointer(&format!("/{}", key.replace('.', "/"))).cloned())
+                .unwrap_or(serde_json::Value::Null),
+        }
     }
 
     fn infeasible(&self, s: &Search) -> Infeasible {
@@ -879,6 +910,9 @@ pub struct Recommendation {
     pub warnings: Vec<String>,
     /// The scenario, as TOML that `mnsim run` reproduces.
     pub scenario_toml: String,
+    /// Its healing time courses (nominal member), for the plan page.
+    #[serde(skip)]
+    pub course: Option<mnsim_report::plan::Course>,
 }
 
 /// One constraint of an infeasible plan: the best value any evaluated candidate reached.
@@ -924,6 +958,10 @@ pub struct PlanOutcome {
     pub front: Vec<usize>,
     /// The recommendation, or why there is none.
     pub recommendation: Result<Recommendation, Infeasible>,
+    /// The protocols as good as the recommendation within the model's uncertainty.
+    pub near_optimal: Option<analysis::NearOptimal>,
+    /// Each decision variable's main effect on the first objective, the largest first.
+    pub effects: Vec<analysis::VariableEffect>,
     /// Model runs of the search (candidates the scenario accepted).
     pub model_runs: usize,
     /// Wall time of the search, s.
