@@ -49,6 +49,14 @@ pub fn plan(o: Options, budget: &mnsim_sim::Budget) -> Result<()> {
     if let Some(s) = o.seed {
         spec.seed = Some(s);
     }
+    if let Some(c) = spec.cohort.as_ref().filter(|c| c.text.is_none()) {
+        let p = match &dir {
+            Some(d) if Path::new(&c.population).is_relative() => d.join(&c.population),
+            _ => PathBuf::from(&c.population),
+        };
+        let text = read(&p, "population file").with_context(|| format!("{file}: plan.cohort.population"))?;
+        spec.attach_population(text, p.display().to_string());
+    }
     let (scenario_text, scenario_file) = match &spec.scenario {
         ScenarioRef::Worked(n) => {
             (plan::worked_scenario(n).expect("parse checked the name").to_string(), format!("scenarios/{n}.toml"))
@@ -165,14 +173,14 @@ fn table(p: &Planner, r: &PlanOutcome) -> String {
             };
             let unit =
                 |name: &str| rec.figures.iter().find(|f| f.name == name).map(|f| f.unit.clone()).unwrap_or_default();
-            for (o, v) in s.objectives.iter().zip(&rec.objectives) {
-                t.push_str(&format!("  {:<36} {} {}", o.label(), fmt_value(*v), unit(&o.figure)));
+            for (i, (o, v)) in s.objectives.iter().zip(&rec.objectives).enumerate() {
+                t.push_str(&format!("  {:<36} {} {}", s.objective_label(i), fmt_value(*v), unit(&o.figure)));
                 t.push_str(&interval(&o.figure));
                 t.push('\n');
             }
-            for (c, v) in s.constraints.iter().zip(&rec.constraints) {
+            for (i, (c, v)) in s.constraints.iter().zip(&rec.constraints).enumerate() {
                 let ok = if c.violation(*v) == 0.0 { "met" } else { "NOT MET in the rerun" };
-                t.push_str(&format!("  {:<36} {} {} ({ok})", c.label(), fmt_value(*v), unit(&c.figure)));
+                t.push_str(&format!("  {:<36} {} {} ({ok})", s.constraint_label(i), fmt_value(*v), unit(&c.figure)));
                 t.push_str(&interval(&c.figure));
                 t.push('\n');
             }
@@ -231,8 +239,8 @@ fn plan_json(p: &Planner, r: &PlanOutcome, scenario_file: &str, wall_time_s: f64
         Ok(rec) => serde_json::json!({
             "candidate": rec.record,
             "values": s.variables.iter().zip(&rec.values).map(|(v, x)| (v.key.clone(), serde_json::json!(x))).collect::<serde_json::Map<_, _>>(),
-            "objectives": s.objectives.iter().zip(&rec.objectives).map(|(o, v)| serde_json::json!({"figure": o.figure, "goal": if o.maximise {"maximise"} else {"minimise"}, "value": v})).collect::<Vec<_>>(),
-            "constraints": s.constraints.iter().zip(&rec.constraints).map(|(c, v)| serde_json::json!({"constraint": c.label(), "figure": c.figure, "value": v, "met": c.violation(*v) == 0.0})).collect::<Vec<_>>(),
+            "objectives": s.objectives.iter().zip(&rec.objectives).enumerate().map(|(i, (o, v))| serde_json::json!({"figure": o.figure, "goal": if o.maximise {"maximise"} else {"minimise"}, "objective": s.objective_label(i), "value": v})).collect::<Vec<_>>(),
+            "constraints": s.constraints.iter().zip(&rec.constraints).enumerate().map(|(i, (c, v))| serde_json::json!({"constraint": s.constraint_label(i), "figure": c.figure, "value": v, "met": c.violation(*v) == 0.0})).collect::<Vec<_>>(),
             "feasible_in_rerun": rec.feasible_in_rerun,
             "ensemble_members": rec.ensemble_members,
             "intervals": rec.intervals,
@@ -267,6 +275,14 @@ fn plan_json(p: &Planner, r: &PlanOutcome, scenario_file: &str, wall_time_s: f64
         "infeasible": r.recommendation.as_ref().err(),
         "pareto_front": r.front.iter().map(|&i| record(i)).collect::<Vec<_>>(),
         "current": current_json(p),
+        "population": s.cohort.as_ref().map(|c| serde_json::json!({
+            "population": c.population,
+            "patients": c.patients,
+            "seed": c.seed.unwrap_or(s.settings.seed),
+            "note": "every candidate runs the same patients (one population, one seed); objectives and constraints are statistics over them",
+            "recommended": r.recommendation.as_ref().ok().and_then(|rec| rec.population.clone()),
+            "current": p.base_population,
+        })),
         "near_optimal": r.near_optimal.as_ref().map(|n| serde_json::json!({
             "figure": n.figure,
             "best": n.best,
@@ -306,13 +322,19 @@ fn plan_json(p: &Planner, r: &PlanOutcome, scenario_file: &str, wall_time_s: f64
 fn current_json(p: &Planner) -> serde_json::Value {
     let s = &p.spec;
     let values: serde_json::Map<_, _> = s.variables.iter().map(|v| (v.key.clone(), p.current_value(&v.key))).collect();
-    let figures: serde_json::Map<_, _> = s
-        .objectives
-        .iter()
-        .map(|o| &o.figure)
-        .chain(s.constraints.iter().map(|c| &c.figure))
-        .filter_map(|n| p.base_figures.iter().find(|f| &f.name == n).map(|f| (n.clone(), serde_json::json!(f.value))))
-        .collect();
+    // a population plan: the current protocol's statistics over the same patients
+    let figures: serde_json::Map<_, _> = match &p.base_population {
+        Some(bp) => bp.iter().rev().map(|f| (f.figure.clone(), serde_json::json!(f.value))).collect(),
+        None => s
+            .objectives
+            .iter()
+            .map(|o| &o.figure)
+            .chain(s.constraints.iter().map(|c| &c.figure))
+            .filter_map(|n| {
+                p.base_figures.iter().find(|f| &f.name == n).map(|f| (n.clone(), serde_json::json!(f.value)))
+            })
+            .collect(),
+    };
     serde_json::json!({"values": values, "figures": figures})
 }
 

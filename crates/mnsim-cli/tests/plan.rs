@@ -120,6 +120,61 @@ fn a_plan_writes_its_folder_and_the_recommended_scenario_reproduces_under_mnsim_
     );
 }
 
+/// A population plan: each candidate runs the same three patients of the built-in acne-scar
+/// population; the objective is their median, the constraint their 90th percentile, and the
+/// figures reported for the recommendation are those statistics over the same patients.
+#[test]
+fn a_population_plan_reads_statistics_over_the_same_patients_for_every_candidate() {
+    let tmp = tempfile::tempdir().unwrap();
+    tiny_scenario(tmp.path());
+    let plan = tmp.path().join("pop.toml");
+    std::fs::write(
+        &plan,
+        "[plan]\nname = \"pop\"\nscenario = \"tiny.toml\"\n\n[plan.cohort]\npopulation = \"acne-scars-cheek\"\npatients = 3\n\n[[variable]]\nkey = \"device.needle_length_um\"\nkind = \"set\"\nvalues = [500, 1500]\n\n[[objective]]\nfigure = \"outcomes.scar_improvement_pct\"\ngoal = \"maximise\"\n\n[[constraint]]\nfigure = \"downtime_d\"\nmax = 10\nstatistic = \"quantile\"\nq = 0.9\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("p");
+    let o = mnsim().arg("plan").arg(&plan).arg("--out").arg(&out).output().unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}\n{stdout}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout.contains("median of outcomes.scar_improvement_pct"), "{stdout}");
+    assert!(stdout.contains("90th percentile of downtime_d <= 10"), "{stdout}");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("plan.json")).unwrap()).unwrap();
+    let pop = &doc["population"];
+    assert_eq!(pop["patients"], 3);
+    let rec = pop["recommended"].as_array().unwrap();
+    assert_eq!(rec.len(), 2, "one summary per objective and constraint");
+    // the statistics the search read are the recommendation's reported values
+    assert_eq!(doc["recommendation"]["objectives"][0]["value"], rec[0]["value"]);
+    assert_eq!(doc["recommendation"]["constraints"][0]["value"], rec[1]["value"]);
+    let chosen = doc["recommendation"]["candidate"].as_u64().unwrap() as usize;
+    let searched = &doc["candidates"][chosen]["figures"]["outcomes.scar_improvement_pct"];
+    assert_eq!(searched, &rec[0]["value"], "same patients in the search and the rerun");
+    for f in rec {
+        let (lo, med, hi) = (f["p05"].as_f64().unwrap(), f["median"].as_f64().unwrap(), f["p95"].as_f64().unwrap());
+        assert!(lo <= med && med <= hi && f["n"] == 3, "{f}");
+    }
+    assert_eq!(pop["current"].as_array().unwrap().len(), 2);
+    let page = std::fs::read_to_string(out.join("plan.html")).unwrap();
+    assert!(page.contains("Over the plan's patients") && page.contains("acne-scars-cheek"));
+    // a statistic without a cohort, and an unknown population, are invalid input
+    let bad = tmp.path().join("bad.toml");
+    let text = std::fs::read_to_string(&plan).unwrap();
+    std::fs::write(&bad, text.replace("[plan.cohort]\npopulation = \"acne-scars-cheek\"\npatients = 3\n", "")).unwrap();
+    let o = mnsim().arg("plan").arg(&bad).arg("--out").arg(tmp.path().join("b")).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("constraint[0].statistic"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    std::fs::write(&bad, text.replace("\"acne-scars-cheek\"", "\"nobody\"")).unwrap();
+    let o = mnsim().arg("plan").arg(&bad).arg("--out").arg(tmp.path().join("b")).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("plan.cohort.population"));
+}
+
 #[test]
 fn an_infeasible_plan_names_the_constraint_and_its_best_value_and_exits_1() {
     let tmp = tempfile::tempdir().unwrap();

@@ -344,9 +344,8 @@ fn recommendation(h: &mut String, doc: &Value) {
         let fig = o["figure"].as_str().unwrap_or_default();
         let _ = write!(
             h,
-            "<tr><td>{} {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td></td></tr>",
-            text(&o["goal"]),
-            esc(fig),
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td></td></tr>",
+            text(&o["objective"]),
             num(&o["value"]),
             interval(fig),
             num(&doc["current"]["figures"][fig])
@@ -362,6 +361,37 @@ fn recommendation(h: &mut String, doc: &Value) {
             num(&c["value"]),
             interval(fig),
             num(&doc["current"]["figures"][fig])
+        );
+    }
+    h.push_str("</table>");
+    population(h, doc);
+}
+
+/// A population plan: each figure over the plan's patients, recommended and current.
+fn population(h: &mut String, doc: &Value) {
+    let pop = &doc["population"];
+    if pop.is_null() {
+        return;
+    }
+    let _ = write!(
+        h,
+        "<h3>Over the plan's patients</h3><p>{} patients from population <b>{}</b> (seed {}): {}. The objectives and constraints above are these statistics; the ensemble interval is the base patient's.</p>\
+<table><tr><th>statistic</th><th>recommended</th><th>mean</th><th>5 %–95 % of patients</th><th>current protocol</th></tr>",
+        pop["patients"],
+        esc(pop["population"].as_str().unwrap_or_default()),
+        pop["seed"],
+        esc(pop["note"].as_str().unwrap_or_default())
+    );
+    for (k, f) in pop["recommended"].as_array().into_iter().flatten().enumerate() {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}–{}</td><td class=\"num\">{}</td></tr>",
+            text(&f["statistic"]),
+            num(&f["value"]),
+            num(&f["mean"]),
+            num(&f["p05"]),
+            num(&f["p95"]),
+            num(&pop["current"][k]["value"])
         );
     }
     h.push_str("</table>");

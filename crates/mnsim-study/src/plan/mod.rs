@@ -27,6 +27,7 @@
 
 pub mod analysis;
 pub mod search;
+pub mod statistic;
 
 use mnsim_scenario::{Edit, ResolvedScenario};
 use search::{Constraint, Evaluated, Kind, Objective, Record, Search, SearchError, Settings, Value, Variable};
@@ -123,6 +124,14 @@ pub enum PlanError {
         /// What is wrong.
         message: String,
     },
+    /// The population of `[plan.cohort]` is invalid, or not read.
+    #[error("{file}: plan.cohort.population: {message}")]
+    Population {
+        /// The plan file.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
     /// The search failed (a model failure at a candidate, or the optimiser).
     #[error("{0}")]
     Search(#[from] SearchError),
@@ -176,6 +185,8 @@ struct PlanHeader {
     exhaustive_limit: Option<u64>,
     #[serde(default)]
     set: toml::Table,
+    #[serde(default)]
+    cohort: Option<CohortHeader>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -200,6 +211,12 @@ struct VariableSpec {
 struct ObjectiveSpec {
     figure: String,
     goal: String,
+    #[serde(default)]
+    statistic: Option<String>,
+    #[serde(default)]
+    q: Option<f64>,
+    #[serde(default)]
+    threshold: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -210,6 +227,45 @@ struct ConstraintSpec {
     max: Option<f64>,
     #[serde(default)]
     min: Option<f64>,
+    #[serde(default)]
+    statistic: Option<String>,
+    #[serde(default)]
+    q: Option<f64>,
+    #[serde(default)]
+    threshold: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CohortHeader {
+    population: String,
+    patients: u64,
+    #[serde(default)]
+    seed: Option<u64>,
+}
+
+/// Most patients per candidate of a population plan. Assumed: "a small fixed cohort per
+/// candidate" — each candidate costs this many runs.
+pub const MAX_PLAN_PATIENTS: u64 = 256;
+
+/// A population plan's cohort: the same patients (one population, one seed) for every
+/// candidate, so that candidates differ only by the protocol (common random numbers).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CohortSpec {
+    /// The population as written: a built-in name or a file ending in `.toml`.
+    pub population: String,
+    /// Patients per candidate.
+    pub patients: u64,
+    /// Seed of the draws (`None`: the plan's seed).
+    pub seed: Option<u64>,
+    /// The statistic of each objective's figure over the patients.
+    pub objective_statistics: Vec<statistic::Statistic>,
+    /// The statistic of each constraint's figure over the patients.
+    pub constraint_statistics: Vec<statistic::Statistic>,
+    /// The population file's text and name: filled in for a built-in population, by the caller
+    /// ([`PlanSpec::attach_population`]) for a file.
+    #[serde(skip)]
+    pub text: Option<(String, String)>,
 }
 
 /// A parsed and checked plan file (independent of the scenario).
@@ -235,6 +291,39 @@ pub struct PlanSpec {
     pub constraints: Vec<Constraint>,
     /// Settings of the search (the seed filled in by [`Planner::new`]).
     pub settings: Settings,
+    /// A population plan's cohort (`[plan.cohort]`): objectives and constraints are statistics
+    /// over its patients. `None`: one patient, the base scenario's.
+    pub cohort: Option<CohortSpec>,
+}
+
+impl PlanSpec {
+    /// Objective `i` in words: `maximise outcomes.x`, or for a population plan `maximise median
+    /// of outcomes.x`.
+    pub fn objective_label(&self, i: usize) -> String {
+        let o = &self.objectives[i];
+        match self.cohort.as_ref().and_then(|c| c.objective_statistics.get(i)) {
+            Some(st) => format!("{} {}", if o.maximise { "maximise" } else { "minimise" }, st.label(&o.figure)),
+            None => o.label(),
+        }
+    }
+
+    /// Constraint `i` in words: `downtime_d <= 3`, or for a population plan `90th percentile of
+    /// downtime_d <= 3`.
+    pub fn constraint_label(&self, i: usize) -> String {
+        let c = &self.constraints[i];
+        match self.cohort.as_ref().and_then(|h| h.constraint_statistics.get(i)) {
+            Some(st) => Constraint { figure: st.label(&c.figure), ..c.clone() }.label(),
+            None => c.label(),
+        }
+    }
+
+    /// Give a population plan the text of its population file (`file` names it in errors); the
+    /// caller reads the file named by `cohort.population` (relative to the plan).
+    pub fn attach_population(&mut self, text: String, file: String) {
+        if let Some(c) = &mut self.cohort {
+            c.text = Some((text, file));
+        }
+    }
 }
 
 fn flatten(prefix: &str, t: &toml::Table, out: &mut Vec<(String, toml::Value)>) {
@@ -514,7 +603,75 @@ pub fn parse(text: &str, file: &str) -> Result<PlanSpec, PlanError> {
         }
         constraints.push(Constraint { figure: c.figure.clone(), max: c.max, min: c.min });
     }
+    let cohort = match &h.cohort {
+        None => {
+            let given = raw
+                .objectives
+                .iter()
+                .map(|o| (o.statistic.is_some() || o.q.is_some() || o.threshold.is_some(), "objective"))
+                .enumerate()
+                .chain(
+                    raw.constraints
+                        .iter()
+                        .map(|c| (c.statistic.is_some() || c.q.is_some() || c.threshold.is_some(), "constraint"))
+                        .enumerate(),
+                )
+                .find(|(_, (g, _))| *g);
+            if let Some((i, (_, what))) = given {
+                return Err(field(
+                    format!("{what}[{i}].statistic"),
+                    "(given)".into(),
+                    "a statistic over patients needs a [plan.cohort] table (population, patients)",
+                ));
+            }
+            None
+        }
+        Some(c) => {
+            if !(2..=MAX_PLAN_PATIENTS).contains(&c.patients) {
+                return Err(field(
+                    "plan.cohort.patients".into(),
+                    c.patients.to_string(),
+                    &format!("a whole number in [2, {MAX_PLAN_PATIENTS}]"),
+                ));
+            }
+            let text = match crate::cohort::builtin_population(&c.population) {
+                Some(t) => Some((t.to_string(), format!("data/populations/{}.toml", c.population))),
+                None if c.population.ends_with(".toml") => None,
+                None => {
+                    let names: Vec<&str> = crate::cohort::builtin_populations().iter().map(|(n, _)| *n).collect();
+                    return Err(field(
+                        "plan.cohort.population".into(),
+                        format!("{:?}", c.population),
+                        &format!("a built-in population ({}) or a population file ending in .toml", names.join(", ")),
+                    ));
+                }
+            };
+            let stat = |what: &str, i: usize, name: &Option<String>, q: Option<f64>, t: Option<f64>| {
+                parse_statistic(file, &format!("{what}[{i}]"), name.as_deref(), q, t)
+            };
+            CohortSpec {
+                population: c.population.clone(),
+                patients: c.patients,
+                seed: c.seed,
+                objective_statistics: raw
+                    .objectives
+                    .iter()
+                    .enumerate()
+                    .map(|(i, o)| stat("objective", i, &o.statistic, o.q, o.threshold))
+                    .collect::<Result<_, _>>()?,
+                constraint_statistics: raw
+                    .constraints
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| stat("constraint", i, &c.statistic, c.q, c.threshold))
+                    .collect::<Result<_, _>>()?,
+                text,
+            }
+            .into()
+        }
+    };
     Ok(PlanSpec {
+        cohort,
         file: file.into(),
         name: h.name.unwrap_or_else(|| file.rsplit('/').next().unwrap_or(file).trim_end_matches(".toml").to_string()),
         description: h.description.unwrap_or_default(),
@@ -526,6 +683,65 @@ pub fn parse(text: &str, file: &str) -> Result<PlanSpec, PlanError> {
         constraints,
         settings,
     })
+}
+
+/// The statistic of `field` (`objective[0]`) over a cohort: `mean`, `median` (the default),
+/// `quantile` with `q`, `share_at_least` / `share_at_most` with `threshold`.
+fn parse_statistic(
+    file: &str,
+    field: &str,
+    name: Option<&str>,
+    q: Option<f64>,
+    threshold: Option<f64>,
+) -> Result<statistic::Statistic, PlanError> {
+    use statistic::Statistic;
+    let err = |f: &str, value: String, allowed: &str| PlanError::Field {
+        file: file.into(),
+        field: format!("{field}.{f}"),
+        value,
+        allowed: allowed.into(),
+    };
+    let none_of = |q_ok: bool, t_ok: bool| -> Result<(), PlanError> {
+        if q.is_some() && !q_ok {
+            return Err(err("q", "(given)".into(), "only with statistic = \"quantile\""));
+        }
+        if threshold.is_some() && !t_ok {
+            return Err(err(
+                "threshold",
+                "(given)".into(),
+                "only with statistic = \"share_at_least\" or \"share_at_most\"",
+            ));
+        }
+        Ok(())
+    };
+    let threshold_of = || match threshold {
+        Some(t) if t.is_finite() => Ok(t),
+        Some(t) => Err(err("threshold", t.to_string(), "a finite number in the figure's unit")),
+        None => Err(err("threshold", "(missing)".into(), "a share statistic needs a threshold")),
+    };
+    match name.unwrap_or("median") {
+        "median" => none_of(false, false).map(|_| Statistic::Median),
+        "mean" => none_of(false, false).map(|_| Statistic::Mean),
+        "quantile" => {
+            none_of(true, false)?;
+            match q {
+                Some(q) if (0.0..=1.0).contains(&q) => Ok(Statistic::Quantile { q }),
+                Some(q) => Err(err("q", q.to_string(), "a probability in [0, 1]")),
+                None => Err(err("q", "(missing)".into(), "statistic = \"quantile\" needs q")),
+            }
+        }
+        "share_at_least" => {
+            none_of(false, true).and_then(|_| threshold_of()).map(|t| Statistic::ShareAtLeast { threshold: t })
+        }
+        "share_at_most" => {
+            none_of(false, true).and_then(|_| threshold_of()).map(|t| Statistic::ShareAtMost { threshold: t })
+        }
+        other => Err(err(
+            "statistic",
+            format!("{other:?}"),
+            "\"mean\", \"median\", \"quantile\", \"share_at_least\" or \"share_at_most\"",
+        )),
+    }
 }
 
 /// A plan bound to its base scenario: candidates become scenarios and runs.
@@ -546,6 +762,31 @@ pub struct Planner {
     pub base: ResolvedScenario,
     /// The base run's healing time courses (the current protocol on the plan page).
     pub base_course: Option<mnsim_report::plan::Course>,
+    /// A population plan's population (parsed from `spec.cohort`).
+    population: Option<crate::cohort::population::Population>,
+    /// A population plan: the current protocol over the plan's patients.
+    pub base_population: Option<Vec<PopulationFigure>>,
+}
+
+/// One objective's or constraint's figure over a population plan's patients.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PopulationFigure {
+    /// The figure.
+    pub figure: String,
+    /// The statistic the plan reads, in words (`median of downtime_d`).
+    pub statistic: String,
+    /// Its value.
+    pub value: f64,
+    /// Mean over the patients.
+    pub mean: f64,
+    /// 5 % quantile over the patients.
+    pub p05: f64,
+    /// Median over the patients.
+    pub median: f64,
+    /// 95 % quantile over the patients.
+    pub p95: f64,
+    /// Patients.
+    pub n: usize,
 }
 
 /// Search-only edits: the nominal member, no transport window ([`crate::fast_path_edits`]).
@@ -605,7 +846,18 @@ impl Planner {
             base_figures: Vec::new(),
             base,
             base_course: None,
+            population: None,
+            base_population: None,
         };
+        if let Some(c) = &p.spec.cohort {
+            let (text, file) = c.text.clone().ok_or_else(|| PlanError::Population {
+                file: p.spec.file.clone(),
+                message: format!("{:?}: the population file was not read (PlanSpec::attach_population)", c.population),
+            })?;
+            let pop = crate::cohort::population::parse(&text, &file)
+                .map_err(|e| PlanError::Population { file: p.spec.file.clone(), message: e.to_string() })?;
+            p.population = Some(pop);
+        }
         // the fixed edits alone
         let edits = p.edits_for(None, true);
         mnsim_scenario::parse_with(&p.text, &p.scenario_file, &edits).map_err(|e| PlanError::Key {
@@ -644,6 +896,12 @@ impl Planner {
             .map_err(|e| scen_err(format!("the base run failed: {e}")))?;
         p.base_course = mnsim_report::plan::course("current protocol", &base_sc, &r);
         p.base_figures = r.figures;
+        if p.population.is_some() {
+            let figures = p
+                .cohort_figures(None)
+                .map_err(|m| scen_err(format!("the current protocol over the plan's patients failed: {m}")))?;
+            p.base_population = Some(figures.map_err(|m| scen_err(format!("the plan's patients: {m}")))?);
+        }
         let known = || p.base_figures.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ");
         let unknown = |field: String, name: &str| PlanError::UnknownFigure {
             file: p.spec.file.clone(),
@@ -730,6 +988,12 @@ impl Planner {
     /// The figures of a candidate (objectives, then constraints), or the scenario's reason for
     /// rejecting it; `Err` for a model failure.
     pub fn evaluate(&self, values: &[Value]) -> Result<Evaluated, String> {
+        if self.population.is_some() {
+            return Ok(match self.cohort_figures(Some(values))? {
+                Ok(figs) => Evaluated::Figures(figs.iter().map(|f| f.value).collect()),
+                Err(why) => Evaluated::Rejected(why),
+            });
+        }
         let sc = match mnsim_scenario::parse_with(&self.text, &self.scenario_file, &self.edits_for(Some(values), true))
         {
             Ok(sc) => sc,
@@ -745,20 +1009,21 @@ impl Planner {
     /// with the plan's fixed edits and the candidate's values (its own ensemble and window),
     /// headed by a comment naming the plan.
     pub fn scenario_toml(&self, values: &[Value]) -> Result<String, PlanError> {
+        self.scenario_text(Some(values))
+    }
+
+    /// [`Planner::scenario_toml`] of a candidate, or of the current protocol (`None`: the base
+    /// scenario with the plan's fixed edits).
+    fn scenario_text(&self, values: Option<&[Value]>) -> Result<String, PlanError> {
         let mut table: toml::Table = toml::from_str(&self.text).map_err(|e| PlanError::Scenario {
             file: self.spec.file.clone(),
             scenario: self.scenario_file.clone(),
             message: e.to_string(),
         })?;
-        let desc = format!(
-            "recommended by mnsim plan {} ({}): {}",
-            self.spec.name,
-            self.spec.file,
-            search::describe(&self.spec.variables, values)
-        );
-        let mut edits = self.edits_for(Some(values), false);
+        let point = values.map_or("the current protocol".to_string(), |v| search::describe(&self.spec.variables, v));
+        let desc = format!("recommended by mnsim plan {} ({}): {point}", self.spec.name, self.spec.file);
+        let mut edits = self.edits_for(values, false);
         edits.push(Edit::Set("description".into(), toml::Value::String(desc)));
-        let point = search::describe(&self.spec.variables, values);
         let rerr = |message: String| PlanError::Rerun { point: point.clone(), message };
         for e in &edits {
             mnsim_scenario::apply_edit(&mut table, e).map_err(rerr)?;
@@ -824,19 +1089,89 @@ impl Planner {
         let r =
             mnsim_sim::run_within(&sc, &self.budget, &mut mnsim_sim::NoProgress).map_err(|e| rerr(e.to_string()))?;
         let named = |n: &str| r.figure(n).map_or(f64::NAN, |f| f.value);
+        let population = match self.population {
+            Some(_) => Some(self.cohort_figures(Some(&rec.values)).map_err(rerr)?.map_err(rerr)?),
+            None => None,
+        };
+        // one patient: the base patient's figures; a population plan: the statistics over its
+        // patients (the same patients as in the search, so the same values)
+        let n_obj = self.spec.objectives.len();
+        let (objectives, constraints): (Vec<f64>, Vec<f64>) = match &population {
+            Some(p) => (p[..n_obj].iter().map(|f| f.value).collect(), p[n_obj..].iter().map(|f| f.value).collect()),
+            None => (
+                self.spec.objectives.iter().map(|o| named(&o.figure)).collect(),
+                self.spec.constraints.iter().map(|c| named(&c.figure)).collect(),
+            ),
+        };
         Ok(Recommendation {
             record: rec.index,
             values: rec.values.clone(),
-            objectives: self.spec.objectives.iter().map(|o| named(&o.figure)).collect(),
-            constraints: self.spec.constraints.iter().map(|c| named(&c.figure)).collect(),
-            feasible_in_rerun: self.spec.constraints.iter().all(|c| c.violation(named(&c.figure)) == 0.0),
+            feasible_in_rerun: self.spec.constraints.iter().zip(&constraints).all(|(c, v)| c.violation(*v) == 0.0),
+            objectives,
+            constraints,
             figures: r.figures.clone(),
             intervals: r.ensemble.clone(),
             ensemble_members: sc.scenario.simulation.ensemble_members,
             warnings: r.warnings.clone(),
             course: mnsim_report::plan::course("recommended protocol", &sc, &r),
+            population,
             scenario_toml: toml_text,
         })
+    }
+
+    /// A population plan: the objectives' then the constraints' figures of a candidate (or of
+    /// the current protocol, `None`) over the plan's patients, each as its statistic and
+    /// summary. `Ok(Err(why))`: the scenario rejects the candidate or one of its patients;
+    /// `Err`: a model failure.
+    fn cohort_figures(&self, values: Option<&[Value]>) -> Result<Result<Vec<PopulationFigure>, String>, String> {
+        let (Some(pop), Some(c)) = (&self.population, &self.spec.cohort) else {
+            return Err("not a population plan".into());
+        };
+        let text = match self.scenario_text(values) {
+            Ok(t) => t,
+            Err(e) => return Ok(Err(e.to_string())),
+        };
+        let names: Vec<&String> = self
+            .spec
+            .objectives
+            .iter()
+            .map(|o| &o.figure)
+            .chain(self.spec.constraints.iter().map(|c| &c.figure))
+            .collect();
+        let options = crate::cohort::CohortOptions {
+            n: c.patients,
+            seed: c.seed.unwrap_or(self.spec.settings.seed),
+            with_transport: names.iter().any(|n| n.starts_with("transport_")),
+        };
+        let cohort = match crate::cohort::Cohort::new(&text, "candidate.toml", pop.clone(), options, self.budget) {
+            Ok(h) => h,
+            Err(e) => return Ok(Err(e.to_string())),
+        };
+        let records = match cohort.run_range(0..c.patients, &|| {}) {
+            Ok(r) => r,
+            Err(e @ crate::cohort::CohortError::Patient { .. }) => return Ok(Err(e.to_string())),
+            Err(e) => return Err(e.to_string()),
+        };
+        let stats = c.objective_statistics.iter().chain(&c.constraint_statistics);
+        Ok(Ok(names
+            .iter()
+            .zip(stats)
+            .map(|(name, st)| {
+                let key = name.as_str();
+                let xs: Vec<f64> = records.iter().map(|r| r.figure(key).unwrap_or(f64::NAN)).collect();
+                let q = |p: f64| if xs.iter().any(|x| x.is_nan()) { f64::NAN } else { statistic::quantile(&xs, p) };
+                PopulationFigure {
+                    figure: key.to_string(),
+                    statistic: st.label(key),
+                    value: st.of(&xs),
+                    mean: statistic::Statistic::Mean.of(&xs),
+                    p05: q(0.05),
+                    median: q(0.5),
+                    p95: q(0.95),
+                    n: xs.len(),
+                }
+            })
+            .collect()))
     }
 
     /// The base scenario's value of a decision variable (the patient's current protocol), as
@@ -868,7 +1203,7 @@ impl Planner {
                     .filter(|v| v.is_finite())
                     .min_by(|a, b| c.violation(*a).total_cmp(&c.violation(*b)));
                 let met_by = valid.iter().filter(|r| c.violation(r.constraints[j]) == 0.0).count();
-                ConstraintReport { constraint: c.label(), best_value: best, met_by }
+                ConstraintReport { constraint: self.spec.constraint_label(j), best_value: best, met_by }
             })
             .collect();
         Infeasible { evaluated: valid.len(), rejected: s.records.len() - valid.len(), constraints }
@@ -913,6 +1248,8 @@ pub struct Recommendation {
     /// Its healing time courses (nominal member), for the plan page.
     #[serde(skip)]
     pub course: Option<mnsim_report::plan::Course>,
+    /// A population plan: each objective's and constraint's figure over the plan's patients.
+    pub population: Option<Vec<PopulationFigure>>,
 }
 
 /// One constraint of an infeasible plan: the best value any evaluated candidate reached.
