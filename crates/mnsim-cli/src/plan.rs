@@ -160,28 +160,45 @@ fn table(p: &Planner, r: &PlanOutcome) -> String {
             for (v, x) in s.variables.iter().zip(&rec.values) {
                 t.push_str(&format!("  {:<36} {}\n", v.key, cell(x)));
             }
-            t.push_str(&format!(
-                "predicted (rerun with the scenario's ensemble, {} members; median [5 %, 95 %] where the ensemble has the figure):\n",
-                rec.ensemble_members
-            ));
-            // the ensemble interval of a figure, as "  (median m [lo, hi])", or nothing
-            let interval = |name: &str| {
-                let n = name.strip_prefix("outcomes.").unwrap_or(name);
-                rec.intervals.iter().find(|i| i.name == n).map_or(String::new(), |i| {
-                    format!("  (median {} [{}, {}])", fmt_value(i.median), fmt_value(i.lo), fmt_value(i.hi))
-                })
+            t.push_str(&match &rec.population {
+                Some(p) => format!(
+                    "predicted over the plan's {} patients (the same as in the search; the warnings are the base patient's):\n",
+                    p.first().map_or(0, |f| f.n)
+                ),
+                None => format!(
+                    "predicted (rerun with the scenario's ensemble, {} members; median [5 %, 95 %] where the ensemble has the figure):\n",
+                    rec.ensemble_members
+                ),
+            });
+            // one patient: the ensemble's interval; a population plan: the spread over its patients
+            let interval = |k: usize, name: &str| match &rec.population {
+                Some(p) => p.get(k).map_or(String::new(), |f| {
+                    format!(
+                        "  (over {} patients: median {} [5 %, 95 %: {}, {}])",
+                        f.n,
+                        fmt_value(f.median),
+                        fmt_value(f.p05),
+                        fmt_value(f.p95)
+                    )
+                }),
+                None => {
+                    let n = name.strip_prefix("outcomes.").unwrap_or(name);
+                    rec.intervals.iter().find(|i| i.name == n).map_or(String::new(), |i| {
+                        format!("  (median {} [{}, {}])", fmt_value(i.median), fmt_value(i.lo), fmt_value(i.hi))
+                    })
+                }
             };
             let unit =
                 |name: &str| rec.figures.iter().find(|f| f.name == name).map(|f| f.unit.clone()).unwrap_or_default();
             for (i, (o, v)) in s.objectives.iter().zip(&rec.objectives).enumerate() {
                 t.push_str(&format!("  {:<36} {} {}", s.objective_label(i), fmt_value(*v), unit(&o.figure)));
-                t.push_str(&interval(&o.figure));
+                t.push_str(&interval(i, &o.figure));
                 t.push('\n');
             }
             for (i, (c, v)) in s.constraints.iter().zip(&rec.constraints).enumerate() {
                 let ok = if c.violation(*v) == 0.0 { "met" } else { "NOT MET in the rerun" };
                 t.push_str(&format!("  {:<36} {} {} ({ok})", s.constraint_label(i), fmt_value(*v), unit(&c.figure)));
-                t.push_str(&interval(&c.figure));
+                t.push_str(&interval(s.objectives.len() + i, &c.figure));
                 t.push('\n');
             }
             if rec.warnings.is_empty() {

@@ -45,7 +45,12 @@ pub const WORKED_SCENARIOS: &[(&str, &str)] = &[
 ];
 
 /// The built-in example plans (`data/plans/*.toml`, compiled in): `mnsim plan --example NAME`.
-pub const EXAMPLE_PLANS: &[(&str, &str)] = &[("acne-scars", include_str!("../../../../data/plans/acne-scars.toml"))];
+pub const EXAMPLE_PLANS: &[(&str, &str)] = &[
+    ("acne-scars", include_str!("../../../../data/plans/acne-scars.toml")),
+    ("fine-lines", include_str!("../../../../data/plans/fine-lines.toml")),
+    ("laxity-neck", include_str!("../../../../data/plans/laxity-neck.toml")),
+    ("melasma", include_str!("../../../../data/plans/melasma.toml")),
+];
 
 /// Most objectives. Assumed: a front of more than three objectives cannot be read from a table.
 pub const MAX_OBJECTIVES: usize = 3;
@@ -1074,7 +1079,8 @@ impl Planner {
             effects,
             evaluations_per_s: if search_wall_s > 0.0 { evaluated as f64 / search_wall_s } else { 0.0 },
             search_wall_s,
-            model_runs: evaluated,
+            // a population plan runs each candidate once per patient
+            model_runs: evaluated * self.spec.cohort.as_ref().map_or(1, |c| c.patients as usize),
             search,
             front,
             recommendation,
@@ -1299,7 +1305,8 @@ pub struct PlanOutcome {
     pub near_optimal: Option<analysis::NearOptimal>,
     /// Each decision variable's main effect on the first objective, the largest first.
     pub effects: Vec<analysis::VariableEffect>,
-    /// Model runs of the search (candidates the scenario accepted).
+    /// Model runs of the search (candidates the scenario accepted, times the patients of a
+    /// population plan).
     pub model_runs: usize,
     /// Wall time of the search, s.
     pub search_wall_s: f64,
