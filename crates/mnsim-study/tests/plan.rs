@@ -245,6 +245,24 @@ fn bad_plan_files_are_errors_naming_file_field_value_and_what_is_allowed() {
         ),
         (plan_text("").replace("[plan]", "[plan]\nbudget = 3"), &["p.toml", "unknown field", "budget"]),
         (plan_text("").replace("values = [500, 1000]", "values = [500, 500]"), &["variable[0].values", "distinct"]),
+        (
+            plan_text("\n[[variable]]\nkey = \"home_care.name\"\nkind = \"categorical\"\nchoices = [\"elixir\"]\n"),
+            &["variable[1].choices", "elixir", "tranexamic_acid"],
+        ),
+        (
+            plan_text("\n[plan.cohort]\npopulation = \"acne-scars-cheek\"\npatients = 1\n"),
+            &["plan.cohort.patients", "[2, 256]"],
+        ),
+        (
+            plan_text("\n[plan.cohort]\npopulation = \"acne-scars-cheek\"\npatients = 3\n")
+                .replace("goal = \"maximise\"", "goal = \"maximise\"\nstatistic = \"quantile\"\nq = 1.5"),
+            &["objective[0].q", "1.5", "[0, 1]"],
+        ),
+        (
+            plan_text("\n[plan.cohort]\npopulation = \"acne-scars-cheek\"\npatients = 3\n")
+                .replace("goal = \"maximise\"", "goal = \"maximise\"\nstatistic = \"share_at_least\""),
+            &["objective[0].threshold", "needs a threshold"],
+        ),
     ];
     for (text, wants) in cases {
         let e = plan::parse(&text, "p.toml").unwrap_err();
@@ -272,6 +290,29 @@ fn tiny_plan(extra: &str) -> String {
     format!(
         "[plan]\nname = \"tiny\"\nscenario = \"tiny.toml\"\n\n[[variable]]\nkey = \"device.needle_length_um\"\nkind = \"set\"\nvalues = [500, 1500]\n\n[[variable]]\nkey = \"protocol.sessions\"\nkind = \"integer\"\nlow = 1\nhigh = 2\n\n[[objective]]\nfigure = \"outcomes.scar_improvement_pct\"\ngoal = \"maximise\"\n{extra}"
     )
+}
+
+/// A home-care variable keeps the regimen plan.set gives (its active replaced) or removes the
+/// whole `[home_care]` table with `none`; the current protocol's value is the base scenario's.
+#[test]
+fn a_home_care_variable_sets_the_active_or_removes_the_regimen() {
+    let sc = tiny_scenario();
+    let text = tiny_plan(
+        "\n[plan.set.home_care]\nname = \"niacinamide\"\nconcentration_mg_per_ml = 30\n\n[[variable]]\nkey = \"home_care.name\"\nkind = \"categorical\"\nchoices = [\"tranexamic_acid\", \"none\"]\n",
+    );
+    let spec = plan::parse(&text, "p.toml").unwrap();
+    let p = plan::Planner::new(spec, &sc, "tiny.toml", mnsim_sim::Budget::default()).unwrap();
+    let with = |v: &str| {
+        let values =
+            [plan::search::Value::Number(500.0), plan::search::Value::Integer(1), plan::search::Value::Text(v.into())];
+        let t: toml::Table = toml::from_str(&p.scenario_toml(&values).unwrap()).unwrap();
+        t.get("home_care").cloned()
+    };
+    let h = with("tranexamic_acid").expect("a regimen");
+    assert_eq!(h["name"].as_str(), Some("tranexamic_acid"));
+    assert_eq!(h["concentration_mg_per_ml"].as_integer(), Some(30));
+    assert!(with("none").is_none(), "none removes [home_care]");
+    assert_eq!(p.current_value("home_care.name"), "none");
 }
 
 #[test]

@@ -64,6 +64,8 @@ pub const SESSIONS_KEY: &str = "protocol.sessions";
 pub const INTERVAL_KEY: &str = "protocol.interval_d";
 /// The serum variable.
 pub const TOPICAL_KEY: &str = "topical.name";
+/// The home-care variable: a catalogue active used daily between sessions, or `none`.
+pub const HOME_CARE_KEY: &str = "home_care.name";
 /// Most sessions (the scenario's own limit for `protocol.sessions`).
 pub const MAX_SESSIONS: i64 = 20;
 /// The topical's physicochemical keys, removed when a catalogue name replaces the active.
@@ -420,7 +422,9 @@ pub fn parse(text: &str, file: &str) -> Result<PlanSpec, PlanError> {
         if variables.iter().any(|w| w.key == key) {
             return Err(field(f("key"), format!("{key:?}"), "each key once"));
         }
-        if set.iter().any(|(k, _)| k == key) {
+        // plan.set may hold a whole [home_care] table that a home_care.name variable replaces
+        // the active of, or removes
+        if key != HOME_CARE_KEY && set.iter().any(|(k, _)| k == key) {
             return Err(field(f("key"), format!("{key:?}"), "a key that plan.set does not also fix"));
         }
         let unused = |names: &[(&str, bool)]| -> Result<(), PlanError> {
@@ -508,7 +512,7 @@ pub fn parse(text: &str, file: &str) -> Result<PlanSpec, PlanError> {
                 if choices.iter().enumerate().any(|(j, x)| choices[..j].contains(x)) {
                     return Err(field(f("choices"), format!("{choices:?}"), "distinct words"));
                 }
-                if key == TOPICAL_KEY {
+                if key == TOPICAL_KEY || key == HOME_CARE_KEY {
                     for c in &choices {
                         if c != "none" && mnsim_transport::catalogue::find(c).is_none() {
                             return Err(field(
@@ -944,6 +948,11 @@ impl Planner {
             match v.key.as_str() {
                 SESSIONS_KEY => sessions = x.as_f64(),
                 INTERVAL_KEY => interval = x.as_f64(),
+                HOME_CARE_KEY => match x {
+                    Value::Text(t) if t == "none" => edits.push(Edit::Unset("home_care".into())),
+                    Value::Text(t) => edits.push(Edit::Set(HOME_CARE_KEY.into(), toml::Value::String(t.clone()))),
+                    _ => {}
+                },
                 TOPICAL_KEY => match x {
                     Value::Text(t) if t == "none" => edits.push(Edit::Unset("topical".into())),
                     Value::Text(t) => {
@@ -1188,6 +1197,9 @@ impl Planner {
             SESSIONS_KEY => serde_json::json!(self.base_sessions),
             INTERVAL_KEY => serde_json::json!(self.base_interval_d),
             TOPICAL_KEY => serde_json::json!(self.base.scenario.topical.as_ref().map_or("none", |t| t.name.as_str())),
+            HOME_CARE_KEY => {
+                serde_json::json!(self.base.scenario.home_care.as_ref().map_or("none", |h| h.name.as_str()))
+            }
             _ => serde_json::to_value(&self.base.scenario)
                 .ok()
                 .and_then(|j| j.pointer(&format!("/{}", key.replace('.', "/"))).cloned())
