@@ -13,6 +13,7 @@ mod cohort_merge;
 mod compare;
 mod exit;
 mod plan;
+mod plan_checkpoint;
 mod progress;
 mod run;
 mod sensitivity;
@@ -372,19 +373,23 @@ enum Command {
         #[arg(long, hide = true, value_name = "K")]
         stop_after_chunks: Option<usize>,
     },
-    /// The best protocol under downtime and safety limits, for one patient (a plan file).
+    /// The best protocol under downtime and safety limits, for one patient or a small cohort (a
+    /// plan file).
     ///
     /// The plan file names a base scenario, decision variables (scenario keys with their values),
-    /// objectives and constraints on figures of the run's results (docs/STUDIES.md § mnsim plan).
+    /// objectives and constraints on figures of the run's results (docs/STUDIES.md § mnsim plan),
+    /// and optionally a cohort ([plan.cohort]) over which they are statistics.
     /// A space of at most 512 candidates is enumerated, a larger one searched by NSGA-II (moors,
     /// seeded; in a build with `--features nsga`, else refused with what to do); each candidate is one run, nominal member, no transport window. The recommended
-    /// protocol is rerun with its scenario's ensemble. Writes candidates.csv, plan.json,
-    /// recommended.toml (a scenario `mnsim run` reproduces) and manifest.json. An infeasible plan
-    /// still writes its candidates and ends with exit code 1.
+    /// protocol is rerun with its scenario's ensemble. Writes plan.html (the plan page),
+    /// candidates.csv, plan.json, recommended.toml (a scenario `mnsim run` reproduces) and
+    /// manifest.json. An infeasible plan still writes its candidates and ends with exit code 1.
+    /// Each candidate's evaluation is kept in <out>.evals/ as it finishes: an interrupted plan
+    /// rerun with the same command resumes there.
     Plan {
         /// Plan file (TOML). Or --example NAME.
         plan: Option<PathBuf>,
-        /// A built-in example plan instead of a file (acne-scars).
+        /// A built-in example plan instead of a file (acne-scars, fine-lines, laxity-neck, melasma).
         #[arg(long, value_name = "NAME", conflicts_with = "plan")]
         example: Option<String>,
         /// Seed of the search (default: the plan's seed, else the scenario's simulation.seed).
@@ -399,6 +404,10 @@ enum Command {
         /// Print plan.json on stdout instead of the table.
         #[arg(long)]
         json: bool,
+        /// Testing: stop with an error once this many new evaluations are stored (an
+        /// interrupted plan).
+        #[arg(long, hide = true, value_name = "K")]
+        stop_after_evaluations: Option<usize>,
     },
     /// Start the local web lab: edit a scenario, run it with live progress, open, compare and
     /// delete runs.
@@ -601,8 +610,8 @@ fn dispatch(cli: Cli) -> Result<()> {
             },
             &budget,
         ),
-        Command::Plan { plan, example, seed, out, force, json } => {
-            plan::plan(plan::Options { plan, example, seed, out, force, json }, &budget)
+        Command::Plan { plan, example, seed, out, force, json, stop_after_evaluations } => {
+            plan::plan(plan::Options { plan, example, seed, out, force, json, stop_after_evaluations }, &budget)
         }
         Command::Check { scenario, json } => check::check(&scenario, json, &budget),
         Command::Serve { port, runs, max_concurrent_runs, bind } => {

@@ -17,6 +17,8 @@ pub struct Options {
     pub out: Option<PathBuf>,
     pub force: bool,
     pub json: bool,
+    /// Testing: stop once this many new evaluations are stored.
+    pub stop_after_evaluations: Option<usize>,
 }
 
 /// A model failure during the search or the rerun is a run failure; anything else (the plan
@@ -85,7 +87,28 @@ pub fn plan(o: Options, budget: &mnsim_sim::Budget) -> Result<()> {
             scenario_file
         );
     }
-    let result = planner.run().map_err(planning)?;
+    let stamp = serde_json::json!({
+        "mnsim_version": env!("CARGO_PKG_VERSION"),
+        "git_revision": env!("MNSIM_GIT_REV"),
+        "plan": planner.spec,
+        "scenario_text": scenario_text,
+        "population_text": planner.spec.cohort.as_ref().and_then(|c| c.text.as_ref()).map(|t| &t.0),
+    });
+    let leaf = target.path().file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
+    let evals = crate::plan_checkpoint::EvalDir::open(
+        target.path().with_file_name(format!("{leaf}.evals")),
+        &stamp,
+        o.stop_after_evaluations,
+    )?;
+    let result = planner.run_with(&evals).map_err(|e| {
+        planning(e).context(format!(
+            "the evaluations made so far are kept in {}: rerun the same command to resume",
+            evals.dir.display()
+        ))
+    })?;
+    if result.resumed > 0 && !o.json {
+        errln!("resumed {} candidates from {}", result.resumed, evals.dir.display());
+    }
     let meta = crate::run::meta(t0, started_utc);
     let doc = plan_json(&planner, &result, &scenario_file, meta.wall_time_s);
     let details = serde_json::json!({
@@ -113,6 +136,7 @@ pub fn plan(o: Options, budget: &mnsim_sim::Budget) -> Result<()> {
     files.push(("plan.html".to_string(), page.into_bytes()));
     let files = crate::tables::with_parquet(files)?;
     let dir = target.commit(&files).map_err(exit::committing)?;
+    let _ = std::fs::remove_dir_all(&evals.dir);
     if o.json {
         let mut doc = doc;
         doc["out_dir"] = serde_json::json!(dir.display().to_string());
@@ -285,6 +309,7 @@ fn plan_json(p: &Planner, r: &PlanOutcome, scenario_file: &str, wall_time_s: f64
         "model_runs": r.model_runs,
         "search_wall_time_s": r.search_wall_s,
         "evaluations_per_s": r.evaluations_per_s,
+        "resumed_candidates": r.resumed,
         "wall_time_s": wall_time_s,
         "search_settings": "simulation.ensemble_members = 1, transport.compute_window = false",
         "feasible": r.recommendation.is_ok(),

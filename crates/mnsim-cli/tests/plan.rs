@@ -175,6 +175,61 @@ fn a_population_plan_reads_statistics_over_the_same_patients_for_every_candidate
     assert!(String::from_utf8_lossy(&o.stderr).contains("plan.cohort.population"));
 }
 
+/// A plan stopped after two evaluations keeps them beside its output folder; the same command
+/// then resumes from them and writes the same candidates, bit for bit, as an uninterrupted
+/// plan; the evaluations folder is removed once the output is written.
+#[test]
+fn an_interrupted_plan_resumes_to_the_same_candidates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let plan = write_plan(tmp.path(), 1.0);
+    let whole = tmp.path().join("whole");
+    let o = mnsim().arg("plan").arg(&plan).arg("--out").arg(&whole).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = tmp.path().join("cut");
+    let evals = tmp.path().join("cut.evals");
+    let o =
+        mnsim().arg("plan").arg(&plan).arg("--out").arg(&out).args(["--stop-after-evaluations", "2"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("rerun the same command to resume"), "{stderr}");
+    assert!(!out.exists(), "no half-written output folder");
+    let kept = std::fs::read_dir(&evals)
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "json"))
+        .count();
+    assert!(kept >= 3, "stamp + at least two evaluations, found {kept}");
+    let o = mnsim().arg("plan").arg(&plan).arg("--out").arg(&out).output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(stderr.contains("resumed"), "{stderr}");
+    assert_eq!(
+        std::fs::read(whole.join("candidates.csv")).unwrap(),
+        std::fs::read(out.join("candidates.csv")).unwrap()
+    );
+    assert_eq!(
+        std::fs::read(whole.join("recommended.toml")).unwrap(),
+        std::fs::read(out.join("recommended.toml")).unwrap()
+    );
+    assert!(!evals.exists(), "the evaluations folder is removed once the plan is written");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("plan.json")).unwrap()).unwrap();
+    assert!(doc["resumed_candidates"].as_u64().unwrap() >= 2);
+    // another plan (another seed) refuses the folder of this one
+    let o = mnsim()
+        .arg("plan")
+        .arg(&plan)
+        .arg("--out")
+        .arg(&out)
+        .args(["--stop-after-evaluations", "1", "--force"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3));
+    let o = mnsim().arg("plan").arg(&plan).arg("--out").arg(&out).args(["--seed", "9", "--force"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("other inputs") && stderr.contains("plan"), "{stderr}");
+}
+
 #[test]
 fn an_infeasible_plan_names_the_constraint_and_its_best_value_and_exits_1() {
     let tmp = tempfile::tempdir().unwrap();

@@ -1054,8 +1054,29 @@ impl Planner {
 
     /// Run the search, then rerun the recommendation (if any) with its scenario's ensemble.
     pub fn run(&self) -> Result<PlanOutcome, PlanError> {
+        self.run_with(&NoCheckpoint)
+    }
+
+    /// [`Planner::run`], taking each candidate's evaluation from `checkpoint` where it holds one
+    /// and storing every new one there, so that an interrupted plan resumes where it stopped
+    /// (the evaluations are deterministic, so a resumed plan gives the same answer bit for bit).
+    pub fn run_with(&self, checkpoint: &dyn Checkpoint) -> Result<PlanOutcome, PlanError> {
         let t0 = std::time::Instant::now();
-        let eval = |x: &[Value]| self.evaluate(x);
+        let resumed = std::sync::atomic::AtomicUsize::new(0);
+        let resumed_runs = std::sync::atomic::AtomicUsize::new(0);
+        let eval = |x: &[Value]| {
+            let key = search::candidate_key(x);
+            if let Some(e) = checkpoint.load(&key) {
+                resumed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if matches!(e, Evaluated::Figures(_)) {
+                    resumed_runs.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                return Ok(e);
+            }
+            let e = self.evaluate(x)?;
+            checkpoint.store(&key, &e)?;
+            Ok(e)
+        };
         let search = search::search(
             &self.spec.variables,
             &self.spec.objectives,
@@ -1084,12 +1105,18 @@ impl Planner {
         });
         let effects = analysis::variable_effects(&self.spec.variables, &search.records);
         Ok(PlanOutcome {
+            resumed: resumed.load(std::sync::atomic::Ordering::Relaxed),
             near_optimal,
             effects,
-            evaluations_per_s: if search_wall_s > 0.0 { evaluated as f64 / search_wall_s } else { 0.0 },
+            evaluations_per_s: if search_wall_s > 0.0 {
+                evaluated.saturating_sub(resumed_runs.load(std::sync::atomic::Ordering::Relaxed)) as f64 / search_wall_s
+            } else {
+                0.0
+            },
             search_wall_s,
-            // a population plan runs each candidate once per patient
-            model_runs: evaluated * self.spec.cohort.as_ref().map_or(1, |c| c.patients as usize),
+            // a population plan runs each candidate once per patient; a resumed one did not run
+            model_runs: evaluated.saturating_sub(resumed_runs.load(std::sync::atomic::Ordering::Relaxed))
+                * self.spec.cohort.as_ref().map_or(1, |c| c.patients as usize),
             search,
             front,
             recommendation,
@@ -1324,6 +1351,29 @@ pub struct PlanOutcome {
     pub search_wall_s: f64,
     /// Model runs per second of the search.
     pub evaluations_per_s: f64,
+    /// Candidates whose evaluation came from the checkpoint (a resumed plan).
+    pub resumed: usize,
+}
+
+/// Where a plan keeps its candidates' evaluations as they finish, so that an interrupted plan
+/// resumes (the CLI: a folder beside the output folder). A model failure is never stored.
+pub trait Checkpoint: Sync {
+    /// The stored evaluation of the candidate with `key` ([`search::candidate_key`]), if any.
+    fn load(&self, key: &str) -> Option<Evaluated>;
+    /// Store a new evaluation; an error stops the plan (as a model failure at that candidate).
+    fn store(&self, key: &str, evaluated: &Evaluated) -> Result<(), String>;
+}
+
+/// No checkpoint: every candidate is evaluated.
+pub struct NoCheckpoint;
+
+impl Checkpoint for NoCheckpoint {
+    fn load(&self, _: &str) -> Option<Evaluated> {
+        None
+    }
+    fn store(&self, _: &str, _: &Evaluated) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 impl PlanOutcome {

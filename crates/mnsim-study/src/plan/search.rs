@@ -385,8 +385,14 @@ struct Memo {
 
 impl Memo {
     fn key(values: &[Value]) -> String {
-        values.iter().map(Value::key_bits).collect::<Vec<_>>().join("|")
+        candidate_key(values)
     }
+}
+
+/// A candidate's identity, exact to the bit (`i3|n4097…|tnone`): the key of the memo and of a
+/// plan's stored evaluations.
+pub fn candidate_key(values: &[Value]) -> String {
+    values.iter().map(Value::key_bits).collect::<Vec<_>>().join("|")
 }
 
 type Eval<'a> = dyn Fn(&[Value]) -> Result<Evaluated, String> + Sync + 'a;
