@@ -455,6 +455,11 @@ enum Command {
         /// Print the built-in default as commented TOML, a starting point for your own.
         #[arg(long)]
         print_default: bool,
+        /// With --print-default: every parameter (about 250: healing rates, transport and
+        /// outcome settings, penetration …) with its value, description, unit, source and range,
+        /// instead of the worked scenario as written. Read back, it is the same scenario.
+        #[arg(long, requires = "print_default")]
+        all: bool,
         /// Print a JSON Schema of the scenario format (for editors).
         #[arg(long)]
         schema: bool,
@@ -618,9 +623,11 @@ fn dispatch(cli: Cli) -> Result<()> {
             serve::serve(serve::Options { port, runs, max_concurrent_runs, bind }, &budget)
         }
         Command::Actives { json } => actives::actives(json),
-        Command::Scenario { print_default, schema } => {
+        Command::Scenario { print_default, schema, all } => {
             if schema {
                 outln!("{}", serde_json::to_string_pretty(&mnsim_scenario::json_schema()).or_run_failure()?)
+            } else if all {
+                out!("{}", mnsim_scenario::full_toml(&mnsim_scenario::default_scenario()))
             } else {
                 debug_assert!(print_default, "clap requires one of the two");
                 out!("{}", mnsim_scenario::default_toml())

@@ -155,6 +155,15 @@ fn printed_default_checks_and_schema_is_json() {
     let f = tmp.path().join("mine.toml");
     std::fs::write(&f, mnsim_scenario_default()).unwrap();
     mnsim().arg("check").arg(&f).assert().success();
+    // every parameter, commented, checks as a scenario too; --all needs --print-default
+    let o = mnsim().args(["scenario", "--print-default", "--all"]).output().unwrap();
+    assert!(o.status.success());
+    let all = String::from_utf8(o.stdout).unwrap();
+    assert!(all.matches(" = ").count() > 3 * mnsim_scenario_default().matches(" = ").count(), "every parameter");
+    assert!(all.contains("[healing.rates]") && all.contains("# allowed:"));
+    std::fs::write(&f, &all).unwrap();
+    mnsim().arg("check").arg(&f).assert().success();
+    assert_eq!(mnsim().args(["scenario", "--all"]).output().unwrap().status.code(), Some(2));
     let o = mnsim().args(["scenario", "--schema"]).output().unwrap();
     let schema: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(schema["properties"]["device"].is_object());

@@ -16,12 +16,14 @@ pub mod calibrated;
 pub mod defaults;
 mod diagnose;
 mod error;
+mod full_toml;
 mod locate;
 mod resolve;
 pub mod schema;
 mod schema_ranges;
 
 pub use error::{Location, ScenarioError, compact, compact_numbers_in};
+pub use full_toml::full_toml;
 pub use resolve::{ResolvedScenario, line_of};
 pub use schema::Scenario;
 
