@@ -26,6 +26,7 @@
 //! No I/O here: the CLI reads the files and writes the folder.
 
 pub mod analysis;
+pub mod folder;
 pub mod search;
 pub mod statistic;
 
