@@ -1,4 +1,4 @@
-"""mnsim from Python: scenarios, runs, virtual cohorts and validation as pandas DataFrames.
+"""mnsim from Python: scenarios, runs, virtual cohorts, plans and validation as pandas DataFrames.
 
 A thin shell over the same Rust library as the ``mnsim`` command (``mnsim._native``)::
 
@@ -27,7 +27,7 @@ from ._native import (
     SimulationError,
     StudyError,
 )
-from ._result import CohortResult, Result, cohort, run, sensitivity, validate
+from ._result import CohortResult, PlanResult, Result, cohort, example_plans, plan, run, sensitivity, validate
 
 __version__: str = _native.__version__
 GIT_REVISION: str = _native.GIT_REVISION
@@ -44,6 +44,7 @@ __all__ = [
     "GIT_REVISION",
     "MnsimError",
     "OutputError",
+    "PlanResult",
     "Result",
     "Scenario",
     "ScenarioError",
@@ -54,6 +55,8 @@ __all__ = [
     "StudyError",
     "builtin_populations",
     "cohort",
+    "example_plans",
+    "plan",
     "run",
     "sensitivity",
     "validate",

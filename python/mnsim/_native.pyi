@@ -100,6 +100,14 @@ def cohort(
     threads: Optional[int] = None,
     max_memory_gib: Optional[float] = None,
 ) -> Dict[str, Any]: ...
+def example_plans() -> List[Tuple[str, str]]: ...
+def plan(
+    text: str,
+    file: str,
+    seed: Optional[int] = None,
+    threads: Optional[int] = None,
+    max_memory_gib: Optional[float] = None,
+) -> Dict[str, Any]: ...
 def sensitivity(
     scenario: Optional[Scenario] = None,
     params: Optional[List[str]] = None,

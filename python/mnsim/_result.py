@@ -307,3 +307,90 @@ def sensitivity(
         scenario, specs, method, n, levels, list(outputs) if outputs is not None else None, seed, max_memory_gib
     )
     return _csv(data)
+
+
+class PlanResult:
+    """A plan's result (:func:`plan`): the folder of ``mnsim plan`` as Python objects.
+
+    :attr:`candidates` (candidates.csv: one row per candidate, its decision values, figures,
+    ``feasible``, ``pareto``, ``rejected``), :attr:`doc` (plan.json: the recommendation with its
+    intervals and warnings, the current protocol, the near-optimal set, each decision's main
+    effect, a population plan's statistics), :attr:`feasible`, :meth:`recommended_scenario` (the
+    recommendation as a :class:`Scenario` that :func:`run` reproduces), :meth:`save` (the same
+    folder as the CLI: plan.html, candidates.csv, plan.json, recommended.toml, manifest.json).
+    Pickles.
+    """
+
+    def __init__(self, doc: str, files: Dict[str, bytes], feasible: bool, wall_time_s: float) -> None:
+        self._doc = doc
+        self._files = dict(files)
+        self.feasible = feasible
+        self.wall_time_s = wall_time_s
+
+    @property
+    def doc(self) -> Dict[str, Any]:
+        """plan.json as a dict."""
+        return json.loads(self._doc)
+
+    @property
+    def candidates(self) -> pd.DataFrame:
+        """candidates.csv: candidate, one column per decision, one per figure, feasible, pareto, rejected."""
+        return _csv(self._files["candidates.csv"])
+
+    def recommended_scenario(self) -> Optional[_native.Scenario]:
+        """The recommended protocol as a scenario (None if the plan is infeasible)."""
+        text = self._files.get("recommended.toml")
+        return None if text is None else _native.Scenario.from_toml(text.decode("utf-8"), "recommended.toml")
+
+    def files(self) -> Dict[str, bytes]:
+        """The plan folder's files, name → bytes."""
+        return dict(self._files)
+
+    def save(self, path: PathLike, force: bool = False) -> str:
+        """Write the plan folder (as ``mnsim plan --out PATH``), whole or not at all."""
+        return _native.write_folder(os.fspath(path), list(self._files.items()), force)
+
+    def __repr__(self) -> str:
+        d = self.doc
+        verdict = "feasible" if self.feasible else "infeasible"
+        return f"<mnsim.PlanResult {d['plan']!r}: {d['candidates_evaluated']} candidates, {verdict}>"
+
+
+def example_plans() -> List[str]:
+    """The names of the built-in example plans (for :func:`plan`)."""
+    return [name for name, _ in _native.example_plans()]
+
+
+def plan(
+    path: Optional[PathLike] = None,
+    *,
+    example: Optional[str] = None,
+    text: Optional[str] = None,
+    seed: Optional[int] = None,
+    threads: Optional[int] = None,
+    max_memory_gib: Optional[float] = None,
+) -> PlanResult:
+    """``mnsim plan`` from Python: the best protocol under the plan's limits.
+
+    Give a plan file ``path``, a built-in ``example`` name (:func:`example_plans`), or the plan's
+    ``text`` (its base scenario and population files are then read relative to the current
+    folder). The same candidates and recommendation as the CLI, bit for bit, for the same inputs
+    and seed, whatever ``threads``. The GIL is released while the candidates run. An infeasible
+    plan returns a result with ``feasible`` False; bad input raises :class:`StudyError` naming
+    the file, field, value and what is allowed."""
+    given = [x is not None for x in (path, example, text)]
+    if sum(given) != 1:
+        raise ValueError("give exactly one of path, example and text")
+    if path is not None:
+        file = os.fspath(path)
+        with open(file, encoding="utf-8") as f:
+            body = f.read()
+    elif example is not None:
+        known = dict(_native.example_plans())
+        if example not in known:
+            raise ValueError(f"example {example!r} is not a built-in plan; built-in: {', '.join(sorted(known))}")
+        body, file = known[example], f"data/plans/{example}.toml"
+    else:
+        body, file = text, "<plan text>"
+    out = _native.plan(body, file, seed, threads, max_memory_gib)
+    return PlanResult(out["doc"], out["files"], out["feasible"], out["wall_time_s"])

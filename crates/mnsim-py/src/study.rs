@@ -213,3 +213,83 @@ pub fn sensitivity(
     let csv = csv.map_err(err)?;
     Ok((PyBytes::new(py, csv.as_bytes()).unbind(), points.len() + 1))
 }
+
+/// The built-in example plans: (name, TOML text).
+#[pyfunction]
+pub fn example_plans() -> Vec<(String, String)> {
+    mnsim_study::plan::EXAMPLE_PLANS.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect()
+}
+
+/// Run a plan (`mnsim plan`): `text` is the plan file's text and `file` its path (a base
+/// scenario file and a population file are read relative to it) or `data/plans/NAME.toml` for a
+/// built-in example. Returns plan.json, the folder's files (manifest included) and whether a
+/// protocol meets every constraint. The GIL is released while the candidates run.
+#[pyfunction]
+#[pyo3(signature = (text, file, seed = None, threads = None, max_memory_gib = None))]
+pub fn plan<'py>(
+    py: Python<'py>,
+    text: &str,
+    file: &str,
+    seed: Option<u64>,
+    threads: Option<usize>,
+    max_memory_gib: Option<f64>,
+) -> PyResult<Bound<'py, PyDict>> {
+    use mnsim_study::plan::{self as pl, ScenarioRef};
+    let err = |e: pl::PlanError| StudyError::new_err(e.to_string());
+    let budget = crate::run::budget_of(max_memory_gib)?;
+    let mut spec = pl::parse(text, file).map_err(err)?;
+    if let Some(s) = seed {
+        spec.seed = Some(s);
+    }
+    let dir = std::path::Path::new(file).parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+    let read = |name: &str, what: &str| -> PyResult<(String, String)> {
+        let p = if std::path::Path::new(name).is_relative() { dir.join(name) } else { name.into() };
+        std::fs::read_to_string(&p)
+            .map(|t| (t, p.display().to_string()))
+            .map_err(|e| StudyError::new_err(format!("{file}: {what} {}: cannot read: {e}", p.display())))
+    };
+    if let Some(c) = spec.cohort.as_ref().filter(|c| c.text.is_none()) {
+        let (t, f) = read(&c.population.clone(), "plan.cohort.population")?;
+        spec.attach_population(t, f);
+    }
+    let (scenario_text, scenario_file) = match &spec.scenario {
+        ScenarioRef::Worked(n) => {
+            (pl::worked_scenario(n).map(str::to_string).unwrap_or_default(), format!("scenarios/{n}.toml"))
+        }
+        ScenarioRef::File(f) => read(&f.clone(), "plan.scenario")?,
+    };
+    if let Some(t) = threads
+        && !(1..=256).contains(&t)
+    {
+        return Err(pyo3::exceptions::PyValueError::new_err(format!("threads = {t}: expected 1 to 256")));
+    }
+    let started_utc = mnsim_report::now_utc();
+    let t0 = Instant::now();
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = threads {
+        b = b.num_threads(t);
+    }
+    let pool = b.build().map_err(|e| StudyError::new_err(format!("starting the worker threads: {e}")))?;
+    let out = py.detach(|| -> Result<_, pl::PlanError> {
+        pool.install(|| {
+            let planner = pl::Planner::new(spec, &scenario_text, &scenario_file, budget)?;
+            let result = planner.run()?;
+            Ok((planner, result))
+        })
+    });
+    let (planner, result) = out.map_err(err)?;
+    let meta = crate::meta(t0.elapsed().as_secs_f64(), started_utc);
+    let doc = pl::folder::document(&planner, &result, &scenario_file, meta.wall_time_s);
+    let mut files = vec![mnsim_report::folder_manifest(
+        "plan",
+        &meta,
+        pl::folder::manifest_details(&planner, file, &scenario_file),
+    )];
+    files.extend(pl::folder::files(&planner, &result, &doc).map_err(StudyError::new_err)?);
+    let d = PyDict::new(py);
+    d.set_item("doc", serde_json::to_string(&doc).expect("JSON"))?;
+    d.set_item("files", bytes_dict(py, files)?)?;
+    d.set_item("feasible", result.recommendation.is_ok())?;
+    d.set_item("wall_time_s", meta.wall_time_s)?;
+    Ok(d)
+}
