@@ -44,6 +44,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(study::builtin_populations, m)?)?;
     m.add_function(wrap_pyfunction!(study::sensitivity, m)?)?;
     m.add_function(wrap_pyfunction!(study::plan, m)?)?;
+    m.add_function(wrap_pyfunction!(study::cohort_merge, m)?)?;
     m.add_function(wrap_pyfunction!(study::example_plans, m)?)?;
     Ok(())
 }

@@ -293,3 +293,29 @@ pub fn plan<'py>(
     d.set_item("wall_time_s", meta.wall_time_s)?;
     Ok(d)
 }
+
+/// Merge the shard files of one cohort (name in errors, `shard.json` bytes), as `mnsim cohort
+/// merge` does: the whole cohort's folder (doc and files; the data files are the bytes of the
+/// cohort run on one machine).
+#[pyfunction]
+#[pyo3(signature = (shards, max_memory_gib = None))]
+pub fn cohort_merge<'py>(
+    py: Python<'py>,
+    shards: Vec<(String, Bound<'py, PyBytes>)>,
+    max_memory_gib: Option<f64>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let budget = crate::run::budget_of(max_memory_gib)?;
+    let shards: Vec<(String, Vec<u8>)> = shards.into_iter().map(|(n, b)| (n, b.as_bytes().to_vec())).collect();
+    let started_utc = mnsim_report::now_utc();
+    let t0 = Instant::now();
+    let merged = py.detach(|| co::folder::merge(&shards, budget)).map_err(cohort_error)?;
+    let n = merged.cohort.options.n;
+    let info = co::folder::Info { n, shard: None, range: 0..n, resumed: 0, chunk: merged.chunk };
+    let meta = crate::meta(t0.elapsed().as_secs_f64(), started_utc);
+    let folder = co::folder::files(&merged.cohort, &merged.records, &info, &meta);
+    let d = PyDict::new(py);
+    d.set_item("doc", serde_json::to_string(&folder.doc).expect("JSON"))?;
+    d.set_item("files", bytes_dict(py, folder.files)?)?;
+    d.set_item("wall_time_s", meta.wall_time_s)?;
+    Ok(d)
+}
