@@ -1,4 +1,5 @@
-"""Cohorts beyond one process: patient chunks fanned out to an existing distributed engine.
+"""Cohorts and sweeps beyond one process: patient chunks and runs fanned out to an existing
+distributed engine.
 
 ``mnsim.distributed.cohort(..., backend="ray")`` splits the cohort into ``chunks`` shards (the
 shards of ``mnsim cohort --shard K/M``), runs each as a Ray task (``mnsim.cohort(...,
@@ -21,12 +22,12 @@ For batch systems without Ray (Slurm and the like) see ``mnsim cohort --shard K/
 from __future__ import annotations
 
 import time
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, List, Optional, Sequence, Tuple
 
 from . import _native
-from ._result import CohortResult
+from ._result import CohortResult, Result, run
 
-__all__ = ["cohort", "BACKENDS"]
+__all__ = ["cohort", "run_many", "BACKENDS"]
 
 #: The engines :func:`cohort` can use.
 BACKENDS = ("local", "ray")
@@ -96,14 +97,45 @@ def cohort(
     return result
 
 
-def _ray_map(args: List[Tuple[Any, ...]]) -> List[Tuple[bytes, float]]:
-    """Run every shard as a Ray task and gather the results in shard order."""
+def _ray() -> Any:
+    """Ray, initialised (a local instance with Ray's defaults if none is)."""
     try:
         import ray
     except ImportError as e:  # pragma: no cover - depends on the environment
         raise ImportError("backend='ray' needs Ray: pip install 'ray>=2.9'") from e
     if not ray.is_initialized():
         ray.init()
+    return ray
+
+
+def _ray_map(args: List[Tuple[Any, ...]]) -> List[Tuple[bytes, float]]:
+    """Run every shard as a Ray task and gather the results in shard order."""
+    ray = _ray()
     task = ray.remote(num_cpus=1)(_shard)
     return ray.get([task.remote(*a) for a in args])
 
+
+
+def _run(scenario: _native.Scenario, max_memory_gib: Optional[float]) -> Result:
+    """One run, as a task: the Result pickles with its tables and files."""
+    return run(scenario, max_memory_gib=max_memory_gib)
+
+
+def run_many(
+    scenarios: Sequence[_native.Scenario],
+    *,
+    backend: str = "ray",
+    max_memory_gib: Optional[float] = None,
+) -> List[Result]:
+    """Run every scenario (a sweep, a design) on ``backend`` and return their :class:`Result`
+    objects in the order given. Each run is ``mnsim.run(scenario)`` on a worker: the same figures,
+    bit for bit, as in this process (its randomness is the scenario's seed alone). With
+    ``backend="ray"`` each run is one Ray task of one CPU (the run's own threads inside it);
+    ``backend="local"`` runs them one after another here."""
+    if backend not in BACKENDS:
+        raise ValueError(f"backend = {backend!r}: expected one of {', '.join(BACKENDS)}")
+    if backend == "local":
+        return [_run(s, max_memory_gib) for s in scenarios]
+    ray = _ray()
+    task = ray.remote(num_cpus=1)(_run)
+    return ray.get([task.remote(s, max_memory_gib) for s in scenarios])

@@ -54,8 +54,20 @@ def test_ray_cluster_gives_the_single_machine_bytes(whole):
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         c = dist.cohort("acne-scars-cheek", 5, tiny(), seed=11, backend="ray", chunks=3)
+        sweep = []
+        for length in (500, 1000):
+            s = tiny()
+            s.set("simulation.run_healing", False)
+            s.unset("topical")
+            s.set("device.needle_length_um", length)
+            sweep.append(s)
+        remote = dist.run_many(sweep, backend="ray")
     finally:
         ray.shutdown()
+    # a sweep on Ray: the same figures as the runs here, in the order given
+    here = dist.run_many(sweep, backend="local")
+    assert all(a.figures.equals(b.figures) for a, b in zip(remote, here)) and len(remote) == 2
+    assert remote[0].figure("mean_depth_um") < remote[1].figure("mean_depth_um")
     for name in DATA_FILES:
         assert c.files()[name] == whole.files()[name], name
     assert c.doc["patients"] == 5 and c.distributed["backend"] == "ray"
