@@ -118,4 +118,23 @@ def sensitivity(
     outputs: Optional[List[str]] = None,
     seed: Optional[int] = None,
     max_memory_gib: Optional[float] = None,
+    values: Optional[List[List[float]]] = None,
 ) -> Tuple[bytes, int]: ...
+def sensitivity_design(
+    scenario: Optional[Scenario] = None,
+    params: Optional[List[str]] = None,
+    method: str = "sobol",
+    n: int = 64,
+    levels: int = 4,
+    outputs: Optional[List[str]] = None,
+    seed: Optional[int] = None,
+    max_memory_gib: Optional[float] = None,
+) -> Tuple[List[List[float]], List[str]]: ...
+def sensitivity_evaluate(
+    scenario: Optional[Scenario],
+    params: Optional[List[str]],
+    points: List[List[float]],
+    outputs: List[str],
+    first: int = 0,
+    max_memory_gib: Optional[float] = None,
+) -> List[List[float]]: ...

@@ -280,6 +280,13 @@ def cohort(
     return CohortResult(out["doc"], out["files"], out["wall_time_s"])
 
 
+def _param_specs(params: Optional[Sequence[Union[str, Tuple[str, float, float]]]]) -> Optional[List[str]]:
+    """Parameters as ``KEY=LOW:HIGH`` strings (from strings or (key, low, high) tuples)."""
+    if params is None:
+        return None
+    return [p if isinstance(p, str) else f"{p[0]}={float(p[1])!r}:{float(p[2])!r}" for p in params]
+
+
 def sensitivity(
     scenario: Optional[_native.Scenario] = None,
     params: Optional[Sequence[Union[str, Tuple[str, float, float]]]] = None,
@@ -300,9 +307,7 @@ def sensitivity(
     nominal member. Returns sensitivity.csv as the CLI writes it: ``output, output_unit, param,
     s1, s1_low_95, s1_high_95, st, st_low_95, st_high_95`` (Sobol) or ``output, output_unit,
     param, mu, mu_star, sigma`` (Morris). Bad input raises :class:`StudyError`."""
-    specs = None
-    if params is not None:
-        specs = [p if isinstance(p, str) else f"{p[0]}={float(p[1])!r}:{float(p[2])!r}" for p in params]
+    specs = _param_specs(params)
     data, _runs = _native.sensitivity(
         scenario, specs, method, n, levels, list(outputs) if outputs is not None else None, seed, max_memory_gib
     )

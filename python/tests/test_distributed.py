@@ -44,6 +44,24 @@ def test_local_chunks_merge_to_the_single_machine_bytes(whole):
         dist.cohort("acne-scars-cheek", 5, tiny(), backend="local", chunks=6)
 
 
+SOBOL = dict(method="sobol", n=8, outputs=["mean_depth_um", "dermis_reached_fraction"], seed=3)
+PARAMS = [("device.needle_length_um", 800, 1500), ("device.needle_base_diameter_um", 150, 300)]
+
+
+def no_healing() -> mnsim.Scenario:
+    s = tiny()
+    s.set("simulation.run_healing", False)
+    s.unset("topical")
+    return s
+
+
+def test_a_sensitivity_design_in_local_chunks_gives_the_one_machine_indices():
+    whole = mnsim.sensitivity(no_healing(), PARAMS, **SOBOL)
+    for chunks in (1, 3):
+        df = dist.sensitivity(no_healing(), PARAMS, backend="local", chunks=chunks, **SOBOL)
+        assert df.equals(whole), chunks
+
+
 def test_ray_cluster_gives_the_single_machine_bytes(whole):
     try:
         import ray
@@ -62,12 +80,15 @@ def test_ray_cluster_gives_the_single_machine_bytes(whole):
             s.set("device.needle_length_um", length)
             sweep.append(s)
         remote = dist.run_many(sweep, backend="ray")
+        indices = dist.sensitivity(no_healing(), PARAMS, backend="ray", chunks=2, **SOBOL)
     finally:
         ray.shutdown()
     # a sweep on Ray: the same figures as the runs here, in the order given
     here = dist.run_many(sweep, backend="local")
     assert all(a.figures.equals(b.figures) for a, b in zip(remote, here)) and len(remote) == 2
     assert remote[0].figure("mean_depth_um") < remote[1].figure("mean_depth_um")
+    # a Sobol design on Ray: the indices of the one-machine study
+    assert indices.equals(mnsim.sensitivity(no_healing(), PARAMS, **SOBOL))
     for name in DATA_FILES:
         assert c.files()[name] == whole.files()[name], name
     assert c.doc["patients"] == 5 and c.distributed["backend"] == "ray"

@@ -43,6 +43,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(study::cohort, m)?)?;
     m.add_function(wrap_pyfunction!(study::builtin_populations, m)?)?;
     m.add_function(wrap_pyfunction!(study::sensitivity, m)?)?;
+    m.add_function(wrap_pyfunction!(study::sensitivity_design, m)?)?;
+    m.add_function(wrap_pyfunction!(study::sensitivity_evaluate, m)?)?;
     m.add_function(wrap_pyfunction!(study::plan, m)?)?;
     m.add_function(wrap_pyfunction!(study::cohort_merge, m)?)?;
     m.add_function(wrap_pyfunction!(study::example_plans, m)?)?;

@@ -143,28 +143,16 @@ pub fn cohort<'py>(
     Ok(d)
 }
 
-/// A sensitivity study (`mnsim sensitivity`): `params` as `KEY=LOW:HIGH` (default: the model's
-/// uncertain parameters), `method` `"sobol"` (N = `n`) or `"morris"` (`n` trajectories of
-/// `levels` levels), `outputs` figure names (default: the headline outcomes the run has). Returns
-/// sensitivity.csv as `mnsim sensitivity` writes it and the run count. The GIL is released while
-/// the design runs.
-#[pyfunction]
-#[pyo3(signature = (scenario = None, params = None, method = "sobol", n = 64, levels = 4, outputs = None, seed = None, max_memory_gib = None))]
-#[allow(clippy::too_many_arguments)]
-pub fn sensitivity(
+/// The scenario (default: the built-in default) with its edits as text, and its model over
+/// `params` (default: the model's uncertain parameters).
+fn sensitivity_model(
     py: Python<'_>,
     scenario: Option<&Scenario>,
     params: Option<Vec<String>>,
-    method: &str,
-    n: usize,
-    levels: usize,
-    outputs: Option<Vec<String>>,
-    seed: Option<u64>,
-    max_memory_gib: Option<f64>,
-) -> PyResult<(Py<PyBytes>, usize)> {
+    budget: mnsim_sim::Budget,
+) -> PyResult<(mnsim_study::sensitivity::ScenarioModel, u64)> {
     use mnsim_study::sensitivity as sa;
     let err = |e: sa::SensitivityError| StudyError::new_err(e.to_string());
-    let budget = crate::run::budget_of(max_memory_gib)?;
     let sc = scenario.cloned().unwrap_or(Scenario {
         text: mnsim_scenario::default_toml().to_string(),
         file: "<built-in default>".into(),
@@ -177,24 +165,78 @@ pub fn sensitivity(
         Some(p) => p.iter().map(|s| sa::ParamRange::parse(s)).collect::<Result<_, _>>().map_err(err)?,
     };
     let model = sa::ScenarioModel::new(&text, &sc.file, params, budget).map_err(err)?;
-    let seed = seed.unwrap_or_else(|| resolved.seed());
-    enum Design {
-        Sobol(sa::SobolDesign),
-        Morris(sa::MorrisDesign),
-    }
-    let design = match method {
-        "sobol" => Design::Sobol(sa::sobol_design(model.params(), n, seed).map_err(err)?),
-        "morris" => Design::Morris(sa::morris_design(model.params(), n, levels, seed).map_err(err)?),
-        other => {
-            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+    Ok((model, resolved.seed()))
+}
+
+/// A Sobol or Morris design of `model`.
+enum Design {
+    Sobol(mnsim_study::sensitivity::SobolDesign),
+    Morris(mnsim_study::sensitivity::MorrisDesign),
+}
+
+impl Design {
+    fn new(
+        model: &mnsim_study::sensitivity::ScenarioModel,
+        method: &str,
+        n: usize,
+        levels: usize,
+        seed: u64,
+    ) -> PyResult<Self> {
+        use mnsim_study::sensitivity as sa;
+        let err = |e: sa::SensitivityError| StudyError::new_err(e.to_string());
+        match method {
+            "sobol" => Ok(Design::Sobol(sa::sobol_design(model.params(), n, seed).map_err(err)?)),
+            "morris" => Ok(Design::Morris(sa::morris_design(model.params(), n, levels, seed).map_err(err)?)),
+            other => Err(pyo3::exceptions::PyValueError::new_err(format!(
                 "method = {other:?}: expected \"sobol\" or \"morris\""
-            )));
+            ))),
         }
-    };
-    let points = match &design {
-        Design::Sobol(d) => &d.points,
-        Design::Morris(d) => &d.points,
-    };
+    }
+    fn points(&self) -> &[Vec<f64>] {
+        match self {
+            Design::Sobol(d) => &d.points,
+            Design::Morris(d) => &d.points,
+        }
+    }
+}
+
+/// A sensitivity study (`mnsim sensitivity`): `params` as `KEY=LOW:HIGH` (default: the model's
+/// uncertain parameters), `method` `"sobol"` (N = `n`) or `"morris"` (`n` trajectories of
+/// `levels` levels), `outputs` figure names (default: the headline outcomes the run has). Returns
+/// sensitivity.csv as `mnsim sensitivity` writes it and the run count. The GIL is released while
+/// the design runs. With `values` (one row of outputs per design point, in design order, as
+/// `sensitivity_evaluate` gives them — e.g. gathered from distributed tasks) nothing is run but
+/// the base run, and the indices are computed from them.
+#[pyfunction]
+#[pyo3(signature = (scenario = None, params = None, method = "sobol", n = 64, levels = 4, outputs = None, seed = None, max_memory_gib = None, values = None))]
+#[allow(clippy::too_many_arguments)]
+pub fn sensitivity(
+    py: Python<'_>,
+    scenario: Option<&Scenario>,
+    params: Option<Vec<String>>,
+    method: &str,
+    n: usize,
+    levels: usize,
+    outputs: Option<Vec<String>>,
+    seed: Option<u64>,
+    max_memory_gib: Option<f64>,
+    values: Option<Vec<Vec<f64>>>,
+) -> PyResult<(Py<PyBytes>, usize)> {
+    use mnsim_study::sensitivity as sa;
+    let err = |e: sa::SensitivityError| StudyError::new_err(e.to_string());
+    let budget = crate::run::budget_of(max_memory_gib)?;
+    let (model, scenario_seed) = sensitivity_model(py, scenario, params, budget)?;
+    let design = Design::new(&model, method, n, levels, seed.unwrap_or(scenario_seed))?;
+    let points = design.points();
+    if let Some(v) = &values
+        && v.len() != points.len()
+    {
+        return Err(StudyError::new_err(format!(
+            "values: {} rows given, the design has {} points",
+            v.len(),
+            points.len()
+        )));
+    }
     let csv = py.detach(|| -> Result<String, sa::SensitivityError> {
         model.check_points(points)?;
         let base = model.base_figures()?;
@@ -203,8 +245,13 @@ pub fn sensitivity(
             .iter()
             .map(|o| base.iter().find(|f| &f.name == o).map(|f| f.unit.clone()).unwrap_or_default())
             .collect();
-        let eval = |x: &[f64]| model.evaluate(x, &outputs);
-        let values = sa::evaluate(&eval, model.params(), &outputs, points, &|| {})?;
+        let values = match values {
+            Some(v) => v,
+            None => {
+                let eval = |x: &[f64]| model.evaluate(x, &outputs);
+                sa::evaluate(&eval, model.params(), &outputs, points, &|| {})?
+            }
+        };
         Ok(match &design {
             Design::Sobol(d) => sa::sobol_analyse(d, &outputs, &values, sa::SobolOptions::default())?.csv(&units),
             Design::Morris(d) => sa::morris_analyse(d, &outputs, &values)?.csv(&units),
@@ -212,6 +259,60 @@ pub fn sensitivity(
     });
     let csv = csv.map_err(err)?;
     Ok((PyBytes::new(py, csv.as_bytes()).unbind(), points.len() + 1))
+}
+
+/// The design of a sensitivity study, for running it elsewhere: its points (in the parameters'
+/// units, design order) and the outputs it reads (resolved as `sensitivity` resolves them).
+#[pyfunction]
+#[pyo3(signature = (scenario = None, params = None, method = "sobol", n = 64, levels = 4, outputs = None, seed = None, max_memory_gib = None))]
+#[allow(clippy::too_many_arguments)]
+pub fn sensitivity_design(
+    py: Python<'_>,
+    scenario: Option<&Scenario>,
+    params: Option<Vec<String>>,
+    method: &str,
+    n: usize,
+    levels: usize,
+    outputs: Option<Vec<String>>,
+    seed: Option<u64>,
+    max_memory_gib: Option<f64>,
+) -> PyResult<(Vec<Vec<f64>>, Vec<String>)> {
+    use mnsim_study::sensitivity as sa;
+    let err = |e: sa::SensitivityError| StudyError::new_err(e.to_string());
+    let budget = crate::run::budget_of(max_memory_gib)?;
+    let (model, scenario_seed) = sensitivity_model(py, scenario, params, budget)?;
+    let design = Design::new(&model, method, n, levels, seed.unwrap_or(scenario_seed))?;
+    let points = design.points().to_vec();
+    let outputs = py
+        .detach(|| -> Result<Vec<String>, sa::SensitivityError> {
+            model.check_points(&points)?;
+            let base = model.base_figures()?;
+            sa::ScenarioModel::resolve_outputs(outputs.as_deref(), &base)
+        })
+        .map_err(err)?;
+    Ok((points, outputs))
+}
+
+/// The outputs of a sensitivity study's model at `points` (a chunk of its design), one row per
+/// point: the task body of a distributed study. Errors name the point's index in the chunk
+/// plus `first` (its index in the design).
+#[pyfunction]
+#[pyo3(signature = (scenario, params, points, outputs, first = 0, max_memory_gib = None))]
+pub fn sensitivity_evaluate(
+    py: Python<'_>,
+    scenario: Option<&Scenario>,
+    params: Option<Vec<String>>,
+    points: Vec<Vec<f64>>,
+    outputs: Vec<String>,
+    first: usize,
+    max_memory_gib: Option<f64>,
+) -> PyResult<Vec<Vec<f64>>> {
+    use mnsim_study::sensitivity as sa;
+    let budget = crate::run::budget_of(max_memory_gib)?;
+    let (model, _) = sensitivity_model(py, scenario, params, budget)?;
+    let eval = |x: &[f64]| model.evaluate(x, &outputs);
+    py.detach(|| sa::evaluate(&eval, model.params(), &outputs, &points, &|| {}))
+        .map_err(|e| StudyError::new_err(format!("design points from {first}: {e}")))
 }
 
 /// The built-in example plans: (name, TOML text).
