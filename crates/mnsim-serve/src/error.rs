@@ -18,6 +18,9 @@ pub enum ApiError {
     /// The scenario is valid but over the memory budget (the CLI's message).
     #[error("{0}")]
     Budget(String),
+    /// A study's input is invalid (a plan file, a population, a case id: the CLI's message).
+    #[error("{0}")]
+    Study(String),
     /// The request body is not what the endpoint takes (not JSON, a missing key, a wrong type).
     #[error("{0}")]
     BadRequest(String),
@@ -53,7 +56,7 @@ impl ApiError {
     /// The HTTP status this error answers with.
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::Scenario(_) | ApiError::Budget(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Scenario(_) | ApiError::Budget(_) | ApiError::Study(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::BadRequest(_) | ApiError::Path { .. } => StatusCode::BAD_REQUEST,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
@@ -67,6 +70,7 @@ impl ApiError {
         match self {
             ApiError::Scenario(_) => "scenario",
             ApiError::Budget(_) => "budget",
+            ApiError::Study(_) => "study",
             ApiError::BadRequest(_) => "bad_request",
             ApiError::Path { .. } => "path",
             ApiError::NotFound(_) => "not_found",

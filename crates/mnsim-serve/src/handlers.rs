@@ -91,6 +91,21 @@ pub async fn submit(State(st): St, b: Result<Bytes, BytesRejection>) -> ApiResul
     Ok((StatusCode::ACCEPTED, Json(s)))
 }
 
+/// `POST /api/studies`: check a study (plan, validate, cohort), take its folder and queue it
+/// with the runs. 202 with its status; 422 with the CLI's message for a bad plan, case id,
+/// population or N.
+pub async fn submit_study(State(st): St, b: Result<Bytes, BytesRejection>) -> ApiResult<(StatusCode, Json<RunStatus>)> {
+    let input: crate::studies::StudyInput = body(&st, b)?;
+    let study = crate::studies::prepare(input, st.config.budget, st.config.git_revision.clone())?;
+    let ctx = RunContext {
+        budget: st.config.budget,
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        git_revision: st.config.git_revision.clone(),
+    };
+    let s = st.runs.submit_study(&st.root, study, ctx)?;
+    Ok((StatusCode::ACCEPTED, Json(s)))
+}
+
 /// `GET /api/runs/{id}/events`: server-sent events, one `status` event (the run's status as
 /// JSON) now and at every change, ending after the final one.
 pub async fn events(

@@ -25,20 +25,30 @@ fn read_json(p: &std::path::Path) -> Option<Value> {
     serde_json::from_str(&std::fs::read_to_string(p).ok()?).ok()
 }
 
+/// The page of a folder, by kind: a run's report, then the studies' pages.
+pub const PAGES: [&str; 5] = ["report.html", "plan.html", "validation.html", "cohort.html", "sensitivity.html"];
+
 /// One run folder of the history, from its manifest (None if not an mnsim run folder).
 fn entry(root: &std::path::Path, id: &str) -> Option<Value> {
     let dir = paths::run_folder(root, id).ok()?;
     let m = read_json(&dir.join("manifest.json"))?;
     m.get("mnsim_version")?.as_str()?;
     let kind = m.get("kind").and_then(Value::as_str).unwrap_or("run");
+    // the folder's own page: a run's report, a study's page
+    let page = PAGES.iter().find(|p| dir.join(p).is_file()).copied();
+    let name = m.get("scenario_name").cloned().or_else(|| {
+        let d = m.get("details")?;
+        d.pointer("/plan/name").or_else(|| d.pointer("/population/name")).cloned()
+    });
     Some(json!({
         "id": id,
         "kind": kind,
         "state": "done",
-        "scenario": m.get("scenario_name"),
+        "scenario": name,
         "started_utc": m.get("started_utc"),
         "wall_time_s": m.get("wall_time_s"),
-        "has_report": dir.join("report.html").is_file(),
+        "has_report": page.is_some(),
+        "page": page,
         "comparable": dir.join("results.json").is_file(),
     }))
 }
@@ -55,9 +65,7 @@ pub async fn list(State(st): St) -> ApiResult<Json<Value>> {
         .collect();
     for s in st.runs.all() {
         if s.state != crate::runs::RunState::Done {
-            let mut v = json!(s);
-            v["kind"] = json!("run");
-            runs.push(v);
+            runs.push(json!(s));
         }
     }
     runs.sort_by(|a, b| b["started_utc"].as_str().cmp(&a["started_utc"].as_str()));
@@ -199,13 +207,13 @@ pub async fn index_page(State(st): St) -> ApiResult<Html<String>> {
     let mut h = String::from(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>mnsim runs</title>\
          <link rel=\"stylesheet\" href=\"/assets/app.css\"></head><body><main style=\"display:block\"><section>\
-         <h1>mnsim runs</h1><p><a href=\"/\">the lab</a></p><table><tr><th>run</th><th>scenario</th><th>state</th>\
+         <h1>mnsim runs</h1><p><a href=\"/\">the lab</a></p><table><tr><th>run or study</th><th>scenario</th><th>state</th>\
          <th>started (UTC)</th></tr>",
     );
     for r in doc["runs"].as_array().into_iter().flatten() {
         let id = r["id"].as_str().unwrap_or("");
-        let name = if r["has_report"] == true {
-            format!("<a href=\"/runs/{}/report.html\">{}</a>", esc(&percent(id)), esc(id))
+        let name = if let Some(page) = r["page"].as_str() {
+            format!("<a href=\"/runs/{}/{page}\">{}</a>", esc(&percent(id)), esc(id))
         } else {
             esc(id)
         };

@@ -52,7 +52,9 @@ impl RunState {
 pub struct RunStatus {
     /// Run id (its folder name in the runs folder).
     pub id: String,
-    /// Scenario name.
+    /// `run`, or the study: `plan`, `validate`, `cohort`.
+    pub kind: String,
+    /// Scenario name (a study: its name).
     pub scenario: String,
     /// Where it is.
     pub state: RunState,
@@ -130,6 +132,48 @@ impl Progress for Publish {
     }
 }
 
+/// The progress of a study on the server, shared by its worker threads: `stage` starts a
+/// counted stage, `tick` counts one unit done, publishes it and stops a cancelled study (the
+/// unwind is caught where the study started, across rayon's threads).
+pub struct Tick {
+    status: watch::Sender<RunStatus>,
+    cancel: Arc<AtomicBool>,
+    done: std::sync::atomic::AtomicU64,
+}
+
+impl Tick {
+    /// Start stage `name` of `total` units.
+    pub fn stage(&self, name: &str, total: u64) {
+        self.stop_if_cancelled();
+        self.done.store(0, Ordering::Release);
+        self.status.send_modify(|s| {
+            s.stage = name.to_string();
+            s.total = total;
+            s.done = 0;
+        });
+    }
+    /// One unit done.
+    pub fn tick(&self) {
+        self.stop_if_cancelled();
+        let d = self.done.fetch_add(1, Ordering::AcqRel) + 1;
+        self.status.send_modify(|s| s.done = s.done.max(d));
+    }
+    /// Unwind (caught by the job) once the study is cancelled.
+    pub fn stop_if_cancelled(&self) {
+        if self.cancel.load(Ordering::Acquire) {
+            std::panic::resume_unwind(Box::new(Cancelled));
+        }
+    }
+}
+
+/// What a job does: one scenario run, or a study.
+pub enum Work {
+    /// A scenario, written as `mnsim run` writes it.
+    Run(ResolvedScenario),
+    /// A study, whose folder's files its closure makes.
+    Study(crate::studies::Study),
+}
+
 impl Runs {
     /// No runs yet, `max_concurrent` slots (at least 1).
     pub fn new(max_concurrent: usize) -> Runs {
@@ -174,21 +218,44 @@ impl Runs {
         scenario: ResolvedScenario,
         ctx: RunContext,
     ) -> ApiResult<RunStatus> {
+        let name = scenario.scenario.name.clone();
+        self.enqueue(runs_dir, &name, "run", Work::Run(scenario), ctx)
+    }
+
+    /// Queue a study as [`Runs::submit`] queues a scenario: folder `<runs>/<name>-<stamp>`.
+    pub fn submit_study(
+        self: &Arc<Self>,
+        runs_dir: &Path,
+        study: crate::studies::Study,
+        ctx: RunContext,
+    ) -> ApiResult<RunStatus> {
+        let (name, kind) = (study.name.clone(), study.kind);
+        self.enqueue(runs_dir, &name, kind, Work::Study(study), ctx)
+    }
+
+    fn enqueue(
+        self: &Arc<Self>,
+        runs_dir: &Path,
+        name: &str,
+        kind: &str,
+        work: Work,
+        ctx: RunContext,
+    ) -> ApiResult<RunStatus> {
         let started_utc = mnsim_report::now_utc();
         // the folders of queued and running runs do not exist yet: pass over their names too
         let live = |p: &Path| p.file_name().is_some_and(|n| self.live().contains_key(&*n.to_string_lossy()));
-        let dir = mnsim_report::free_run_dir_except(runs_dir, &scenario.scenario.name, &started_utc, &live);
+        let dir = mnsim_report::free_run_dir_except(runs_dir, name, &started_utc, &live);
         let id = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
         crate::paths::check_run_id(&id).map_err(|_| {
             ApiError::BadRequest(format!(
-                "scenario name `{}` does not make a plain folder name; rename the scenario",
-                scenario.scenario.name
+                "name `{name}` does not make a plain folder name; rename the scenario or study"
             ))
         })?;
         let target = OutputDir::reserve(&dir, false).map_err(|e| ApiError::Conflict(e.to_string()))?;
         let status = RunStatus {
             id: id.clone(),
-            scenario: scenario.scenario.name.clone(),
+            kind: kind.to_string(),
+            scenario: name.to_string(),
             state: RunState::Queued,
             stage: "queued".into(),
             done: 0,
@@ -208,7 +275,7 @@ impl Runs {
             }
             live.insert(id.clone(), Live { status: tx.clone(), cancel: cancel.clone() });
         }
-        let job = Job { scenario, ctx, target, started_utc, status: tx, cancel, dir };
+        let job = Job { work, ctx, target, started_utc, status: tx, cancel, dir };
         tokio::spawn(job.run(self.slots.clone()));
         Ok(status)
     }
@@ -253,7 +320,7 @@ pub fn state_word(s: RunState) -> &'static str {
 
 /// A run waiting for its slot.
 struct Job {
-    scenario: ResolvedScenario,
+    work: Work,
     ctx: RunContext,
     target: OutputDir,
     started_utc: String,
@@ -291,10 +358,14 @@ impl Job {
     }
 
     fn simulate_and_write(self) -> Ending {
+        let scenario = match self.work {
+            Work::Run(ref s) => s.clone(),
+            Work::Study(_) => return self.study_and_write(),
+        };
         let t0 = Instant::now();
         let mut progress = Publish { status: self.status.clone(), cancel: self.cancel.clone() };
         let budget = self.ctx.budget;
-        let scenario = &self.scenario;
+        let scenario = &scenario;
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             mnsim_sim::run_within(scenario, &budget, &mut progress)
         }));
@@ -326,6 +397,43 @@ impl Job {
         let wall = meta.wall_time_s;
         match mnsim_report::write_run(self.target, scenario, &result, &meta) {
             Ok(_) => Ending::Written(result.warnings.clone(), wall),
+            Err(e) => Ending::Failed(format!("writing {}: {e}", self.dir.display())),
+        }
+    }
+}
+
+impl Job {
+    /// A study: its closure makes the folder's files (manifest included), committed whole.
+    fn study_and_write(self) -> Ending {
+        let Work::Study(study) = self.work else { return Ending::Failed("internal error: not a study".into()) };
+        let t0 = Instant::now();
+        let tick = Tick { status: self.status.clone(), cancel: self.cancel.clone(), done: 0.into() };
+        let started_utc = self.started_utc.clone();
+        let work = study.work;
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&tick, started_utc)));
+        let files = match outcome {
+            Ok(Ok(files)) => files,
+            Ok(Err(e)) if self.cancel.load(Ordering::Acquire) => {
+                let _ = e;
+                return Ending::Cancelled;
+            }
+            Ok(Err(e)) => return Ending::Failed(e),
+            Err(payload) if payload.is::<Cancelled>() => return Ending::Cancelled,
+            Err(_) => {
+                return Ending::Failed("internal error: the study panicked (a model defect, please report it)".into());
+            }
+        };
+        if self.cancel.load(Ordering::Acquire) {
+            return Ending::Cancelled;
+        }
+        self.status.send_modify(|s| {
+            s.stage = "writing".into();
+            s.done = 0;
+            s.total = 1;
+        });
+        let wall = t0.elapsed().as_secs_f64();
+        match self.target.commit(&files) {
+            Ok(_) => Ending::Written(Vec::new(), wall),
             Err(e) => Ending::Failed(format!("writing {}: {e}", self.dir.display())),
         }
     }

@@ -481,3 +481,121 @@ fn a_taken_port_is_refused_with_its_address() {
     assert!(matches!(e, mnsim_serve::ServeError::Bind { .. }), "{e}");
     assert!(e.to_string().starts_with(&format!("--bind/--port 127.0.0.1:{port}: cannot listen there: ")), "{e}");
 }
+
+/// A plan the page can start: two needle settings of the acne-scar worked scenario on a
+/// 1.5 mm patch, 14 days, without its serum.
+const TINY_PLAN: &str = "[plan]\nname = \"tiny\"\nscenario = \"acne-scars-cheek\"\n\n[plan.set]\n\"simulation.patch_width_mm\" = 1.5\n\"simulation.patch_height_mm\" = 1.5\n\"simulation.follow_up_d\" = 14\n\n[[variable]]\nkey = \"device.needle_length_um\"\nkind = \"set\"\nvalues = [500, 1500]\n\n[[variable]]\nkey = \"topical.name\"\nkind = \"categorical\"\nchoices = [\"none\"]\n\n[[objective]]\nfigure = \"outcomes.scar_improvement_pct\"\ngoal = \"maximise\"\n";
+
+/// Studies start like runs: a plan and the validation of two cases write the CLI's folders
+/// (plan.html, validation.html), report progress on the events stream, and appear in the history
+/// with their page; bad studies answer 422 with the CLI's message, or 400.
+#[test]
+fn studies_write_the_clis_folders_and_bad_ones_are_refused() {
+    rt().block_on(async {
+        let tmp = tempfile::tempdir().unwrap();
+        let app = app(tmp.path(), 1);
+        let (s, v) =
+            json_of(&app, Method::POST, "/api/studies", Some(json!({"kind": "plan", "plan": TINY_PLAN}))).await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+        assert_eq!(v["kind"], "plan");
+        let plan_id = v["id"].as_str().unwrap().to_string();
+        assert!(plan_id.starts_with("plan-tiny-"), "{plan_id}");
+        let last = wait_final(&app, &plan_id).await;
+        assert_eq!(last["state"], "done", "{last}");
+        let dir = tmp.path().join(&plan_id);
+        for f in ["plan.html", "candidates.csv", "plan.json", "recommended.toml", "manifest.json"] {
+            assert!(dir.join(f).is_file(), "{f}");
+        }
+        assert_eq!(std::fs::read_to_string(dir.join("candidates.csv")).unwrap().lines().count(), 3);
+
+        let (s, v) =
+            json_of(&app, Method::POST, "/api/studies", Some(json!({"kind": "validate", "cases": ["KP07", "DV06"]})))
+                .await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+        let val_id = v["id"].as_str().unwrap().to_string();
+        let last = wait_final(&app, &val_id).await;
+        assert_eq!(last["state"], "done", "{last}");
+        let csv = std::fs::read_to_string(tmp.path().join(&val_id).join("validation.csv")).unwrap();
+        assert_eq!(csv.lines().count(), 3, "{csv}");
+
+        let (_, v) = json_of(&app, Method::GET, "/api/runs", None).await;
+        let runs = v["runs"].as_array().unwrap();
+        let of = |id: &str| runs.iter().find(|r| r["id"] == id).cloned().unwrap();
+        assert_eq!((of(&plan_id)["kind"].as_str(), of(&plan_id)["page"].as_str()), (Some("plan"), Some("plan.html")));
+        assert_eq!(of(&plan_id)["scenario"], "tiny");
+        assert_eq!(of(&val_id)["page"], "validation.html");
+        let (s, _, ty) = send(&app, Method::GET, &format!("/runs/{plan_id}/plan.html"), None).await;
+        assert_eq!((s, ty.starts_with("text/html")), (StatusCode::OK, true));
+        let (_, b, _) = send(&app, Method::GET, "/runs", None).await;
+        assert!(String::from_utf8(b).unwrap().contains(&format!("/runs/{plan_id}/plan.html")));
+
+        // bad studies: the CLI's message (422), or not a study the endpoint takes (400)
+        let bad = TINY_PLAN.replace("kind = \"set\"", "kind = \"sett\"");
+        let (s, v) = json_of(&app, Method::POST, "/api/studies", Some(json!({"kind": "plan", "plan": bad}))).await;
+        assert_eq!((s, v["error"]["kind"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("study")), "{v}");
+        assert!(v["error"]["message"].as_str().unwrap().contains("variable[0].kind"), "{v}");
+        let (s, v) =
+            json_of(&app, Method::POST, "/api/studies", Some(json!({"kind": "validate", "cases": ["XX99"]}))).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(v["error"]["message"].as_str().unwrap().contains("XX99"));
+        let (s, v) = json_of(
+            &app,
+            Method::POST,
+            "/api/studies",
+            Some(json!({"kind": "cohort", "population": "nobody", "n": 2})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        let (s, _) = json_of(
+            &app,
+            Method::POST,
+            "/api/studies",
+            Some(json!({"kind": "cohort", "population": "acne-scars-cheek", "n": 0})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        let (s, _) = json_of(&app, Method::POST, "/api/studies", Some(json!({"kind": "anova"}))).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        let (s, _) = json_of(&app, Method::POST, "/api/studies", Some(json!({"kind": "validate", "n": 3}))).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        let (s, _) = json_of(&app, Method::POST, "/api/studies", Some(json!({"kind": "validate", "oops": 1}))).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+    })
+}
+
+/// A study waits in the queue behind a run like another run, and cancelling it there leaves
+/// nothing; a cohort started from the page writes cohort.html.
+#[test]
+fn a_queued_study_cancels_and_a_cohort_writes_its_page() {
+    rt().block_on(async {
+        let tmp = tempfile::tempdir().unwrap();
+        let app = app(tmp.path(), 1);
+        let (s, v) =
+            json_of(&app, Method::POST, "/api/studies", Some(json!({"kind": "plan", "plan": TINY_PLAN}))).await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+        let first = v["id"].as_str().unwrap().to_string();
+        let (s, v) =
+            json_of(&app, Method::POST, "/api/studies", Some(json!({"kind": "validate", "cases": ["KP07"]}))).await;
+        assert_eq!(s, StatusCode::ACCEPTED);
+        let queued = v["id"].as_str().unwrap().to_string();
+        let (s, v) = json_of(&app, Method::POST, &format!("/api/runs/{queued}/cancel"), None).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(wait_final(&app, &queued).await["state"], "cancelled");
+        assert_eq!(wait_final(&app, &first).await["state"], "done");
+        assert!(!tmp.path().join(&queued).exists());
+        let (s, v) = json_of(
+            &app,
+            Method::POST,
+            "/api/studies",
+            Some(json!({"kind": "cohort", "population": "acne-scars-cheek", "n": 1, "seed": 3})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+        let id = v["id"].as_str().unwrap().to_string();
+        let last = wait_final(&app, &id).await;
+        assert_eq!(last["state"], "done", "{last}");
+        for f in ["cohort.html", "outcomes.csv", "summary.json", "manifest.json"] {
+            assert!(tmp.path().join(&id).join(f).is_file(), "{f}");
+        }
+    })
+}
