@@ -1,6 +1,7 @@
 // mnsim lab: the scenario editor (a form generated from the scenario's JSON Schema, and the TOML
-// view, kept in sync through POST /api/check, which checks as `mnsim check` does), runs with
-// live progress (server-sent events), the report, the history and comparisons.
+// view, kept in sync through POST /api/check, which checks as `mnsim check` does), runs and
+// studies (plan, validation, cohort) with live progress (server-sent events), each folder's
+// page, the history and comparisons.
 // Plain JavaScript, no build step, no network beyond this server.
 "use strict";
 
@@ -291,21 +292,71 @@ function showProgress(st) {
   const stage = st.stage === st.state ? "" : `: ${st.stage}` + (st.total ? ` ${st.done}/${st.total}` : "");
   $("progress-text").textContent = st.state + stage;
   document.body.dataset.runState = st.state;
-  if (st.state === "done") { $("cancel").disabled = true; openReport(st.id); refreshHistory(); }
+  if (st.state === "done") { $("cancel").disabled = true; openReport(st.id, PAGE[st.kind]); refreshHistory(); }
   if (st.state === "failed") { $("cancel").disabled = true; $("run-error").textContent = st.error; refreshHistory(); }
   if (st.state === "cancelled") { $("cancel").disabled = true; $("run-error").textContent = `run ${st.id} cancelled: nothing was written`; refreshHistory(); }
 }
 
-function openReport(id) {
+// the page of a folder, by its kind (a run's report, a study's page)
+const PAGE = { run: "report.html", plan: "plan.html", validate: "validation.html", cohort: "cohort.html" };
+
+function openReport(id, page) {
   const f = $("report");
-  f.src = "/runs/" + enc(id) + "/report.html";
+  f.src = "/runs/" + enc(id) + "/" + (page || "report.html");
   f.hidden = false;
+  f.scrollIntoView({ block: "nearest" });
 }
 
 async function cancelRun() {
   if (!state.run) return;
   const r = await api("POST", "/api/runs/" + enc(state.run) + "/cancel");
   if (!r.ok) $("run-error").textContent = errText(r);
+}
+
+// ---- studies ----
+function showStudyForm() {
+  const kind = $("study-kind").value;
+  for (const k of ["plan", "validate", "cohort"]) $("study-" + k).hidden = k !== kind;
+}
+
+async function startStudy() {
+  $("study-error").textContent = "";
+  const kind = $("study-kind").value;
+  const body = { kind };
+  if (kind === "plan") body.plan = $("plan-text").value;
+  if (kind === "validate") {
+    const ids = $("validate-cases").value.split(",").map((x) => x.trim()).filter((x) => x);
+    if (ids.length) body.cases = ids;
+  }
+  if (kind === "cohort") { body.population = $("cohort-population").value; body.n = Number($("cohort-n").value); }
+  const r = await api("POST", "/api/studies", body);
+  if (!r.ok) { $("study-error").textContent = errText(r); return; }
+  follow(r.data);
+}
+
+async function loadStudies() {
+  const r = await api("GET", "/api/studies");
+  if (!r.ok) return;
+  const ex = $("plan-example");
+  for (const p of r.data.plans) {
+    const o = el("option");
+    o.value = p.name;
+    o.textContent = p.name;
+    ex.appendChild(o);
+  }
+  const pick = () => { const p = r.data.plans.find((x) => x.name === ex.value); if (p) $("plan-text").value = p.text; };
+  ex.addEventListener("change", pick);
+  pick();
+  const pop = $("cohort-population");
+  for (const name of r.data.populations) {
+    const o = el("option");
+    o.value = name;
+    o.textContent = name;
+    pop.appendChild(o);
+  }
+  $("cohort-n").max = r.data.max_cohort_patients;
+  $("study-kind").addEventListener("change", showStudyForm);
+  $("study-run").addEventListener("click", startStudy);
 }
 
 // ---- history and comparison ----
@@ -322,11 +373,11 @@ async function refreshHistory() {
     pick.disabled = !run.comparable;
     pick.addEventListener("change", updateCompareButton);
     const name = el("td");
-    if (run.has_report) {
+    if (run.page) {
       const a = el("a");
-      a.href = "/runs/" + enc(run.id) + "/report.html";
+      a.href = "/runs/" + enc(run.id) + "/" + run.page;
       a.textContent = run.id;
-      a.addEventListener("click", (e) => { e.preventDefault(); openReport(run.id); });
+      a.addEventListener("click", (e) => { e.preventDefault(); openReport(run.id, run.page); });
       name.appendChild(a);
     } else name.textContent = run.id;
     const del = el("button");
@@ -426,6 +477,7 @@ async function main() {
   $("refresh").addEventListener("click", refreshHistory);
   await loadText(state.presets[0].toml, "scenario.toml");
   serverStatus();
+  await loadStudies();
   refreshHistory();
   window.mnsimReadyMs = performance.now();
   document.body.dataset.ready = "1";

@@ -91,6 +91,20 @@ pub async fn submit(State(st): St, b: Result<Bytes, BytesRejection>) -> ApiResul
     Ok((StatusCode::ACCEPTED, Json(s)))
 }
 
+/// `GET /api/studies`: what the studies panel offers: the built-in example plans (name, text),
+/// the built-in populations and the largest cohort the page starts.
+pub async fn studies() -> Json<Value> {
+    let plans: Vec<Value> =
+        mnsim_study::plan::EXAMPLE_PLANS.iter().map(|(n, t)| json!({"name": n, "text": t})).collect();
+    let populations: Vec<&str> = mnsim_study::cohort::builtin_populations().iter().map(|(n, _)| *n).collect();
+    Json(json!({
+        "plans": plans,
+        "populations": populations,
+        "max_cohort_patients": crate::studies::MAX_PAGE_COHORT,
+        "kinds": ["plan", "validate", "cohort"],
+    }))
+}
+
 /// `POST /api/studies`: check a study (plan, validate, cohort), take its folder and queue it
 /// with the runs. 202 with its status; 422 with the CLI's message for a bad plan, case id,
 /// population or N.

@@ -40,6 +40,7 @@ fn entry(root: &std::path::Path, id: &str) -> Option<Value> {
         let d = m.get("details")?;
         d.pointer("/plan/name").or_else(|| d.pointer("/population/name")).cloned()
     });
+    let name = name.unwrap_or_else(|| json!(if kind == "validate" { "validation" } else { kind }));
     Some(json!({
         "id": id,
         "kind": kind,

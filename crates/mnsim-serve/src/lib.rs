@@ -139,7 +139,7 @@ pub fn router(config: ServeConfig) -> Result<Router, ServeError> {
         .route("/api/presets", get(handlers::presets))
         .route("/api/check", post(handlers::check))
         .route("/api/runs", get(history::list).post(handlers::submit))
-        .route("/api/studies", post(handlers::submit_study))
+        .route("/api/studies", get(handlers::studies).post(handlers::submit_study))
         .route("/api/runs/{id}", get(history::show).delete(history::delete))
         .route("/api/runs/{id}/events", get(handlers::events))
         .route("/api/runs/{id}/cancel", post(handlers::cancel))

@@ -1,6 +1,7 @@
 """End-to-end test of `mnsim serve` in headless Chromium, driven by Playwright (PyPI) with the
 system's Chromium (no browser download): edit -> invalid value shows its message -> run ->
-progress -> report -> compare, and the run history and report with JavaScript off.
+progress -> report -> compare, the run history and report with JavaScript off, then a study
+(validation of two cases: progress and its page) and a bad plan's message.
 
     python e2e.py [--bin target/debug/mnsim] [--out target/e2e] [--screenshot docs/img/serve.png]
 
@@ -139,6 +140,23 @@ def main():
             expect(nojs.locator("h1").first).to_be_visible()
             assert "/report.html" in nojs.url
             nojs.screenshot(path=os.path.join(a.out, "6-report-no-js.png"))
+
+            # a study: the validation of two published cases, with progress, and its page
+            page.select_option("#study-kind", "validate")
+            expect(page.locator("#study-validate")).to_be_visible()
+            page.fill("#validate-cases", "KP07, DV06")
+            page.click("#study-run")
+            expect(page.locator("body")).to_have_attribute("data-run-state", "done", timeout=60_000)
+            study = page.frame_locator("#report")
+            expect(study.locator("body")).to_contain_text("KP07", timeout=30_000)
+            expect(page.locator("#history tbody tr").first).to_contain_text("validate")
+            page.screenshot(path=os.path.join(a.out, "7-validation-study.png"))
+            # a bad plan shows the CLI's message beside the studies panel
+            page.select_option("#study-kind", "plan")
+            page.locator("#plan-text").fill(page.locator("#plan-text").input_value().replace('kind = "set"', 'kind = "sett"', 1))
+            page.click("#study-run")
+            expect(page.locator("#study-error")).to_contain_text("kind")
+            assert not errors, errors
             browser.close()
         print(f"e2e: server up in {t_server:.1f} s, Chromium launched in {t_launch:.1f} s, "
               f"whole test {time.monotonic() - t0:.1f} s")
