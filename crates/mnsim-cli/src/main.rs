@@ -297,6 +297,15 @@ enum Command {
         /// those the scenario has).
         #[arg(long, value_delimiter = ',', value_name = "NAME,NAME")]
         outputs: Option<Vec<String>>,
+        /// Time-resolved indices: healing time courses (patch averages of healing.csv
+        /// variables, e.g. collagen_total,dermal_thickness,erythema_index), each analysed at
+        /// every day of --times as the output `course.VAR@Td`.
+        #[arg(long, value_delimiter = ',', value_name = "VAR,VAR")]
+        time_courses: Vec<String>,
+        /// Days from the first session at which the --time-courses are read (default: 1, 3, 7,
+        /// 14, 30, 60, 90, 180, those within the course).
+        #[arg(long, value_delimiter = ',', value_name = "D,D")]
+        times: Option<Vec<f64>>,
         /// Seed of the design and the bootstrap (default: the scenario's simulation.seed).
         #[arg(long, value_name = "S")]
         seed: Option<u64>,
@@ -561,24 +570,38 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Calibrate { spec, cases, out, force, write, json, quiet } => {
             calibrate::calibrate(calibrate::Options { spec, cases, out, force, write, json, quiet })
         }
-        Command::Sensitivity { scenario, param, method, n, levels, outputs, seed, out, force, json, quiet } => {
-            sensitivity::sensitivity(
-                sensitivity::Options {
-                    scenario,
-                    params: param,
-                    method,
-                    n,
-                    levels,
-                    outputs,
-                    seed,
-                    out,
-                    force,
-                    json,
-                    quiet,
-                },
-                &budget,
-            )
-        }
+        Command::Sensitivity {
+            scenario,
+            param,
+            method,
+            n,
+            levels,
+            outputs,
+            time_courses,
+            times,
+            seed,
+            out,
+            force,
+            json,
+            quiet,
+        } => sensitivity::sensitivity(
+            sensitivity::Options {
+                scenario,
+                params: param,
+                method,
+                n,
+                levels,
+                outputs,
+                time_courses,
+                times,
+                seed,
+                out,
+                force,
+                json,
+                quiet,
+            },
+            &budget,
+        ),
         Command::Cohort { action: Some(CohortAction::Merge { dir, out, force, json }), .. } => {
             cohort_merge::merge(&dir, out, force, json, &budget)
         }

@@ -27,6 +27,8 @@ pub struct Options {
     pub n: usize,
     pub levels: usize,
     pub outputs: Option<Vec<String>>,
+    pub time_courses: Vec<String>,
+    pub times: Option<Vec<f64>>,
     pub seed: Option<u64>,
     pub out: Option<PathBuf>,
     pub force: bool,
@@ -106,10 +108,29 @@ pub fn sensitivity(o: Options, budget: &mnsim_sim::Budget) -> Result<()> {
             b.inc(1);
         }
     };
+    // the time-course outputs: each variable at each day within the course
+    let course_end_d = scenario.protocol.session_times_s().last().copied().unwrap_or(0.0) / 86_400.0
+        + scenario.scenario.simulation.follow_up_d;
+    let times: Vec<f64> = match &o.times {
+        Some(t) => {
+            if let Some(bad) = t.iter().find(|d| !(d.is_finite() && (0.0..=course_end_d).contains(*d))) {
+                anyhow::bail!("--times {bad}: expected days within the course, [0, {course_end_d}]");
+            }
+            t.clone()
+        }
+        None => sa::DEFAULT_COURSE_TIMES_D.iter().copied().filter(|d| *d <= course_end_d).collect(),
+    };
+    let courses: Vec<String> =
+        o.time_courses.iter().flat_map(|v| times.iter().map(move |t| sa::course_output_name(v, *t))).collect();
     // the base run: the outputs' names and units, and their values at the scenario as written
-    let base = model.base_figures().map_err(studying)?;
+    let base = model.base_figures_with(&courses).map_err(studying)?;
     tick();
-    let outputs = sa::ScenarioModel::resolve_outputs(o.outputs.as_deref(), &base)?;
+    let mut outputs = sa::ScenarioModel::resolve_outputs(o.outputs.as_deref(), &base)?;
+    for c in &courses {
+        if !outputs.contains(c) {
+            outputs.push(c.clone());
+        }
+    }
     let figure = |name: &str| base.iter().find(|f| f.name == name).expect("resolve_outputs checked the names");
     let units: Vec<String> = outputs.iter().map(|n| figure(n).unit.clone()).collect();
     let eval = |x: &[f64]| model.evaluate(x, &outputs);
@@ -149,10 +170,13 @@ pub fn sensitivity(o: Options, budget: &mnsim_sim::Budget) -> Result<()> {
         "ensemble_members_per_run": sa::ENSEMBLE_MEMBERS_PER_RUN,
         "model_runs": runs,
     });
+    let page = mnsim_report::sensitivity::html(&doc)
+        .map_err(|e| exit::run_failure(anyhow::anyhow!("drawing sensitivity.html: {e}")))?;
     let files = vec![
         mnsim_report::folder_manifest("sensitivity", &meta, details),
         ("sensitivity.csv".to_string(), csv.into_bytes()),
         ("sensitivity.json".to_string(), serde_json::to_vec_pretty(&doc).or_run_failure()?),
+        ("sensitivity.html".to_string(), page.into_bytes()),
     ];
     let files = crate::tables::with_parquet(files)?;
     let dir = target.commit(&files).map_err(exit::committing)?;
@@ -171,7 +195,7 @@ pub fn sensitivity(o: Options, budget: &mnsim_sim::Budget) -> Result<()> {
             meta.wall_time_s
         )?;
         out!("{table}")?;
-        outln!("wrote {} (sensitivity.csv, sensitivity.json, manifest.json)", dir.display())
+        outln!("wrote {} (sensitivity.html, sensitivity.csv, sensitivity.json, manifest.json)", dir.display())
     }
 }
 

@@ -75,3 +75,64 @@ fn bad_input_exits_1_before_any_run_and_writes_nothing() {
         assert!(!out.exists(), "{args:?} left {}", out.display());
     }
 }
+
+/// Time-resolved indices: a healing time course read at three days is three outputs
+/// (`course.collagen_total@Td`), each with its indices, drawn over time on sensitivity.html
+/// beside the bars of the scalar output. One session of the acne-scar scenario on a 1.5 mm
+/// patch, 14 days, no serum; Morris, 2 trajectories of 2 parameters (6 runs and the base run).
+#[test]
+fn time_courses_get_indices_at_each_day_and_a_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut t: toml::Table = toml::from_str(mnsim_study::plan::worked_scenario("acne-scars-cheek").unwrap()).unwrap();
+    t.remove("topical");
+    let sim = t["simulation"].as_table_mut().unwrap();
+    for (k, v) in [("patch_width_mm", 1.5), ("patch_height_mm", 1.5), ("follow_up_d", 14.0)] {
+        sim.insert(k.into(), toml::Value::Float(v));
+    }
+    let p = t["protocol"].as_table_mut().unwrap();
+    p.insert("session_days".into(), toml::Value::Array(vec![toml::Value::Float(0.0)]));
+    let f = tmp.path().join("heal.toml");
+    std::fs::write(&f, toml::to_string(&t).unwrap()).unwrap();
+    let out = tmp.path().join("sa");
+    let o = mnsim()
+        .arg("sensitivity")
+        .arg(&f)
+        .args(["--param", &format!("{LENGTH}=500:1500"), "--param", &format!("{AGE}=20:70")])
+        .args(["--method", "morris", "--n", "2", "--outputs", "mean_depth_um"])
+        .args(["--time-courses", "collagen_total", "--times", "1,7,14", "--json", "--quiet", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let names: Vec<&str> = doc["outputs"].as_array().unwrap().iter().map(|x| x["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        ["mean_depth_um", "course.collagen_total@1d", "course.collagen_total@7d", "course.collagen_total@14d"]
+    );
+    assert_eq!(doc["result"]["effects"].as_array().unwrap().len(), 4 * 2, "every output × parameter");
+    let page = std::fs::read_to_string(out.join("sensitivity.html")).unwrap();
+    assert!(
+        page.contains("Over time") && page.contains("mu_star of `collagen_total` over time"),
+        "time-resolved chart"
+    );
+    assert!(page.contains("mean_depth_um (µm)"), "the scalar output's chart");
+    // a day outside the course, and a course the run does not have, are invalid input
+    for (args, want) in [
+        (vec!["--time-courses", "collagen_total", "--times", "99"], "--times 99"),
+        (vec!["--time-courses", "no_such_var", "--times", "7"], "course.no_such_var@7d"),
+    ] {
+        let o = mnsim()
+            .arg("sensitivity")
+            .arg(&f)
+            .args(["--param", &format!("{LENGTH}=500:1500"), "--method", "morris", "--n", "2", "--quiet"])
+            .args(&args)
+            .arg("--out")
+            .arg(tmp.path().join("bad"))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert!(err.contains(want), "{err}");
+    }
+}

@@ -239,7 +239,9 @@ pub fn sensitivity(
     }
     let csv = py.detach(|| -> Result<String, sa::SensitivityError> {
         model.check_points(points)?;
-        let base = model.base_figures()?;
+        let courses: Vec<String> =
+            outputs.iter().flatten().filter(|o| sa::course_output(o).is_some()).cloned().collect();
+        let base = model.base_figures_with(&courses)?;
         let outputs = sa::ScenarioModel::resolve_outputs(outputs.as_deref(), &base)?;
         let units: Vec<String> = outputs
             .iter()
@@ -286,7 +288,9 @@ pub fn sensitivity_design(
     let outputs = py
         .detach(|| -> Result<Vec<String>, sa::SensitivityError> {
             model.check_points(&points)?;
-            let base = model.base_figures()?;
+            let courses: Vec<String> =
+                outputs.iter().flatten().filter(|o| sa::course_output(o).is_some()).cloned().collect();
+            let base = model.base_figures_with(&courses)?;
             sa::ScenarioModel::resolve_outputs(outputs.as_deref(), &base)
         })
         .map_err(err)?;

@@ -12,6 +12,7 @@ pub mod output;
 pub mod page;
 pub mod plan;
 pub mod plots;
+pub mod sensitivity;
 pub mod validation;
 
 use mnsim_scenario::ResolvedScenario;

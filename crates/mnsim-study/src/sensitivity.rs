@@ -1158,10 +1158,38 @@ impl ScenarioModel {
 
     /// Run the base scenario and return its figures (name, value, unit).
     pub fn base_figures(&self) -> Result<Vec<mnsim_sim::Figure>, SensitivityError> {
+        self.base_figures_with(&[])
+    }
+
+    /// [`ScenarioModel::base_figures`] and, for each time-course output in `courses`
+    /// ([`course_output`]), its value in the base run as a figure; a course the run does not
+    /// have is an [`SensitivityError::UnknownOutput`].
+    pub fn base_figures_with(&self, courses: &[String]) -> Result<Vec<mnsim_sim::Figure>, SensitivityError> {
         let sc = self.base()?;
         let r = mnsim_sim::run_within(&sc, &self.budget, &mut mnsim_sim::NoProgress)
             .map_err(|e| SensitivityError::Model { run: BASE_RUN, point: "base".into(), message: e.to_string() })?;
-        Ok(r.figures)
+        let mut figures = r.figures.clone();
+        for name in courses {
+            let f = course_figure(&r, name).ok_or_else(|| SensitivityError::UnknownOutput {
+                name: name.clone(),
+                known: r.healing.as_ref().map_or(
+                    "no healing time courses (simulation.run_healing = false)".into(),
+                    |h| {
+                        let mut v: Vec<&str> = h
+                            .time_courses
+                            .series
+                            .iter()
+                            .filter(|s| s.region == "patch")
+                            .map(|s| s.variable.as_str())
+                            .collect();
+                        v.dedup();
+                        format!("course.VAR@Td with VAR one of {}", v.join(", "))
+                    },
+                ),
+            })?;
+            figures.push(f);
+        }
+        Ok(figures)
     }
 
     /// The outputs to study: `requested` (each must be a figure of the base run), or those of
@@ -1196,9 +1224,56 @@ impl ScenarioModel {
         let r = mnsim_sim::run_within(&sc, &self.budget, &mut mnsim_sim::NoProgress).map_err(|e| e.to_string())?;
         outputs
             .iter()
-            .map(|o| r.figure(o).map(|f| f.value).ok_or_else(|| format!("the run has no figure `{o}`")))
+            .map(|o| match course_output(o) {
+                Some(_) => {
+                    course_figure(&r, o).map(|f| f.value).ok_or_else(|| format!("the run has no time course `{o}`"))
+                }
+                None => r.figure(o).map(|f| f.value).ok_or_else(|| format!("the run has no figure `{o}`")),
+            })
             .collect()
     }
+}
+
+/// Days at which `mnsim sensitivity --time-courses` reads each course by default (those within
+/// the course). Assumed: the phases of a session's response (inflammation days 1–7,
+/// proliferation weeks 2–4, remodelling months 1–6).
+pub const DEFAULT_COURSE_TIMES_D: [f64; 8] = [1.0, 3.0, 7.0, 14.0, 30.0, 60.0, 90.0, 180.0];
+
+/// A time-course output: `course.VAR@Td` is the patch-average healing time course of `VAR`
+/// (`collagen_total`, `dermal_thickness`, `erythema_index`, … — a variable of `healing.csv`) at
+/// `T` days from the first session, linearly interpolated between samples; its indices over a
+/// grid of T are the time-resolved indices. Returns (VAR, T).
+pub fn course_output(name: &str) -> Option<(&str, f64)> {
+    let rest = name.strip_prefix("course.")?;
+    let (var, t) = rest.split_once('@')?;
+    let t: f64 = t.strip_suffix('d')?.parse().ok()?;
+    (!var.is_empty() && t.is_finite() && t >= 0.0).then_some((var, t))
+}
+
+/// The name of time-course output `var` at `t_d` days ([`course_output`]).
+pub fn course_output_name(var: &str, t_d: f64) -> String {
+    format!("course.{var}@{}d", mnsim_scenario::compact(t_d))
+}
+
+/// The value of a time-course output in run `r`, as a figure (None if the run has no such
+/// course, or the time is outside it).
+pub fn course_figure(r: &mnsim_sim::RunResult, name: &str) -> Option<mnsim_sim::Figure> {
+    let (var, t) = course_output(name)?;
+    let tc = &r.healing.as_ref()?.time_courses;
+    let s = tc.series.iter().find(|s| s.variable == var && s.region == "patch")?;
+    let ts = &tc.t_d;
+    if ts.is_empty() || t < ts[0] || t > *ts.last()? {
+        return None;
+    }
+    let i = ts.partition_point(|&x| x <= t).clamp(1, ts.len() - 1);
+    let (t0, t1, y0, y1) = (ts[i - 1], ts[i], s.values[i - 1], s.values[i]);
+    let value = if t1 > t0 { y0 + (y1 - y0) * (t - t0) / (t1 - t0) } else { y1 };
+    Some(mnsim_sim::Figure {
+        name: name.to_string(),
+        value,
+        unit: s.unit.clone(),
+        description: format!("healing time course `{var}` (patch average) at {} d", mnsim_scenario::compact(t)),
+    })
 }
 
 /// The TOML value of parameter `p` at `v`: an integer for an integer key.
