@@ -47,51 +47,32 @@ fn studying(e: SensitivityError) -> anyhow::Error {
     }
 }
 
-/// The design of either method: its points and what the manifest says of it.
-enum Design {
-    Sobol(sa::SobolDesign),
-    Morris(sa::MorrisDesign),
-}
-
-impl Design {
-    fn points(&self) -> &[Vec<f64>] {
-        match self {
-            Design::Sobol(d) => &d.points,
-            Design::Morris(d) => &d.points,
-        }
-    }
-    fn json(&self) -> serde_json::Value {
-        match self {
-            Design::Sobol(d) => serde_json::json!({
-                "method": "sobol", "n": d.n, "runs": d.runs(), "params": d.params, "seed": d.seed,
-                "sequence": "Owen-scrambled Sobol (sobol_burley 0.5), A = dimensions 0..k, B = k..2k",
-                "bootstrap": sa::DEFAULT_BOOTSTRAP, "confidence": sa::CONFIDENCE_LEVEL,
-            }),
-            Design::Morris(d) => serde_json::json!({
-                "method": "morris", "trajectories": d.r, "levels": d.levels, "delta": d.delta,
-                "runs": d.points.len(), "params": d.params, "seed": d.seed,
-            }),
-        }
-    }
-}
-
 pub fn sensitivity(o: Options, budget: &mnsim_sim::Budget) -> Result<()> {
+    use mnsim_study::sensitivity_study as st;
     let (text, file) = crate::run::scenario_text(o.scenario.as_deref())?;
     let scenario = mnsim_scenario::parse(&text, &file)?;
     crate::budget::check(&scenario, &file, budget)?;
-    let params: Vec<ParamRange> = if o.params.is_empty() {
-        sa::default_params()
-    } else {
-        o.params.iter().map(String::as_str).map(ParamRange::parse).collect::<Result<_, _>>()?
-    };
-    let model = sa::ScenarioModel::new(&text, &file, params, *budget)?;
-    let seed = o.seed.unwrap_or_else(|| scenario.seed());
-    let design = match o.method {
-        Method::Sobol => Design::Sobol(sa::sobol_design(model.params(), o.n, seed)?),
-        Method::Morris => Design::Morris(sa::morris_design(model.params(), o.n, o.levels, seed)?),
+    let params: Vec<ParamRange> =
+        o.params.iter().map(String::as_str).map(ParamRange::parse).collect::<Result<_, _>>()?;
+    let end_d = st::course_end_d(&scenario);
+    if let Some(bad) = o.times.iter().flatten().find(|d| !(d.is_finite() && (0.0..=end_d).contains(*d))) {
+        anyhow::bail!("--times {bad}: expected days within the course, [0, {end_d}] from the first session");
+    }
+    let req = st::Request {
+        params,
+        method: match o.method {
+            Method::Sobol => st::Method::Sobol,
+            Method::Morris => st::Method::Morris,
+        },
+        n: o.n,
+        levels: o.levels,
+        outputs: o.outputs.clone(),
+        time_courses: o.time_courses.clone(),
+        times: o.times.clone(),
+        seed: o.seed,
     };
     // every point is a valid scenario, checked before any run
-    model.check_points(design.points())?;
+    let prepared = st::prepare(&text, &file, &req, *budget)?;
     let started_utc = mnsim_report::now_utc();
     let out = o.out.clone().unwrap_or_else(|| default_out("sensitivity", &started_utc));
     let target = mnsim_report::OutputDir::reserve(&out, o.force)?;
@@ -99,7 +80,7 @@ pub fn sensitivity(o: Options, budget: &mnsim_sim::Budget) -> Result<()> {
     let t0 = Instant::now();
     let bar = Bar::new(o.quiet || o.json);
     if let Some(b) = &bar.bar {
-        b.set_length(design.points().len() as u64 + 1);
+        b.set_length(prepared.design.points().len() as u64 + 1);
         b.set_message("sensitivity");
     }
     let tick = || {
@@ -108,76 +89,17 @@ pub fn sensitivity(o: Options, budget: &mnsim_sim::Budget) -> Result<()> {
             b.inc(1);
         }
     };
-    // the time-course outputs: each variable at each day within the course
-    let course_end_d = scenario.protocol.session_times_s().last().copied().unwrap_or(0.0) / 86_400.0
-        + scenario.scenario.simulation.follow_up_d;
-    let times: Vec<f64> = match &o.times {
-        Some(t) => {
-            if let Some(bad) = t.iter().find(|d| !(d.is_finite() && (0.0..=course_end_d).contains(*d))) {
-                anyhow::bail!("--times {bad}: expected days within the course, [0, {course_end_d}]");
-            }
-            t.clone()
-        }
-        None => sa::DEFAULT_COURSE_TIMES_D.iter().copied().filter(|d| *d <= course_end_d).collect(),
-    };
-    let courses: Vec<String> =
-        o.time_courses.iter().flat_map(|v| times.iter().map(move |t| sa::course_output_name(v, *t))).collect();
-    // the base run: the outputs' names and units, and their values at the scenario as written
-    let base = model.base_figures_with(&courses).map_err(studying)?;
-    tick();
-    let mut outputs = sa::ScenarioModel::resolve_outputs(o.outputs.as_deref(), &base)?;
-    for c in &courses {
-        if !outputs.contains(c) {
-            outputs.push(c.clone());
-        }
-    }
-    let figure = |name: &str| base.iter().find(|f| f.name == name).expect("resolve_outputs checked the names");
-    let units: Vec<String> = outputs.iter().map(|n| figure(n).unit.clone()).collect();
-    let eval = |x: &[f64]| model.evaluate(x, &outputs);
-    let values = sa::evaluate(&eval, model.params(), &outputs, design.points(), &tick).map_err(studying)?;
+    let done = st::run(&prepared, &tick).map_err(studying)?;
     if let Some(b) = &bar.bar {
         b.finish_and_clear();
     }
-    let (result_json, csv, table) = match &design {
-        Design::Sobol(d) => {
-            let r = sa::sobol_analyse(d, &outputs, &values, sa::SobolOptions::default())?;
-            (serde_json::to_value(&r).or_run_failure()?, r.csv(&units), sobol_table(&r, &units, &base))
-        }
-        Design::Morris(d) => {
-            let r = sa::morris_analyse(d, &outputs, &values)?;
-            (serde_json::to_value(&r).or_run_failure()?, r.csv(&units), morris_table(&r, &units, &base))
-        }
+    let table = match &done.result {
+        st::Analysed::Sobol(r) => sobol_table(r, &done.units, &done.base),
+        st::Analysed::Morris(r) => morris_table(r, &done.units, &done.base),
     };
-    let runs = design.points().len() + 1;
     let meta = crate::run::meta(t0, started_utc);
-    let doc = serde_json::json!({
-        "method": design.json()["method"],
-        "scenario": file,
-        "scenario_name": scenario.scenario.name,
-        "ensemble_members_per_run": sa::ENSEMBLE_MEMBERS_PER_RUN,
-        "model_runs": runs,
-        "wall_time_s": meta.wall_time_s,
-        "outputs": outputs.iter().zip(&units).map(|(n, u)| serde_json::json!({
-            "name": n, "unit": u, "base_value": figure(n).value, "description": figure(n).description,
-        })).collect::<Vec<_>>(),
-        "result": result_json,
-    });
-    let details = serde_json::json!({
-        "seed": seed,
-        "scenario_file": file,
-        "scenario": scenario.scenario,
-        "design": design.json(),
-        "ensemble_members_per_run": sa::ENSEMBLE_MEMBERS_PER_RUN,
-        "model_runs": runs,
-    });
-    let page = mnsim_report::sensitivity::html(&doc)
-        .map_err(|e| exit::run_failure(anyhow::anyhow!("drawing sensitivity.html: {e}")))?;
-    let files = vec![
-        mnsim_report::folder_manifest("sensitivity", &meta, details),
-        ("sensitivity.csv".to_string(), csv.into_bytes()),
-        ("sensitivity.json".to_string(), serde_json::to_vec_pretty(&doc).or_run_failure()?),
-        ("sensitivity.html".to_string(), page.into_bytes()),
-    ];
+    let doc = st::document(&prepared, &done, meta.wall_time_s);
+    let files = st::files(&prepared, &done, &doc, &meta).map_err(|e| exit::run_failure(anyhow::anyhow!(e)))?;
     let files = crate::tables::with_parquet(files)?;
     let dir = target.commit(&files).map_err(exit::committing)?;
     if o.json {
@@ -189,9 +111,9 @@ pub fn sensitivity(o: Options, budget: &mnsim_sim::Budget) -> Result<()> {
             "mnsim {} — sensitivity of {} ({}), {} model runs (1 base + design; nominal member each), seed {}, {:.1} s",
             meta.mnsim_version,
             scenario.scenario.name,
-            design.json()["method"].as_str().unwrap_or_default(),
-            runs,
-            seed,
+            prepared.design.json()["method"].as_str().unwrap_or_default(),
+            done.runs,
+            prepared.seed,
             meta.wall_time_s
         )?;
         out!("{table}")?;

@@ -298,7 +298,7 @@ function showProgress(st) {
 }
 
 // the page of a folder, by its kind (a run's report, a study's page)
-const PAGE = { run: "report.html", plan: "plan.html", validate: "validation.html", cohort: "cohort.html" };
+const PAGE = { run: "report.html", plan: "plan.html", validate: "validation.html", cohort: "cohort.html", sensitivity: "sensitivity.html" };
 
 function openReport(id, page) {
   const f = $("report");
@@ -316,7 +316,7 @@ async function cancelRun() {
 // ---- studies ----
 function showStudyForm() {
   const kind = $("study-kind").value;
-  for (const k of ["plan", "validate", "cohort"]) $("study-" + k).hidden = k !== kind;
+  for (const k of ["plan", "validate", "cohort", "sensitivity"]) $("study-" + k).hidden = k !== kind;
 }
 
 async function startStudy() {
@@ -329,6 +329,18 @@ async function startStudy() {
     if (ids.length) body.cases = ids;
   }
   if (kind === "cohort") { body.population = $("cohort-population").value; body.n = Number($("cohort-n").value); }
+  if (kind === "sensitivity") {
+    const list = (id, sep) => $(id).value.split(sep).map((x) => x.trim()).filter((x) => x);
+    body.scenario = $("toml").value; // the scenario in the editor
+    const params = list("sens-params", "\n");
+    if (params.length) body.params = params;
+    body.method = $("sens-method").value;
+    body.n_design = Number($("sens-n").value);
+    const outputs = list("sens-outputs", ",");
+    if (outputs.length) body.outputs = outputs;
+    const courses = list("sens-courses", ",");
+    if (courses.length) body.time_courses = courses;
+  }
   const r = await api("POST", "/api/studies", body);
   if (!r.ok) { $("study-error").textContent = errText(r); return; }
   follow(r.data);

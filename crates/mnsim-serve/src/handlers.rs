@@ -101,11 +101,12 @@ pub async fn studies() -> Json<Value> {
         "plans": plans,
         "populations": populations,
         "max_cohort_patients": crate::studies::MAX_PAGE_COHORT,
-        "kinds": ["plan", "validate", "cohort"],
+        "kinds": ["plan", "validate", "cohort", "sensitivity"],
+        "max_design_runs": crate::studies::MAX_PAGE_DESIGN_RUNS,
     }))
 }
 
-/// `POST /api/studies`: check a study (plan, validate, cohort), take its folder and queue it
+/// `POST /api/studies`: check a study (plan, validate, cohort, sensitivity), take its folder and queue it
 /// with the runs. 202 with its status; 422 with the CLI's message for a bad plan, case id,
 /// population or N.
 pub async fn submit_study(State(st): St, b: Result<Bytes, BytesRejection>) -> ApiResult<(StatusCode, Json<RunStatus>)> {

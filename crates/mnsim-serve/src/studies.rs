@@ -26,7 +26,7 @@ pub type StudyOutput = Result<Vec<(String, Vec<u8>)>, String>;
 pub struct Study {
     /// Its name (the folder is `<runs>/<name>-<stamp>`).
     pub name: String,
-    /// `plan`, `validate` or `cohort`.
+    /// `plan`, `validate`, `cohort` or `sensitivity`.
     pub kind: &'static str,
     /// Runs the study (progress on the tick; the start time for the manifest) and makes its files.
     pub work: Box<dyn FnOnce(&Tick, String) -> StudyOutput + Send>,
@@ -53,9 +53,30 @@ pub struct StudyInput {
     /// cohort: patients.
     #[serde(default)]
     pub n: Option<u64>,
-    /// plan, cohort: the seed (default: the plan's, or the scenario's).
+    /// plan, cohort, sensitivity: the seed (default: the plan's, or the scenario's).
     #[serde(default)]
     pub seed: Option<u64>,
+    /// sensitivity: parameters, `KEY=LOW:HIGH` (default: the model's uncertain parameters).
+    #[serde(default)]
+    pub params: Option<Vec<String>>,
+    /// sensitivity: `sobol` (default) or `morris`.
+    #[serde(default)]
+    pub method: Option<String>,
+    /// sensitivity: Sobol N or Morris trajectories.
+    #[serde(default)]
+    pub n_design: Option<usize>,
+    /// sensitivity: Morris levels.
+    #[serde(default)]
+    pub levels: Option<usize>,
+    /// sensitivity: figures to analyse.
+    #[serde(default)]
+    pub outputs: Option<Vec<String>>,
+    /// sensitivity: healing time courses analysed over time.
+    #[serde(default)]
+    pub time_courses: Option<Vec<String>>,
+    /// sensitivity: days at which they are read.
+    #[serde(default)]
+    pub times: Option<Vec<f64>>,
 }
 
 fn meta(git_revision: &str, started_utc: String, t0: std::time::Instant, kind: &str) -> RunMeta {
@@ -76,7 +97,28 @@ pub fn prepare(input: StudyInput, budget: mnsim_sim::Budget, git_revision: Strin
             None => Ok(()),
         }
     };
+    let sens = [
+        ("params", input.params.is_some()),
+        ("method", input.method.is_some()),
+        ("n_design", input.n_design.is_some()),
+        ("levels", input.levels.is_some()),
+        ("outputs", input.outputs.is_some()),
+        ("time_courses", input.time_courses.is_some()),
+        ("times", input.times.is_some()),
+    ];
+    if input.kind != "sensitivity" {
+        unused(&sens)?;
+    }
     match input.kind.as_str() {
+        "sensitivity" => {
+            unused(&[
+                ("plan", input.plan.is_some()),
+                ("cases", input.cases.is_some()),
+                ("population", input.population.is_some()),
+                ("n", input.n.is_some()),
+            ])?;
+            sensitivity(input, budget, git_revision)
+        }
         "plan" => {
             unused(&[
                 ("cases", input.cases.is_some()),
@@ -103,7 +145,9 @@ pub fn prepare(input: StudyInput, budget: mnsim_sim::Budget, git_revision: Strin
             ])?;
             cohort(input, budget, git_revision)
         }
-        other => Err(ApiError::BadRequest(format!("kind = {other:?}: expected \"plan\", \"validate\" or \"cohort\""))),
+        other => Err(ApiError::BadRequest(format!(
+            "kind = {other:?}: expected \"plan\", \"validate\", \"cohort\" or \"sensitivity\""
+        ))),
     }
 }
 
@@ -247,4 +291,56 @@ fn cohort(input: StudyInput, budget: mnsim_sim::Budget, git: String) -> ApiResul
         Ok(co::folder::files(&cohort, &records, &info, &m).files)
     };
     Ok(Study { name: format!("cohort-{name}"), kind: "cohort", work: Box::new(work) })
+}
+
+/// Most runs of a sensitivity design started from the page. Assumed: as the cohort's limit.
+pub const MAX_PAGE_DESIGN_RUNS: usize = 1000;
+
+fn sensitivity(input: StudyInput, budget: mnsim_sim::Budget, git: String) -> ApiResult<Study> {
+    use mnsim_study::sensitivity as sa;
+    use mnsim_study::sensitivity_study as st;
+    let err = |e: sa::SensitivityError| ApiError::Study(e.to_string());
+    let (text, file) = match input.scenario {
+        Some(t) => (t, "scenario.toml".to_string()),
+        None => (mnsim_scenario::default_toml().to_string(), "<built-in default>".to_string()),
+    };
+    mnsim_scenario::parse(&text, &file).map_err(ApiError::Scenario)?;
+    let params: Vec<sa::ParamRange> = input
+        .params
+        .unwrap_or_default()
+        .iter()
+        .map(|p| sa::ParamRange::parse(p))
+        .collect::<Result<_, _>>()
+        .map_err(err)?;
+    let method = match input.method.as_deref().unwrap_or("sobol") {
+        "sobol" => st::Method::Sobol,
+        "morris" => st::Method::Morris,
+        other => return Err(ApiError::Study(format!("method = {other:?}: expected \"sobol\" or \"morris\""))),
+    };
+    let req = st::Request {
+        params,
+        method,
+        n: input.n_design.unwrap_or(8),
+        levels: input.levels.unwrap_or(sa::DEFAULT_LEVELS),
+        outputs: input.outputs,
+        time_courses: input.time_courses.unwrap_or_default(),
+        times: input.times,
+        seed: input.seed,
+    };
+    let prepared = st::prepare(&text, &file, &req, budget).map_err(err)?;
+    let runs = prepared.design.points().len() + 1;
+    if runs > MAX_PAGE_DESIGN_RUNS {
+        return Err(ApiError::Study(format!(
+            "the design has {runs} runs: from the page, at most {MAX_PAGE_DESIGN_RUNS} (larger designs: mnsim sensitivity)"
+        )));
+    }
+    let work = move |tick: &Tick, started_utc: String| -> StudyOutput {
+        let t0 = std::time::Instant::now();
+        tick.stage("design runs", runs as u64);
+        let done = st::run(&prepared, &|| tick.tick()).map_err(|e| e.to_string())?;
+        let m = meta(&git, started_utc, t0, "sensitivity");
+        let doc = st::document(&prepared, &done, m.wall_time_s);
+        st::files(&prepared, &done, &doc, &m)
+    };
+    Ok(Study { name: "sensitivity".into(), kind: "sensitivity", work: Box::new(work) })
 }

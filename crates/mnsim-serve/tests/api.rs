@@ -554,6 +554,31 @@ fn studies_write_the_clis_folders_and_bad_ones_are_refused() {
         )
         .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        // a sensitivity study of the scenario sent with it: sensitivity.html and its tables
+        let (s, v) = json_of(
+            &app,
+            Method::POST,
+            "/api/studies",
+            Some(json!({"kind": "sensitivity", "scenario": QUICK, "params": ["device.needle_length_um=500:1500"],
+                        "method": "morris", "n_design": 2, "outputs": ["mean_depth_um"]})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+        let sa_id = v["id"].as_str().unwrap().to_string();
+        assert_eq!(wait_final(&app, &sa_id).await["state"], "done");
+        for f in ["sensitivity.html", "sensitivity.csv", "sensitivity.json", "manifest.json"] {
+            assert!(tmp.path().join(&sa_id).join(f).is_file(), "{f}");
+        }
+        let (s, v) = json_of(
+            &app,
+            Method::POST,
+            "/api/studies",
+            Some(json!({"kind": "sensitivity", "scenario": QUICK, "params": ["device.needle_length_um=500:1500"], "method": "anova"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        let (s, _) = json_of(&app, Method::POST, "/api/studies", Some(json!({"kind": "validate", "method": "sobol"}))).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
         let (s, _) = json_of(&app, Method::POST, "/api/studies", Some(json!({"kind": "anova"}))).await;
         assert_eq!(s, StatusCode::BAD_REQUEST);
         let (s, _) = json_of(&app, Method::POST, "/api/studies", Some(json!({"kind": "validate", "n": 3}))).await;
