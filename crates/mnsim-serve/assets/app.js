@@ -185,8 +185,10 @@ function setPath(obj, path, v) {
 
 function onFieldEdit(path, sh, input) {
   state.t_edit = performance.now();
-  setPath(state.doc, path, parseField(sh, input.value));
-  check({ scenario: state.doc }, "form");
+  const value = parseField(sh, input.value);
+  setPath(state.doc, path, value);
+  // the edit is applied to the TOML text on the server, its comments and layout kept
+  check({ toml: $("toml").value, set: { key: path.join("."), value: value === undefined ? null : value } }, "form");
 }
 
 function fillForm() {
@@ -305,6 +307,101 @@ function openReport(id, page) {
   f.src = "/runs/" + enc(id) + "/" + (page || "report.html");
   f.hidden = false;
   f.scrollIntoView({ block: "nearest" });
+  loadCourses(id, page || "report.html");
+}
+
+// ---- interactive time courses of the opened run (its healing.csv) ----
+const courses = { rows: [], zoom: null, drag: null };
+
+function parseCsv(text) {
+  const lines = text.trim().split("\n");
+  const head = lines[0].split(",");
+  return lines.slice(1).map((l) => { const c = l.split(","); const o = {}; head.forEach((h, i) => { o[h] = c[i]; }); return o; });
+}
+
+async function loadCourses(id, page) {
+  const box = $("courses");
+  box.hidden = true;
+  if (page !== "report.html") return;
+  const r = await fetch("/runs/" + enc(id) + "/healing.csv");
+  if (!r.ok) return; // a run without healing
+  courses.rows = parseCsv(await r.text());
+  courses.zoom = null;
+  const vars = [...new Set(courses.rows.map((x) => x.quantity))].sort();
+  const regions = [...new Set(courses.rows.map((x) => x.region))];
+  const fill = (sel, values, keep) => {
+    sel.textContent = "";
+    for (const v of values) { const o = el("option"); o.value = v; o.textContent = v; sel.appendChild(o); }
+    if (values.includes(keep)) sel.value = keep;
+  };
+  fill($("course-var"), vars, $("course-var").value || "collagen_total");
+  fill($("course-region"), regions, $("course-region").value || "patch");
+  box.hidden = false;
+  drawCourse();
+}
+
+function courseSeries() {
+  const v = $("course-var").value, g = $("course-region").value;
+  return courses.rows.filter((x) => x.quantity === v && x.region === g)
+    .map((x) => ({ t: Number(x.time_d), y: Number(x.value), lo: x.ensemble_p05 === "" ? NaN : Number(x.ensemble_p05),
+      hi: x.ensemble_p95 === "" ? NaN : Number(x.ensemble_p95), unit: x.unit, phase: x.phase }));
+}
+
+function drawCourse() {
+  const svg = $("course-plot");
+  const W = svg.clientWidth || 700, H = 300, L = 60, R = 15, T = 12, B = 34;
+  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+  let pts = courseSeries();
+  if (courses.zoom) pts = pts.filter((p) => p.t >= courses.zoom[0] && p.t <= courses.zoom[1]);
+  svg.textContent = "";
+  if (pts.length < 2) return;
+  const ys = pts.flatMap((p) => [p.y, p.lo, p.hi]).filter(Number.isFinite);
+  let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+  if (y1 === y0) { y0 -= 0.5 * Math.abs(y0 || 1); y1 += 0.5 * Math.abs(y1 || 1); }
+  const [t0, t1] = [pts[0].t, pts[pts.length - 1].t];
+  const X = (t) => L + (W - L - R) * (t - t0) / (t1 - t0 || 1), Y = (y) => T + (H - T - B) * (1 - (y - y0) / (y1 - y0));
+  const ns = "http://www.w3.org/2000/svg";
+  const add = (tag, attrs, text) => { const e = document.createElementNS(ns, tag); for (const k in attrs) e.setAttribute(k, attrs[k]); if (text) e.textContent = text; svg.appendChild(e); return e; };
+  const band = pts.filter((p) => Number.isFinite(p.lo) && Number.isFinite(p.hi));
+  if (band.length > 1) {
+    const d = band.map((p, i) => (i ? "L" : "M") + X(p.t) + "," + Y(p.hi)).join("") + band.slice().reverse().map((p) => "L" + X(p.t) + "," + Y(p.lo)).join("") + "Z";
+    add("path", { d, class: "band" });
+  }
+  add("path", { d: pts.map((p, i) => (i ? "L" : "M") + X(p.t) + "," + Y(p.y)).join(""), class: "line" });
+  const g = add("g", { class: "axis" });
+  const tick = (x1, y1, x2, y2) => { const e = document.createElementNS(ns, "line"); e.setAttribute("x1", x1); e.setAttribute("y1", y1); e.setAttribute("x2", x2); e.setAttribute("y2", y2); e.setAttribute("stroke", "#999"); g.appendChild(e); };
+  tick(L, H - B, W - R, H - B); tick(L, T, L, H - B);
+  for (let k = 0; k <= 4; k++) {
+    const t = t0 + (t1 - t0) * k / 4, y = y0 + (y1 - y0) * k / 4;
+    const a = document.createElementNS(ns, "text"); a.setAttribute("x", X(t)); a.setAttribute("y", H - B + 14); a.setAttribute("text-anchor", "middle"); a.textContent = t.toPrecision(3); g.appendChild(a);
+    const b = document.createElementNS(ns, "text"); b.setAttribute("x", L - 4); b.setAttribute("y", Y(y) + 4); b.setAttribute("text-anchor", "end"); b.textContent = y.toPrecision(3); g.appendChild(b);
+  }
+  const lab = document.createElementNS(ns, "text"); lab.setAttribute("x", (L + W - R) / 2); lab.setAttribute("y", H - 4); lab.setAttribute("text-anchor", "middle");
+  lab.textContent = `days from the first session — ${$("course-var").value} (${pts[0].unit}), ${$("course-region").value}` + (band.length > 1 ? "; band: 5–95 % over the ensemble" : "");
+  g.appendChild(lab);
+  const dot = add("circle", { r: 4, fill: "#d73027", visibility: "hidden" });
+  const sel = add("rect", { class: "sel", y: T, height: H - T - B, width: 0, visibility: "hidden" });
+  const tOf = (ev) => { const r = svg.getBoundingClientRect(); const x = (ev.clientX - r.left) * W / r.width; return t0 + (x - L) * (t1 - t0) / (W - L - R); };
+  svg.onmousemove = (ev) => {
+    const t = tOf(ev);
+    let best = pts[0];
+    for (const p of pts) if (Math.abs(p.t - t) < Math.abs(best.t - t)) best = p;
+    dot.setAttribute("cx", X(best.t)); dot.setAttribute("cy", Y(best.y)); dot.setAttribute("visibility", "visible");
+    const band = Number.isFinite(best.lo) ? ` [5–95 %: ${best.lo.toPrecision(4)}, ${best.hi.toPrecision(4)}]` : "";
+    $("course-readout").textContent = `day ${best.t.toPrecision(4)}${best.phase === "course" ? "" : " (" + best.phase.replace("_", " ") + ")"}: ${best.y.toPrecision(4)} ${best.unit}${band}`;
+    if (courses.drag !== null) {
+      const a = X(Math.min(courses.drag, t)), b = X(Math.max(courses.drag, t));
+      sel.setAttribute("x", a); sel.setAttribute("width", Math.max(0, b - a)); sel.setAttribute("visibility", "visible");
+    }
+  };
+  svg.onmousedown = (ev) => { courses.drag = tOf(ev); };
+  svg.onmouseup = (ev) => {
+    if (courses.drag === null) return;
+    const [a, b] = [Math.min(courses.drag, tOf(ev)), Math.max(courses.drag, tOf(ev))];
+    courses.drag = null;
+    if (b - a > (t1 - t0) / 200) { courses.zoom = [a, b]; drawCourse(); } else sel.setAttribute("visibility", "hidden");
+  };
+  svg.ondblclick = () => { courses.zoom = null; drawCourse(); };
 }
 
 async function cancelRun() {
@@ -368,6 +465,9 @@ async function loadStudies() {
   }
   $("cohort-n").max = r.data.max_cohort_patients;
   $("study-kind").addEventListener("change", showStudyForm);
+  $("course-var").addEventListener("change", () => { courses.zoom = null; drawCourse(); });
+  $("course-region").addEventListener("change", () => { courses.zoom = null; drawCourse(); });
+  $("courses").addEventListener("toggle", drawCourse);
   $("study-run").addEventListener("click", startStudy);
 }
 

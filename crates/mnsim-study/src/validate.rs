@@ -207,6 +207,29 @@ pub struct Case {
     /// Notes: what the case stands for, caveats.
     #[serde(default)]
     pub notes: String,
+    /// A cohort case: the compared value is a statistic of `compare.quantity` over the
+    /// patients of a population (a responder rate, a cohort median), not one patient's figure.
+    #[serde(default)]
+    pub cohort: Option<CaseCohort>,
+}
+
+/// The cohort of a cohort case ([`Case::cohort`]).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseCohort {
+    /// A built-in population (`data/populations/`).
+    pub population: String,
+    /// Patients, 2 to 256 (each is one run of the case's scenario with the patient's draws).
+    pub patients: u64,
+    /// Seed of the draws (default: the case scenario's seed).
+    #[serde(default)]
+    pub seed: Option<u64>,
+    /// `share_at_least` or `share_at_most` (a responder rate, %, with `threshold`), `mean` or
+    /// `median`.
+    pub statistic: String,
+    /// The responder threshold, in the figure's unit.
+    #[serde(default)]
+    pub threshold: Option<f64>,
 }
 
 /// A case file could not be read or understood, or its scenario is invalid.
@@ -381,9 +404,73 @@ pub(crate) fn case_result(case: &Case, value: f64) -> CaseResult {
     }
 }
 
+/// The model's value of a cohort case: the statistic of the compared figure over the cohort's
+/// patients, each the case's scenario (with `extra` edits) with the patient's draws.
+fn cohort_value(case: &Case, c: &CaseCohort, file: &str, extra: &[Edit]) -> Result<f64, CaseError> {
+    use crate::plan::statistic::Statistic;
+    let bad = |why: String| CaseError::Parse(file.into(), format!("cohort: {why}"));
+    let statistic = match (c.statistic.as_str(), c.threshold) {
+        ("share_at_least", Some(t)) => Statistic::ShareAtLeast { threshold: t },
+        ("share_at_most", Some(t)) => Statistic::ShareAtMost { threshold: t },
+        ("mean", None) => Statistic::Mean,
+        ("median", None) => Statistic::Median,
+        (s, t) => {
+            return Err(bad(format!(
+                "statistic = {s:?}{}: expected share_at_least or share_at_most with a threshold, or mean or median without",
+                t.map_or(String::new(), |t| format!(" with threshold {t}"))
+            )));
+        }
+    };
+    let share = matches!(statistic, Statistic::ShareAtLeast { .. } | Statistic::ShareAtMost { .. });
+    if share && case.compare.unit != "%" {
+        return Err(CaseError::Quantity(
+            file.into(),
+            format!("compare.unit = {:?}: a share of patients is in %", case.compare.unit),
+        ));
+    }
+    if !(2..=256).contains(&c.patients) {
+        return Err(bad(format!("patients = {}: expected 2 to 256", c.patients)));
+    }
+    let ptext = crate::cohort::builtin_population(&c.population).ok_or_else(|| {
+        let known: Vec<&str> = crate::cohort::builtin_populations().iter().map(|(n, _)| *n).collect();
+        bad(format!("population = {:?}: a built-in population ({})", c.population, known.join(", ")))
+    })?;
+    let pop = crate::cohort::population::parse(ptext, &format!("data/populations/{}.toml", c.population))
+        .map_err(|e| bad(e.to_string()))?;
+    let sc = case_scenario_with(case, file, extra)?;
+    let text = toml::to_string(&sc.scenario).map_err(|e| CaseError::Scenario(file.into(), e.to_string()))?;
+    let options =
+        crate::cohort::CohortOptions { n: c.patients, seed: c.seed.unwrap_or(sc.seed()), with_transport: false };
+    let cohort =
+        crate::cohort::Cohort::new(&text, &format!("{file} [scenario]"), pop, options, mnsim_sim::Budget::default())
+            .map_err(|e| CaseError::Scenario(file.into(), e.to_string()))?;
+    let records = cohort.run_range(0..c.patients, &|| {}).map_err(|e| match e {
+        crate::cohort::CohortError::Patient { .. } => CaseError::Scenario(file.into(), e.to_string()),
+        _ => CaseError::Model(file.into(), e.to_string()),
+    })?;
+    let q = &case.compare.quantity;
+    let mut xs = Vec::with_capacity(records.len());
+    for r in &records {
+        let i = r.figures.iter().position(|(n, _)| n == q).ok_or_else(|| {
+            CaseError::Quantity(file.into(), format!("compare.quantity = {q:?} is not a figure of the model's results"))
+        })?;
+        if !share && r.units[i] != case.compare.unit {
+            return Err(CaseError::Quantity(
+                file.into(),
+                format!("compare.unit = {:?} but the model reports {q} in {:?}", case.compare.unit, r.units[i]),
+            ));
+        }
+        xs.push(r.figures[i].1);
+    }
+    Ok(statistic.of(&xs))
+}
+
 /// The model's value of the case's compared quantity, with `extra` edits on top of the case's
-/// scenario (see [`case_scenario_with`]).
+/// scenario (see [`case_scenario_with`]); for a cohort case the statistic over its patients.
 pub fn model_value(case: &Case, file: &str, extra: &[Edit]) -> Result<f64, CaseError> {
+    if let Some(c) = &case.cohort {
+        return cohort_value(case, c, file, extra);
+    }
     let sc = case_scenario_with(case, file, extra)?;
     let r = mnsim_sim::run(&sc, &mut mnsim_sim::NoProgress).map_err(|e| match e {
         // over the memory budget: refused before any work, so the case's input, not the model
@@ -466,4 +553,30 @@ pub struct ExpectedStatus {
 pub fn expected_status() -> Result<ExpectedStatus, CaseError> {
     let text = include_str!("../../../data/validation_status.toml");
     toml::from_str(text).map_err(|e| CaseError::Parse("data/validation_status.toml".into(), e.message().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A cohort case names its statistic, threshold, unit and population correctly, or says
+    /// which is wrong before any run.
+    #[test]
+    fn bad_cohort_cases_are_errors_naming_what_is_wrong() {
+        let text = builtin::CASES.iter().find(|(f, _)| f.starts_with("CA-RESP")).expect("the responder case").1;
+        let case = parse_case(text, "c.toml").unwrap();
+        let with = |f: &dyn Fn(&mut Case)| {
+            let mut c = case.clone();
+            f(&mut c);
+            model_value(&c, "c.toml", &[]).unwrap_err().to_string()
+        };
+        let e = with(&|c| c.cohort.as_mut().unwrap().threshold = None);
+        assert!(e.contains("c.toml") && e.contains("statistic = \"share_at_most\""), "{e}");
+        let e = with(&|c| c.compare.unit = "grades".into());
+        assert!(e.contains("a share of patients is in %"), "{e}");
+        let e = with(&|c| c.cohort.as_mut().unwrap().population = "nobody".into());
+        assert!(e.contains("population = \"nobody\"") && e.contains("acne-scars-cheek"), "{e}");
+        let e = with(&|c| c.cohort.as_mut().unwrap().patients = 1);
+        assert!(e.contains("patients = 1"), "{e}");
+    }
 }
