@@ -374,7 +374,7 @@ function drawCourse() {
   for (let k = 0; k <= 4; k++) {
     const t = t0 + (t1 - t0) * k / 4, y = y0 + (y1 - y0) * k / 4;
     const a = document.createElementNS(ns, "text"); a.setAttribute("x", X(t)); a.setAttribute("y", H - B + 14); a.setAttribute("text-anchor", "middle"); a.textContent = t.toPrecision(3); g.appendChild(a);
-    const b = document.createElementNS(ns, "text"); b.setAttribute("x", L - 4); b.setAttribute("y", Y(y) + 4); b.setAttribute("text-anchor", "end"); b.textContent = y.toPrecision(3); g.appendChild(b);
+    const b = document.createElementNS(ns, "text"); b.setAttribute("x", L - 4); b.setAttribute("y", Y(y) + 4); b.setAttribute("text-anchor", "end"); b.textContent = y.toPrecision(4); g.appendChild(b);
   }
   const lab = document.createElementNS(ns, "text"); lab.setAttribute("x", (L + W - R) / 2); lab.setAttribute("y", H - 4); lab.setAttribute("text-anchor", "middle");
   lab.textContent = `days from the first session — ${$("course-var").value} (${pts[0].unit}), ${$("course-region").value}` + (band.length > 1 ? "; band: 5–95 % over the ensemble" : "");

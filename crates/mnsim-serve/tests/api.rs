@@ -465,9 +465,9 @@ fn json_tables_become_toml_and_back() {
 #[test]
 fn file_names_lose_their_folders() {
     use mnsim_serve::scenario::{DEFAULT_FILE, ScenarioInput};
-    let i = ScenarioInput { toml: None, scenario: None, file: Some("../../etc/my.toml".into()) };
+    let i = ScenarioInput { toml: None, scenario: None, file: Some("../../etc/my.toml".into()), set: None };
     assert_eq!(i.file_name(), "my.toml");
-    let i = ScenarioInput { toml: None, scenario: None, file: None };
+    let i = ScenarioInput { toml: None, scenario: None, file: None, set: None };
     assert_eq!(i.file_name(), DEFAULT_FILE);
 }
 
@@ -622,5 +622,28 @@ fn a_queued_study_cancels_and_a_cohort_writes_its_page() {
         for f in ["cohort.html", "outcomes.csv", "summary.json", "manifest.json"] {
             assert!(tmp.path().join(&id).join(f).is_file(), "{f}");
         }
+    })
+}
+
+/// A form edit (`set`) is applied to the TOML text with its comments kept, and the answer is
+/// the checked, edited text.
+#[test]
+fn a_form_edit_keeps_the_tomls_comments() {
+    rt().block_on(async {
+        let tmp = tempfile::tempdir().unwrap();
+        let app = app(tmp.path(), 1);
+        let body = json!({"toml": QUICK, "set": {"key": "device.needle_length_um", "value": 800}});
+        let (s, v) = json_of(&app, Method::POST, "/api/check", Some(body)).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let text = v["toml"].as_str().unwrap();
+        assert_eq!(text, QUICK.replace("needle_length_um = 1000", "needle_length_um = 800"), "only the value changes");
+        assert!(text.starts_with("# A quick look"));
+        let body = json!({"toml": QUICK, "set": {"key": "device.needle_length_um", "value": 99999}});
+        let (s, v) = json_of(&app, Method::POST, "/api/check", Some(body)).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(v["toml"].as_str().unwrap().contains("needle_length_um = 99999"), "the edited text comes back");
+        let body = json!({"scenario": {}, "set": {"key": "a", "value": 1}});
+        let (s, _) = json_of(&app, Method::POST, "/api/check", Some(body)).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
     })
 }

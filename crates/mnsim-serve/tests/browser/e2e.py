@@ -163,6 +163,7 @@ def main():
             page.locator("#courses summary").click()
             plot = page.locator("#course-plot")
             expect(plot.locator("path.line")).to_have_count(1)
+            plot.scroll_into_view_if_needed()
             box = plot.bounding_box()
             page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
             expect(page.locator("#course-readout")).to_contain_text("day")
