@@ -131,8 +131,6 @@ struct Chunks {
     dir: PathBuf,
 }
 
-const STAMP_FILE: &str = "stamp.json";
-
 impl Chunks {
     fn file(&self, first: u64) -> PathBuf {
         self.dir.join(format!("chunk-{first:09}.json"))
@@ -140,32 +138,7 @@ impl Chunks {
     /// Open the chunk folder for `stamp`: create it, or check that the one there was made by the
     /// same inputs.
     fn open(dir: PathBuf, stamp: &serde_json::Value) -> Result<Chunks> {
-        let path = dir.join(STAMP_FILE);
-        if dir.is_dir() {
-            let old: serde_json::Value =
-                std::fs::read(&path).ok().and_then(|b| serde_json::from_slice(&b).ok()).with_context(|| {
-                    format!("{}: a chunk folder without a readable {STAMP_FILE}; remove it", dir.display())
-                })?;
-            if &old != stamp {
-                let differ: Vec<String> = stamp
-                    .as_object()
-                    .into_iter()
-                    .flatten()
-                    .filter(|(k, v)| old.get(k.as_str()) != Some(*v))
-                    .map(|(k, _)| k.clone())
-                    .collect();
-                anyhow::bail!(
-                    "{}: holds the chunks of a cohort with other inputs ({} differ): resume with the same command, \
-                     or remove the folder to start again",
-                    dir.display(),
-                    differ.join(", ")
-                );
-            }
-        } else {
-            std::fs::create_dir_all(&dir)
-                .and_then(|()| write_whole(&path, &serde_json::to_vec_pretty(stamp).expect("JSON")))
-                .map_err(|e| anyhow::anyhow!("{}: cannot create the chunk folder: {e}", dir.display()))?;
-        }
+        crate::stamped::open(&dir, stamp, "chunks of a cohort")?;
         Ok(Chunks { dir })
     }
     fn load(&self, first: u64) -> Result<Option<Vec<PatientRecord>>> {
@@ -177,16 +150,9 @@ impl Chunks {
         }
     }
     fn store(&self, first: u64, records: &[PatientRecord]) -> Result<()> {
-        write_whole(&self.file(first), &co::encode_chunk(records))
+        crate::stamped::write_whole(&self.file(first), &co::encode_chunk(records))
             .map_err(|e| exit::run_failure(anyhow::anyhow!("{}: writing a chunk: {e}", self.file(first).display())))
     }
-}
-
-/// Write `bytes` to `path` whole: into a temporary file beside it, then renamed.
-fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
 }
 
 pub fn cohort(o: Options, budget: &mnsim_sim::Budget) -> Result<()> {

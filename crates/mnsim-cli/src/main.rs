@@ -18,6 +18,7 @@ mod progress;
 mod run;
 mod sensitivity;
 mod serve;
+mod stamped;
 mod tables;
 mod validate;
 mod vary;

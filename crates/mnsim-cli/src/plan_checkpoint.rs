@@ -8,10 +8,8 @@
 //! folder is removed once the output folder is written.
 
 use mnsim_study::plan::{Checkpoint, search::Evaluated};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-const STAMP_FILE: &str = "stamp.json";
 
 /// The evaluations of one plan, on disk.
 pub struct EvalDir {
@@ -27,43 +25,11 @@ fn fnv1a(s: &str) -> u64 {
     s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
-/// Write `bytes` to `path` whole: into a temporary file beside it, then renamed.
-fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
-}
-
 impl EvalDir {
     /// Open the folder for `stamp`: create it, or check that the one there holds the
     /// evaluations of the same inputs.
     pub fn open(dir: PathBuf, stamp: &serde_json::Value, stop_after: Option<usize>) -> anyhow::Result<EvalDir> {
-        let path = dir.join(STAMP_FILE);
-        if dir.is_dir() {
-            let old: Option<serde_json::Value> =
-                std::fs::read(&path).ok().and_then(|b| serde_json::from_slice(&b).ok());
-            let Some(old) = old else {
-                anyhow::bail!("{}: an evaluations folder without a readable {STAMP_FILE}; remove it", dir.display());
-            };
-            if &old != stamp {
-                let differ: Vec<String> = stamp
-                    .as_object()
-                    .into_iter()
-                    .flatten()
-                    .filter(|(k, v)| old.get(k.as_str()) != Some(*v))
-                    .map(|(k, _)| k.clone())
-                    .collect();
-                anyhow::bail!(
-                    "{}: holds the evaluations of a plan with other inputs ({} differ): resume with the same command, or remove the folder to start again",
-                    dir.display(),
-                    differ.join(", ")
-                );
-            }
-        } else {
-            std::fs::create_dir_all(&dir)
-                .and_then(|()| write_whole(&path, &serde_json::to_vec_pretty(stamp).unwrap_or_default()))
-                .map_err(|e| anyhow::anyhow!("{}: cannot create the evaluations folder: {e}", dir.display()))?;
-        }
+        crate::stamped::open(&dir, stamp, "evaluations of a plan")?;
         Ok(EvalDir { dir, stop_after, stored: AtomicUsize::new(0) })
     }
 
@@ -101,7 +67,7 @@ impl Checkpoint for EvalDir {
             }),
             Evaluated::Rejected(why) => serde_json::json!({"key": key, "rejected": why}),
         };
-        write_whole(&self.file(key), &serde_json::to_vec(&doc).unwrap_or_default())
+        crate::stamped::write_whole(&self.file(key), &serde_json::to_vec(&doc).unwrap_or_default())
             .map_err(|e| format!("{}: writing an evaluation: {e}", self.file(key).display()))?;
         self.stored.fetch_add(1, Ordering::SeqCst);
         Ok(())
