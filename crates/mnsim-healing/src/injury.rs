@@ -71,6 +71,21 @@ pub struct Injury {
     pub n_bleeding: usize,
 }
 
+/// (cos θ, sin θ) of the quadrature directions of [`disc_shares`], ring by ring: θ_jk =
+/// 2π (k + ¼ + ½ (j mod 2)) / [`DISC_ANGLES`], offset by a quarter step so that no point lies on
+/// a column boundary through the centre (computed once; the same values as evaluating them per
+/// disc).
+static DISC_DIRECTIONS: std::sync::LazyLock<Vec<(f64, f64)>> = std::sync::LazyLock::new(|| {
+    (0..DISC_RINGS)
+        .flat_map(|j| {
+            (0..DISC_ANGLES).map(move |k| {
+                let th = std::f64::consts::TAU * (k as f64 + 0.25 + 0.5 * (j % 2) as f64) / DISC_ANGLES as f64;
+                (th.cos(), th.sin())
+            })
+        })
+        .collect()
+});
+
 /// Shares of a disc of radius `radius_um` centred on surface point (x, y) in the columns of the
 /// grid, written into `shares` as (column, fraction of the disc area); the fractions sum to 1.
 /// A disc wholly inside one column gives that column alone.
@@ -87,10 +102,8 @@ pub fn disc_shares(grid: &TissueGrid, x_um: f64, y_um: f64, radius_um: f64, shar
     let w = 1.0 / (DISC_RINGS * DISC_ANGLES) as f64;
     for j in 0..DISC_RINGS {
         let rr = radius_um * ((j as f64 + 0.5) / DISC_RINGS as f64).sqrt();
-        for k in 0..DISC_ANGLES {
-            // offset by a quarter step so that no point lies on a column boundary through the centre
-            let th = std::f64::consts::TAU * (k as f64 + 0.25 + 0.5 * (j % 2) as f64) / DISC_ANGLES as f64;
-            let (cx, cy) = grid.column_of(x_um + rr * th.cos(), y_um + rr * th.sin());
+        for &(cos_th, sin_th) in &DISC_DIRECTIONS[j * DISC_ANGLES..(j + 1) * DISC_ANGLES] {
+            let (cx, cy) = grid.column_of(x_um + rr * cos_th, y_um + rr * sin_th);
             let col = cy * grid.nx + cx;
             match shares.iter_mut().find(|(c, _)| *c == col) {
                 Some(s) => s.1 += w,
@@ -414,8 +427,14 @@ fn visit_disc(
             continue;
         }
         let row = j.rem_euclid(ny) as usize * nxs;
-        for i in i0..=i1 {
-            f(row + i.rem_euclid(nx) as usize);
+        // i.rem_euclid(nx) for i in i0..=i1, without a division per point
+        let mut i = i0.rem_euclid(nx) as usize;
+        for _ in i0..=i1 {
+            f(row + i);
+            i += 1;
+            if i == nxs {
+                i = 0;
+            }
         }
     }
 }
