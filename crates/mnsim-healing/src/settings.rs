@@ -43,6 +43,13 @@ pub struct HealingSettings {
     pub split_max_h: f64,
     /// Growth factor of the splitting step after a session (step_{n+1} = factor · step_n).
     pub split_growth: f64,
+    /// Largest operator-splitting step as a share of the time since the last session: the step
+    /// may grow past `split_max_h` to this share of the wound's age (0 = a fixed cap of
+    /// `split_max_h`). The cascade's own time scale grows with the wound's age (hours for the
+    /// clot, days for inflammation, weeks for the proliferative phase, months for remodelling),
+    /// so a step that is a fixed share of the age keeps the splitting error small against the
+    /// change it resolves. Numerical choice (docs/model/healing.md § 6).
+    pub split_age_share: f64,
     /// Times after the first session at which maps of new collagen are stored, days (values
     /// past the end of the run are clamped to the end).
     pub map_times_d: Vec<f64>,
@@ -80,6 +87,7 @@ impl Default for HealingSettings {
             split_min_h: 1.0,
             split_max_h: 24.0,
             split_growth: 1.5,
+            split_age_share: 0.1,
             map_times_d: vec![30.0, 90.0, 180.0],
             threads: 0,
             wound_model: WoundModel::SubCell,
@@ -111,6 +119,7 @@ impl HealingSettings {
         check("split_min_h", self.split_min_h, 0.01, 48.0)?;
         check("split_max_h", self.split_max_h, self.split_min_h, 240.0)?;
         check("split_growth", self.split_growth, 1.0, 10.0)?;
+        check("split_age_share", self.split_age_share, 0.0, 1.0)?;
         for (i, &t) in self.map_times_d.iter().enumerate() {
             check(&format!("map_times_d[{i}]"), t, 0.0, 1e5)?;
         }

@@ -5,7 +5,8 @@
 //! step of [`crate::transport`] and R the stiff per-cell kinetics of [`crate::reaction`]
 //! integrated by diffsol ESDIRK34 ([`crate::integrator`]) in parallel over cells (rayon). Steps stop
 //! exactly at session times, map times and the end; after a session the step restarts at
-//! `split_min_h` and grows by `split_growth` up to `split_max_h`.
+//! `split_min_h` and grows by `split_growth` up to max(`split_max_h`, `split_age_share` × the time
+//! since the last session).
 
 use crate::actives::{self, ActiveGains};
 use crate::error::HealingError;
@@ -436,7 +437,9 @@ fn run(
         }
         transport::step(&faces, r, &mut y, 0.5 * h, settings.wound_model);
         t = if (next_stop - (t + h)).abs() < 1e-9 { next_stop } else { t + h };
-        dt = (dt * settings.split_growth).min(dmax);
+        // the cap grows with the wound's age (`split_age_share`)
+        let age_d = if next_session > 0 { t - sessions_d[next_session - 1] } else { 0.0 };
+        dt = (dt * settings.split_growth).min(dmax.max(settings.split_age_share * age_d));
         rec.record(t, &g, &y, r);
         let whole_days = (t.floor() as u64).min(total_days);
         if whole_days > days_counted {
