@@ -193,7 +193,14 @@ pub fn cohort(o: Options, budget: &mnsim_sim::Budget) -> Result<()> {
             b.inc(1);
         }
     };
-    let mut records: Vec<PatientRecord> = Vec::with_capacity((range.end - range.start) as usize);
+    // The per-patient tables stream to the staging folder chunk by chunk and the summary reads
+    // compact columns, so memory does not hold the records (docs/STUDIES.md). A shard keeps its
+    // records (shard.json holds each exactly), and so does the `parquet` build (its Parquet
+    // tables are built whole).
+    let keep_records = shard.is_some() || cfg!(feature = "parquet");
+    let mut tables = StreamedTables::create(&target, &cohort.population)?;
+    let mut cols = co::Columns::default();
+    let mut records: Vec<PatientRecord> = Vec::new();
     let (mut resumed, mut new_chunks) = (0u64, 0usize);
     let mut first = range.start;
     while first < range.end {
@@ -218,17 +225,66 @@ pub fn cohort(o: Options, budget: &mnsim_sim::Budget) -> Result<()> {
                 r
             }
         };
-        records.extend(got);
+        tables.rows(&got)?;
+        for r in &got {
+            cols.push(r);
+        }
+        if keep_records {
+            records.extend(got);
+        }
         first = last;
     }
     if let Some(b) = &bar.bar {
         b.finish_and_clear();
     }
+    tables.finish()?;
     let meta = crate::run::meta(t0, started_utc);
     let info = co::folder::Info { n, shard, range: range.clone(), resumed, chunk: o.chunk };
-    finish(target, &cohort, &population_text, &records, &info, &meta, o.json)?;
+    if keep_records {
+        finish(target, &cohort, &population_text, &records, &info, &meta, o.json)?;
+    } else {
+        finish_streamed(target, &cohort, &cols, &info, &meta, o.json)?;
+    }
     let _ = std::fs::remove_dir_all(&chunks.dir);
     Ok(())
+}
+
+/// The per-patient tables of a cohort folder, written into its staging folder as the chunks
+/// come ([`co::summary::Table`]).
+struct StreamedTables {
+    patients: (PathBuf, co::summary::Table<std::io::BufWriter<std::fs::File>>),
+    outcomes: (PathBuf, co::summary::Table<std::io::BufWriter<std::fs::File>>),
+}
+
+impl StreamedTables {
+    fn create(target: &mnsim_report::OutputDir, pop: &co::Population) -> Result<StreamedTables> {
+        let open = |name: &str, table: fn(&co::Population, _) -> std::io::Result<_>| -> Result<_> {
+            let (path, w) = target.create_streamed(name).map_err(exit::committing)?;
+            let t = table(pop, w).map_err(|e| written(&path, e))?;
+            Ok((path, t))
+        };
+        Ok(StreamedTables {
+            patients: open(co::folder::PATIENTS_TABLE, co::summary::Table::patients)?,
+            outcomes: open(co::folder::OUTCOMES_TABLE, co::summary::Table::outcomes)?,
+        })
+    }
+    fn rows(&mut self, records: &[PatientRecord]) -> Result<()> {
+        for (path, t) in [&mut self.patients, &mut self.outcomes] {
+            t.rows(records).map_err(|e| written(path, e))?;
+        }
+        Ok(())
+    }
+    fn finish(self) -> Result<()> {
+        for (path, t) in [self.patients, self.outcomes] {
+            let mut w = t.finish().map_err(|e| written(&path, e))?;
+            std::io::Write::flush(&mut w).map_err(|e| written(&path, e))?;
+        }
+        Ok(())
+    }
+}
+
+fn written(path: &Path, e: std::io::Error) -> anyhow::Error {
+    exit::run_failure(anyhow::anyhow!("{}: writing a table: {e}", path.display()))
 }
 
 /// Write the cohort folder of `records` into the taken `target` and print its summary (a table,
@@ -251,6 +307,40 @@ pub fn finish(
     let files = crate::tables::with_parquet(files)?;
     let dir = target.commit(&files).map_err(exit::committing)?;
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    report(&dir, doc, &s, &names, cohort, records.len(), info, meta, json)
+}
+
+/// [`finish`] for a folder whose per-patient tables were streamed into `target` already
+/// ([`StreamedTables`]): the other files from the records' columns.
+fn finish_streamed(
+    target: mnsim_report::OutputDir,
+    cohort: &Cohort,
+    cols: &co::Columns,
+    info: &co::folder::Info,
+    meta: &mnsim_report::RunMeta,
+    json: bool,
+) -> Result<()> {
+    let co::folder::Folder { doc, summary: s, files } = co::folder::summary_files(cohort, cols, info, meta);
+    let files = crate::tables::with_parquet(files)?;
+    let dir = target.commit(&files).map_err(exit::committing)?;
+    let mut names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    names.splice(1..1, [co::folder::PATIENTS_TABLE, co::folder::OUTCOMES_TABLE]);
+    report(&dir, doc, &s, &names, cohort, cols.len(), info, meta, json)
+}
+
+/// Print a written cohort folder's summary: a table, or the summary document with `json`.
+#[allow(clippy::too_many_arguments)]
+fn report(
+    dir: &Path,
+    doc: serde_json::Value,
+    s: &summary::CohortSummary,
+    names: &[&str],
+    cohort: &Cohort,
+    patients: usize,
+    info: &co::folder::Info,
+    meta: &mnsim_report::RunMeta,
+    json: bool,
+) -> Result<()> {
     if json {
         let mut doc = doc;
         doc["out_dir"] = serde_json::json!(dir.display().to_string());
@@ -259,16 +349,16 @@ pub fn finish(
         outln!(
             "mnsim {} — cohort of {} patients{} from population {} on {}, seed {}, {:.1} s ({:.2} patients/s{})",
             meta.mnsim_version,
-            records.len(),
+            patients,
             info.shard.map(|(k, m)| format!(" (shard {k}/{m} of {})", info.n)).unwrap_or_default(),
             cohort.population.name,
             cohort.scenario_file,
             cohort.options.seed,
             meta.wall_time_s,
-            (records.len() as u64 - info.resumed) as f64 / meta.wall_time_s.max(1e-9),
+            (patients as u64 - info.resumed) as f64 / meta.wall_time_s.max(1e-9),
             if info.resumed > 0 { format!("; {} resumed from chunks", info.resumed) } else { String::new() }
         )?;
-        out!("{}", table(&s))?;
+        out!("{}", table(s))?;
         outln!("wrote {} ({})", dir.display(), names.join(", "))
     }
 }

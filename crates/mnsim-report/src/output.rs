@@ -295,6 +295,22 @@ impl OutputDir {
         &self.target
     }
 
+    /// Create file `name` (a plain file name) of the folder now, for a table too large to hold
+    /// whole: the caller writes it (and flushes it) through the returned writer; it waits in the
+    /// staging folder and is moved into place with the others by [`OutputDir::commit`], or is
+    /// removed with the staging folder if the command stops before (a name also given to
+    /// `commit` is overwritten by it). Returns the file's staging path, for error messages, and
+    /// the writer.
+    pub fn create_streamed(&self, name: &str) -> Result<(PathBuf, std::io::BufWriter<fs::File>), ReportError> {
+        let mut parts = Path::new(name).components();
+        if !matches!((parts.next(), parts.next()), (Some(Component::Normal(_)), None)) {
+            return Err(refuse(Path::new(name), "is not a plain file name"));
+        }
+        let p = self.staging.join(name);
+        let f = fs::File::create(&p).map_err(io(&p))?;
+        Ok((p, std::io::BufWriter::new(f)))
+    }
+
     /// Write `files` (name, bytes; names may hold sub-folders) and move them into place, whole or
     /// not at all. Returns the folder written, as it was given to [`OutputDir::reserve`].
     pub fn commit<N: AsRef<str>>(mut self, files: &[(N, Vec<u8>)]) -> Result<PathBuf, ReportError> {
@@ -377,5 +393,41 @@ pub fn abandon_all() {
         let _ = fs::remove_dir_all(&staging);
         let _ = fs::remove_file(&lock);
         remove_created(&created);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// A streamed file is moved into place with the committed ones; a name that is not a plain
+    /// file name is refused; a reservation dropped before its commit leaves nothing behind.
+    #[test]
+    fn streamed_files_land_with_the_commit_or_not_at_all() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("out");
+        let dir = OutputDir::reserve(&target, false).unwrap();
+        let (path, mut w) = dir.create_streamed("rows.csv").unwrap();
+        assert!(!path.starts_with(&target), "written in the staging folder, not the target");
+        w.write_all(b"a,b\n1,2\n").unwrap();
+        w.flush().unwrap();
+        drop(w);
+        for bad in ["sub/rows.csv", "..", "/abs.csv", ""] {
+            assert!(dir.create_streamed(bad).is_err(), "{bad:?} accepted");
+        }
+        dir.commit(&[("manifest.json", b"{\"mnsim_version\": \"t\"}".to_vec())]).unwrap();
+        assert_eq!(fs::read(target.join("rows.csv")).unwrap(), b"a,b\n1,2\n");
+        assert!(target.join("manifest.json").is_file());
+
+        let other = tmp.path().join("other");
+        let dir = OutputDir::reserve(&other, false).unwrap();
+        let (_, mut w) = dir.create_streamed("rows.csv").unwrap();
+        w.write_all(b"x\n").unwrap();
+        drop(w);
+        drop(dir);
+        assert!(!other.exists());
+        let left: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left, vec![std::ffi::OsString::from("out")], "staging or lock files left: {left:?}");
     }
 }

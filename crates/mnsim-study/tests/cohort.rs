@@ -331,6 +331,62 @@ fn patients_are_bit_identical_across_threads_and_shards_and_chunks_round_trip() 
     assert!(s.outcomes.iter().any(|o| o.name == "mean_depth_um" && o.sd > 0.0));
 }
 
+/// The folder a command streams (the per-patient tables written a chunk at a time with
+/// `summary::Table`, every other file from the records' compact `Columns`) is the same bytes as
+/// the folder built from the whole records, and the columns read a figure that only a later
+/// patient has as absent for the earlier ones.
+#[test]
+fn a_streamed_folder_is_the_same_bytes_as_the_whole_one() {
+    let pop = population::parse(co::builtin_population("acne-scars-cheek").unwrap(), "p").unwrap();
+    let c = Cohort::new(
+        &tiny_scenario(),
+        "tiny",
+        pop,
+        CohortOptions { n: 3, seed: 5, with_transport: false },
+        Default::default(),
+    )
+    .unwrap();
+    let records = c.run_range(0..3, &|| {}).unwrap();
+    let info = co::folder::Info { n: 3, shard: None, range: 0..3, resumed: 0, chunk: 2 };
+    let meta = mnsim_report::RunMeta {
+        mnsim_version: "test".into(),
+        git_revision: "test".into(),
+        started_utc: "2026-12-06T00:00:00Z".into(),
+        wall_time_s: 1.0,
+        command: vec!["test".into()],
+    };
+    let whole = co::folder::files(&c, &records, &info, &meta);
+    let mut cols = co::Columns::default();
+    let mut patients = co::summary::Table::patients(&c.population, Vec::new()).unwrap();
+    let mut outcomes = co::summary::Table::outcomes(&c.population, Vec::new()).unwrap();
+    for chunk in records.chunks(2) {
+        patients.rows(chunk).unwrap();
+        outcomes.rows(chunk).unwrap();
+        chunk.iter().for_each(|r| cols.push(r));
+    }
+    let streamed = co::folder::summary_files(&c, &cols, &info, &meta);
+    let mut files = streamed.files.clone();
+    files.insert(1, (co::folder::PATIENTS_TABLE.to_string(), patients.finish().unwrap()));
+    files.insert(2, (co::folder::OUTCOMES_TABLE.to_string(), outcomes.finish().unwrap()));
+    assert_eq!(files.len(), whole.files.len());
+    for ((n1, b1), (n2, b2)) in files.iter().zip(&whole.files) {
+        assert_eq!(n1, n2);
+        assert!(b1 == b2, "{n1} differs between the streamed and the whole folder");
+    }
+    assert_eq!(streamed.doc, whole.doc);
+    // a figure that the first patient lacks is absent for it, present for the later one
+    let mut late = records[1].clone();
+    late.figures.push(("only_late".to_string(), 2.5));
+    late.units.push("1".to_string());
+    let cols = co::Columns::of(&[records[0].clone(), late]);
+    let rows = cols.rows();
+    use co::Patient;
+    assert_eq!(rows[0].figure("only_late"), None);
+    assert_eq!(rows[1].figure("only_late"), Some(2.5));
+    assert_eq!(rows[0].figure("mean_depth_um"), records[0].figure("mean_depth_um"));
+    assert_eq!(cols.names_units().last().unwrap(), &("only_late".to_string(), "1".to_string()));
+}
+
 /// The fast path skips only what no outcome reads: a patient's outcomes are the same numbers as
 /// a full run of the same patient (topical kept, window search on) with the nominal member.
 #[test]

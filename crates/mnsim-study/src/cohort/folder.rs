@@ -6,7 +6,7 @@
 //! [`merge`] of the shards gives the folder of the whole cohort run on one machine, the same bits
 //! on every data file.
 
-use super::{Cohort, CohortError, CohortOptions, PatientRecord, summary};
+use super::{Cohort, CohortError, CohortOptions, Columns, Patient, PatientRecord, summary};
 use serde::{Deserialize, Serialize};
 
 /// What a cohort folder says about how it was run, beyond the cohort and its records.
@@ -39,14 +39,33 @@ pub struct Folder {
 /// cohort page, with the summary document. (outcomes.parquet is the CLI's, behind its `parquet`
 /// feature.)
 pub fn files(cohort: &Cohort, records: &[PatientRecord], info: &Info, meta: &mnsim_report::RunMeta) -> Folder {
+    let mut folder = summary_files(cohort, &Columns::of(records), info, meta);
     let pop = &cohort.population;
-    let s = summary::summarise(pop, records);
+    folder.files.insert(1, (PATIENTS_TABLE.to_string(), summary::patients_csv(pop, records)));
+    folder.files.insert(2, (OUTCOMES_TABLE.to_string(), summary::outcomes_csv(pop, records)));
+    folder
+}
+
+/// The per-patient tables of the folder, which [`summary_files`] leaves out (a caller streams
+/// them with [`summary::Table`]).
+pub const PATIENTS_TABLE: &str = "patients.csv";
+/// See [`PATIENTS_TABLE`].
+pub const OUTCOMES_TABLE: &str = "outcomes.csv";
+
+/// The files of the folder but its per-patient tables ([`PATIENTS_TABLE`], [`OUTCOMES_TABLE`]),
+/// from the records' compact columns: the manifest, the summary tables, the summary document
+/// and the cohort page, the same bytes as [`files`] gives.
+pub fn summary_files(cohort: &Cohort, cols: &Columns, info: &Info, meta: &mnsim_report::RunMeta) -> Folder {
+    let pop = &cohort.population;
+    let rows = cols.rows();
+    let units = cols.names_units();
+    let s = summary::summarise_patients(pop, &units, &rows);
     let shard = info.shard.map(|(k, m)| format!("{k}/{m}"));
     let doc = serde_json::json!({
         "population": pop.name,
         "population_file": pop.file,
         "scenario": cohort.scenario_file,
-        "patients": records.len(),
+        "patients": cols.len(),
         "cohort_size": info.n,
         "shard": shard,
         "patient_range": [info.range.start, info.range.end],
@@ -73,21 +92,28 @@ pub fn files(cohort: &Cohort, records: &[PatientRecord], info: &Info, meta: &mns
     });
     let mut files = vec![
         mnsim_report::folder_manifest("cohort", meta, details),
-        ("patients.csv".to_string(), summary::patients_csv(pop, records)),
-        ("outcomes.csv".to_string(), summary::outcomes_csv(pop, records)),
         ("summary.csv".to_string(), s.outcomes_csv()),
         ("responders.csv".to_string(), s.responders_csv()),
         ("subgroups.csv".to_string(), s.subgroups_csv()),
         ("separation.csv".to_string(), s.separation_csv()),
         ("summary.json".to_string(), serde_json::to_vec_pretty(&doc).expect("JSON")),
     ];
-    files.push(("cohort.html".to_string(), mnsim_report::cohort::html(&doc, &histograms(records)).into_bytes()));
+    files.push((
+        "cohort.html".to_string(),
+        mnsim_report::cohort::html(&doc, &histograms_of(&units, &rows)).into_bytes(),
+    ));
     Folder { doc, summary: s, files }
 }
 
 /// The headline outcomes (those of the subgroup table and of the responder rules) the records
 /// have, in that order, with one value per patient.
 pub fn histograms(records: &[PatientRecord]) -> Vec<(String, String, Vec<f64>)> {
+    let units = Columns::of(records).names_units();
+    histograms_of(&units, records)
+}
+
+/// [`histograms`] of patients whose figures are `units` (name, unit).
+fn histograms_of<R: Patient>(units: &[(String, String)], records: &[R]) -> Vec<(String, String, Vec<f64>)> {
     let mut names: Vec<&'static str> = Vec::new();
     for n in summary::SUBGROUP_OUTCOMES.iter().copied().chain(summary::RESPONDER_RULES.iter().map(|r| r.outcome)) {
         if !names.contains(&n) && records.iter().any(|r| r.figure(n).is_some()) {
@@ -97,10 +123,7 @@ pub fn histograms(records: &[PatientRecord]) -> Vec<(String, String, Vec<f64>)> 
     names
         .into_iter()
         .map(|n| {
-            let unit = records
-                .iter()
-                .find_map(|r| r.figures.iter().position(|(m, _)| m == n).map(|k| r.units[k].clone()))
-                .unwrap_or_default();
+            let unit = units.iter().find(|(m, _)| m == n).map(|(_, u)| u.clone()).unwrap_or_default();
             (n.to_string(), unit, records.iter().filter_map(|r| r.figure(n)).collect())
         })
         .collect()

@@ -208,6 +208,115 @@ impl PatientRecord {
     }
 }
 
+/// What a cohort summary reads of one patient: a whole [`PatientRecord`], or a row of
+/// [`Columns`].
+pub trait Patient {
+    /// The patient's draw.
+    fn draw(&self) -> &Draw;
+    /// The value of figure `name`, if the patient has it.
+    fn figure(&self, name: &str) -> Option<f64>;
+}
+
+impl<T: Patient + ?Sized> Patient for &T {
+    fn draw(&self) -> &Draw {
+        (**self).draw()
+    }
+    fn figure(&self, name: &str) -> Option<f64> {
+        (**self).figure(name)
+    }
+}
+
+impl Patient for PatientRecord {
+    fn draw(&self) -> &Draw {
+        &self.draw
+    }
+    fn figure(&self, name: &str) -> Option<f64> {
+        PatientRecord::figure(self, name)
+    }
+}
+
+/// A cohort's records in compact columns, for its summary: every figure's name and unit once
+/// (in order of first appearance), and per patient its draw and one value per figure (`NaN`
+/// where it lacks that figure; a record's figures are finite, [`CohortError::NonFinite`]).
+/// A value costs 8 bytes here where a [`PatientRecord`] holds it with two strings (its name
+/// and unit, ≈ 100 bytes), so `mnsim cohort` keeps these while its tables stream to disk.
+#[derive(Debug, Clone, Default)]
+pub struct Columns {
+    names: Vec<String>,
+    units: Vec<String>,
+    index: std::collections::HashMap<String, usize>,
+    draws: Vec<Draw>,
+    values: Vec<Vec<f64>>,
+}
+
+impl Columns {
+    /// The columns of `records`.
+    pub fn of(records: &[PatientRecord]) -> Columns {
+        let mut c = Columns::default();
+        for r in records {
+            c.push(r);
+        }
+        c
+    }
+
+    /// Add one patient (after those already held).
+    pub fn push(&mut self, r: &PatientRecord) {
+        let mut row = vec![f64::NAN; self.names.len()];
+        for ((name, v), unit) in r.figures.iter().zip(&r.units) {
+            let k = match self.index.get(name) {
+                Some(&k) => k,
+                None => {
+                    self.names.push(name.clone());
+                    self.units.push(unit.clone());
+                    self.index.insert(name.clone(), self.names.len() - 1);
+                    row.push(f64::NAN);
+                    self.names.len() - 1
+                }
+            };
+            row[k] = *v;
+        }
+        self.draws.push(r.draw.clone());
+        self.values.push(row);
+    }
+
+    /// Patients held.
+    pub fn len(&self) -> usize {
+        self.draws.len()
+    }
+
+    /// Whether no patient is held.
+    pub fn is_empty(&self) -> bool {
+        self.draws.is_empty()
+    }
+
+    /// Every figure's (name, unit), in order of first appearance.
+    pub fn names_units(&self) -> Vec<(String, String)> {
+        self.names.iter().cloned().zip(self.units.iter().cloned()).collect()
+    }
+
+    /// The patients, in the order they were added.
+    pub fn rows(&self) -> Vec<ColumnRow<'_>> {
+        (0..self.len()).map(|i| ColumnRow { cols: self, i }).collect()
+    }
+}
+
+/// One patient of [`Columns`].
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnRow<'a> {
+    cols: &'a Columns,
+    i: usize,
+}
+
+impl Patient for ColumnRow<'_> {
+    fn draw(&self) -> &Draw {
+        &self.cols.draws[self.i]
+    }
+    fn figure(&self, name: &str) -> Option<f64> {
+        let k = *self.cols.index.get(name)?;
+        self.cols.values[self.i].get(k).copied().filter(|v| !v.is_nan())
+    }
+}
+
 /// A cohort ready to run: every input checked.
 #[derive(Debug, Clone)]
 pub struct Cohort {

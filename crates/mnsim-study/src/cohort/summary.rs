@@ -4,7 +4,7 @@
 //! bytes.
 
 use super::population::{Dist, Population, Role, Value};
-use super::{PatientRecord, PatientRecord as Rec};
+use super::{Patient, PatientRecord, PatientRecord as Rec};
 use serde::Serialize;
 
 /// A responder definition a trial uses, on the figures of a run.
@@ -98,7 +98,7 @@ impl ResponderRule {
     /// The rule's value for a record (`outcome − baseline`), if the record has the figures and,
     /// for a change of grade, the patient's baseline grade leaves room for it (a baseline of at
     /// least |threshold| grades, as a trial enrols only patients who can improve by that much).
-    pub fn value(&self, r: &Rec) -> Option<f64> {
+    pub fn value(&self, r: &impl Patient) -> Option<f64> {
         let v = r.figure(self.outcome)?;
         match self.baseline {
             Some(b) => {
@@ -291,7 +291,7 @@ pub fn spearman(x: &[f64], y: &[f64]) -> f64 {
 
 /// The numeric views of a population's variables: a number as itself, a named level as an
 /// indicator per level (`sex=male`), the first level of a two-level name left out.
-fn numeric_views(pop: &Population, records: &[Rec]) -> Vec<(String, Vec<f64>)> {
+fn numeric_views<R: Patient>(pop: &Population, records: &[R]) -> Vec<(String, Vec<f64>)> {
     let mut out = Vec::new();
     for (j, v) in pop.variables.iter().enumerate() {
         match &v.dist {
@@ -300,13 +300,13 @@ fn numeric_views(pop: &Population, records: &[Rec]) -> Vec<(String, Vec<f64>)> {
                 for level in &values[skip..] {
                     out.push((
                         format!("{}={level}", v.name),
-                        records.iter().map(|r| f64::from(u8::from(&r.draw.values[j] == level))).collect(),
+                        records.iter().map(|r| f64::from(u8::from(&r.draw().values[j] == level))).collect(),
                     ));
                 }
             }
             _ => out.push((
                 v.name.clone(),
-                records.iter().map(|r| r.draw.values[j].number().unwrap_or(f64::NAN)).collect(),
+                records.iter().map(|r| r.draw().values[j].number().unwrap_or(f64::NAN)).collect(),
             )),
         }
     }
@@ -341,18 +341,17 @@ fn units_of(records: &[Rec]) -> Vec<(String, String)> {
 
 /// Summarise `records` (in index order) of a cohort of `pop`.
 pub fn summarise(pop: &Population, records: &[PatientRecord]) -> CohortSummary {
-    let units = units_of(records);
+    summarise_patients(pop, &units_of(records), records)
+}
+
+/// Summarise the patients `records` (in index order) of a cohort of `pop`, whose figures are
+/// `units` (name, unit; in order of first appearance): the same summary whether the patients
+/// are whole records or rows of [`super::Columns`].
+pub fn summarise_patients<R: Patient>(pop: &Population, units: &[(String, String)], records: &[R]) -> CohortSummary {
     let unit = |n: &str| units.iter().find(|(m, _)| m == n).map(|(_, u)| u.clone()).unwrap_or_default();
-    let mut names: Vec<String> = Vec::new();
-    for r in records {
-        for (n, _) in &r.figures {
-            if !names.contains(n) {
-                names.push(n.clone());
-            }
-        }
-    }
-    let outcomes = names
+    let outcomes = units
         .iter()
+        .map(|(name, _)| name)
         .filter_map(|name| {
             let mut v: Vec<f64> = records.iter().filter_map(|r| r.figure(name)).collect();
             if v.is_empty() {
@@ -400,7 +399,7 @@ pub fn summarise(pop: &Population, records: &[PatientRecord]) -> CohortSummary {
         if v.role != Role::Covariate {
             continue;
         }
-        let group_of = |r: &Rec| match (&v.name[..], &r.draw.values[j]) {
+        let group_of = |r: &R| match (&v.name[..], &r.draw().values[j]) {
             ("age_y", Value::Number(a)) => age_band(*a),
             (_, x) => x.to_string(),
         };
@@ -414,7 +413,7 @@ pub fn summarise(pop: &Population, records: &[PatientRecord]) -> CohortSummary {
         };
         groups.retain(|g| records.iter().any(|r| &group_of(r) == g));
         for g in groups {
-            let members: Vec<&Rec> = records.iter().filter(|r| group_of(r) == g).collect();
+            let members: Vec<&R> = records.iter().filter(|r| group_of(r) == g).collect();
             let responders = rules
                 .iter()
                 .filter_map(|rule| {
@@ -465,7 +464,7 @@ pub fn summarise(pop: &Population, records: &[PatientRecord]) -> CohortSummary {
             });
         }
     }
-    let mean_attempts = records.iter().map(|r| f64::from(r.draw.attempts)).sum::<f64>() / records.len().max(1) as f64;
+    let mean_attempts = records.iter().map(|r| f64::from(r.draw().attempts)).sum::<f64>() / records.len().max(1) as f64;
     CohortSummary { patients: records.len(), mean_attempts, outcomes, responders, subgroups, separation }
 }
 
@@ -484,38 +483,76 @@ fn strings(v: &[&str]) -> Vec<String> {
 
 /// `patients.csv`: one row per patient: index, simulation seed, draws taken, every variable.
 pub fn patients_csv(pop: &Population, records: &[Rec]) -> Vec<u8> {
-    let mut header = strings(&["patient", "sim_seed", "attempts"]);
-    header.extend(pop.variables.iter().map(|v| v.name.clone()));
-    csv_bytes(
-        &header,
-        records.iter().map(|r| {
-            let mut row = vec![r.draw.index.to_string(), r.sim_seed.to_string(), r.draw.attempts.to_string()];
-            row.extend(r.draw.values.iter().map(Value::to_string));
-            row
-        }),
-    )
+    let mut t = Table::patients(pop, Vec::new()).expect("writing to memory");
+    t.rows(records).expect("writing to memory");
+    t.finish().expect("writing to memory")
 }
 
 /// `outcomes.csv`: one row per patient × figure, with the patient's covariates:
 /// `patient, <covariates>, outcome, value, unit`. Values print as the shortest decimal that reads
 /// back to the same bits.
 pub fn outcomes_csv(pop: &Population, records: &[Rec]) -> Vec<u8> {
-    let covs: Vec<usize> =
-        pop.variables.iter().enumerate().filter(|(_, v)| v.role == Role::Covariate).map(|(j, _)| j).collect();
-    let mut header = strings(&["patient"]);
-    header.extend(covs.iter().map(|&j| pop.variables[j].name.clone()));
-    header.extend(strings(&["outcome", "value", "unit"]));
-    csv_bytes(
-        &header,
-        records.iter().flat_map(|r| {
-            r.figures.iter().zip(&r.units).map(|((n, v), u)| {
-                let mut row = vec![r.draw.index.to_string()];
-                row.extend(covs.iter().map(|&j| r.draw.values[j].to_string()));
-                row.extend([n.clone(), v.to_string(), u.clone()]);
-                row
-            })
-        }),
-    )
+    let mut t = Table::outcomes(pop, Vec::new()).expect("writing to memory");
+    t.rows(records).expect("writing to memory");
+    t.finish().expect("writing to memory")
+}
+
+/// One of the per-patient tables ([`patients_csv`], [`outcomes_csv`]) written to `W` a batch of
+/// records at a time, so that a large cohort's table can stream to a file: the header at
+/// creation, the rows of each [`Table::rows`] call, the same bytes as the whole table.
+pub struct Table<W: std::io::Write> {
+    w: csv::Writer<W>,
+    outcomes: bool,
+    covariates: Vec<usize>,
+}
+
+impl<W: std::io::Write> Table<W> {
+    /// `patients.csv` into `w`.
+    pub fn patients(pop: &Population, w: W) -> std::io::Result<Table<W>> {
+        let mut header = strings(&["patient", "sim_seed", "attempts"]);
+        header.extend(pop.variables.iter().map(|v| v.name.clone()));
+        Table::with_header(w, &header, false, vec![])
+    }
+
+    /// `outcomes.csv` into `w`.
+    pub fn outcomes(pop: &Population, w: W) -> std::io::Result<Table<W>> {
+        let covs: Vec<usize> =
+            pop.variables.iter().enumerate().filter(|(_, v)| v.role == Role::Covariate).map(|(j, _)| j).collect();
+        let mut header = strings(&["patient"]);
+        header.extend(covs.iter().map(|&j| pop.variables[j].name.clone()));
+        header.extend(strings(&["outcome", "value", "unit"]));
+        Table::with_header(w, &header, true, covs)
+    }
+
+    fn with_header(w: W, header: &[String], outcomes: bool, covariates: Vec<usize>) -> std::io::Result<Table<W>> {
+        let mut w = csv::Writer::from_writer(w);
+        w.write_record(header)?;
+        Ok(Table { w, outcomes, covariates })
+    }
+
+    /// Write the rows of `records` (the next patients in index order).
+    pub fn rows(&mut self, records: &[Rec]) -> std::io::Result<()> {
+        for r in records {
+            if self.outcomes {
+                for ((n, v), u) in r.figures.iter().zip(&r.units) {
+                    let mut row = vec![r.draw.index.to_string()];
+                    row.extend(self.covariates.iter().map(|&j| r.draw.values[j].to_string()));
+                    row.extend([n.clone(), v.to_string(), u.clone()]);
+                    self.w.write_record(&row)?;
+                }
+            } else {
+                let mut row = vec![r.draw.index.to_string(), r.sim_seed.to_string(), r.draw.attempts.to_string()];
+                row.extend(r.draw.values.iter().map(Value::to_string));
+                self.w.write_record(&row)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Flush and return the writer.
+    pub fn finish(self) -> std::io::Result<W> {
+        self.w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))
+    }
 }
 
 impl CohortSummary {
