@@ -1214,13 +1214,44 @@ impl ScenarioModel {
         Ok(outputs)
     }
 
-    /// The chosen figures of the run at `x`; an error in words (a rejected point, a solver
-    /// failure, a figure the run does not have).
+    /// What the design's runs skip because no output in `outputs` reads it (the cohort's fast
+    /// path, issue 15 item 5): the edits, and each skipped part in words. The application-window
+    /// search is skipped unless an output is a `transport_window_*` figure; the topical's
+    /// transport is skipped unless an output is a `transport_*` figure, a parameter is a
+    /// `topical.*` key, or the topical acts on another outcome (a depigmenting active, or one
+    /// that acts on the healing cascade). Every other figure of a run is the same bits with or
+    /// without these parts (`the_fast_path_leaves_every_outcome_as_the_full_run_has_it`), so the
+    /// base run, which keeps them, gives the same base values.
+    pub fn fast_path(&self, outputs: &[String]) -> (Vec<Edit>, Vec<String>) {
+        let (mut edits, mut skipped) = (Vec::new(), Vec::new());
+        if !outputs.iter().any(|o| o.starts_with("transport_window")) {
+            edits.push(Edit::Set("transport.compute_window".into(), toml::Value::Boolean(false)));
+            skipped.push("the transport application-window search: no output reads transport_window_*".to_string());
+        }
+        let base = self.base().ok();
+        if let Some(t) = base.as_ref().and_then(|b| b.scenario.topical.as_ref())
+            && !outputs.iter().any(|o| o.starts_with("transport_"))
+            && !self.params.iter().any(|p| p.key.starts_with("topical."))
+            && mnsim_sim::depigmenting_pd(&t.name).is_none()
+            && base.as_ref().is_some_and(|b| !mnsim_sim::serum_acts_on_healing(b))
+        {
+            edits.push(Edit::Unset("topical".into()));
+            skipped.push(format!(
+                "transport of the topical `{}`: no output reads it and it acts on no other outcome",
+                t.name
+            ));
+        }
+        (edits, skipped)
+    }
+
+    /// The chosen figures of the run at `x` (on the fast path for `outputs`,
+    /// [`ScenarioModel::fast_path`]); an error in words (a rejected point, a solver failure, a
+    /// figure the run does not have).
     pub fn evaluate(&self, x: &[f64], outputs: &[String]) -> Result<Vec<f64>, String> {
-        let sc = self.scenario_at(0, x).map_err(|e| match e {
-            SensitivityError::Point { message, .. } => message,
-            other => other.to_string(),
-        })?;
+        let mut edits = self.base_edits();
+        edits.extend(self.fast_path(outputs).0);
+        edits.extend(self.params.iter().zip(x).map(|(p, &v)| Edit::Set(p.key.clone(), toml_value(p, v))));
+        let sc = mnsim_scenario::parse_with(&self.text, &self.file, &edits).map_err(|e| e.to_string())?;
         let r = mnsim_sim::run_within(&sc, &self.budget, &mut mnsim_sim::NoProgress).map_err(|e| e.to_string())?;
         outputs
             .iter()

@@ -211,6 +211,7 @@ pub fn document(p: &Prepared, d: &Done, wall_time_s: f64) -> serde_json::Value {
         "scenario_name": p.scenario.scenario.name,
         "ensemble_members_per_run": sa::ENSEMBLE_MEMBERS_PER_RUN,
         "model_runs": d.runs,
+        "skipped_in_design_runs": p.model.fast_path(&d.outputs).1,
         "wall_time_s": wall_time_s,
         "outputs": d.outputs.iter().zip(&d.units).map(|(n, u)| serde_json::json!({
             "name": n, "unit": u, "base_value": figure(n).map(|f| f.value), "description": figure(n).map(|f| f.description.clone()),
@@ -235,6 +236,7 @@ pub fn files(
         "time_course_outputs": p.courses,
         "ensemble_members_per_run": sa::ENSEMBLE_MEMBERS_PER_RUN,
         "model_runs": d.runs,
+        "skipped_in_design_runs": p.model.fast_path(&d.outputs).1,
     });
     let page = mnsim_report::sensitivity::html(doc).map_err(|e| format!("drawing sensitivity.html: {e}"))?;
     Ok(vec![

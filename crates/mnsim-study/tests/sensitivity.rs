@@ -222,3 +222,45 @@ fn the_scenario_adapter_checks_keys_and_ranges_against_the_scenario() {
     assert!(e.contains("`nope`") && e.contains("known: mean_depth_um"), "{e}");
     assert_eq!(ScenarioModel::resolve_outputs(None, &figs).unwrap(), vec!["mean_depth_um".to_string()]);
 }
+
+/// The design runs' fast path (issue 15 item 5): the window search goes unless an output is a
+/// window figure, the topical's transport unless an output is a transport figure or a
+/// parameter is a topical key; and a fast run gives the full run's value of a non-transport
+/// figure, to the bit.
+#[test]
+fn design_runs_skip_only_what_no_output_reads() {
+    let text = mnsim_scenario::default_toml()
+        .replace("session_days = [0, 28, 56]", "session_days = [0]")
+        .replace("patch_width_mm = 3", "patch_width_mm = 1.5")
+        .replace("patch_height_mm = 3", "patch_height_mm = 1.5")
+        .replace("follow_up_d = 180", "follow_up_d = 7");
+    let budget = mnsim_sim::Budget::default();
+    let age = || vec![ParamRange::new("patient.age_y", 25.0, 55.0)];
+    let m = ScenarioModel::new(&text, "tiny.toml", age(), budget.clone()).unwrap();
+    let names = |o: &[&str]| o.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let unset_topical =
+        |e: &[mnsim_scenario::Edit]| e.iter().any(|e| matches!(e, mnsim_scenario::Edit::Unset(k) if k == "topical"));
+    let no_window = |e: &[mnsim_scenario::Edit]| {
+        e.iter().any(|e| matches!(e, mnsim_scenario::Edit::Set(k, _) if k == "transport.compute_window"))
+    };
+    let (e, skipped) = m.fast_path(&names(&["collagen_change_pct", "downtime_d"]));
+    assert!(unset_topical(&e) && no_window(&e) && skipped.len() == 2, "{skipped:?}");
+    let (e, _) = m.fast_path(&names(&["collagen_change_pct", "transport_dermis_needled_ug_per_cm2"]));
+    assert!(!unset_topical(&e) && no_window(&e));
+    let (e, _) = m.fast_path(&names(&["transport_window_min"]));
+    assert!(!unset_topical(&e) && !no_window(&e));
+    let mut with_topical_key = age();
+    with_topical_key.push(ParamRange::new("topical.concentration_mg_per_ml", 1.0, 10.0));
+    let m2 = ScenarioModel::new(&text, "tiny.toml", with_topical_key, budget.clone()).unwrap();
+    assert!(!unset_topical(&m2.fast_path(&names(&["collagen_change_pct"])).0));
+    // a fast run reads the same value of a non-transport figure as the full run
+    let x = [40.0];
+    let outputs = names(&["collagen_change_pct", "mean_depth_um"]);
+    let fast = m.evaluate(&x, &outputs).unwrap();
+    let full = mnsim_sim::run_within(&m.scenario_at(0, &x).unwrap(), &budget, &mut mnsim_sim::NoProgress).unwrap();
+    let full: Vec<f64> = outputs.iter().map(|o| full.figure(o).unwrap().value).collect();
+    assert_eq!(
+        fast.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+        full.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+    );
+}
