@@ -170,10 +170,17 @@ enum Command {
         /// repeat for a grid of variants (at most 64). Writes one run folder per variant and a comparison.
         #[arg(long = "vary", value_name = "PATH=V1,V2,…")]
         vary: Vec<String>,
-        /// With --vary: mark which variants meet a constraint on a figure or outcome, e.g.
-        /// `downtime_d<=3` (operators <=, >=, <, >; repeat for several, all must hold), as
-        /// `mnsim compare --where` does.
-        #[arg(long = "where", value_name = "QUANTITY<=VALUE", requires = "vary")]
+        /// Run the variants of a sweep file (TOML) instead of a --vary grid: `kind = "grid"`
+        /// (every combination of listed levels), `"latin_hypercube"` (n variants over ranges,
+        /// seeded) or `"one_at_a_time"` (the scenario as written, then each key at each level
+        /// alone), with one `[[param]]` per key (`key`, and `values` or `low` and `high`); at
+        /// most 64 variants (docs/STUDIES.md § Sweep files).
+        #[arg(long = "design", value_name = "FILE", conflicts_with = "vary")]
+        design: Option<PathBuf>,
+        /// With --vary or --design: mark which variants meet a constraint on a figure or
+        /// outcome, e.g. `downtime_d<=3` (operators <=, >=, <, >; repeat for several, all must
+        /// hold), as `mnsim compare --where` does.
+        #[arg(long = "where", value_name = "QUANTITY<=VALUE")]
         constraints: Vec<String>,
     },
     /// Put the outcomes of several run folders side by side (terminal table, compare.html, compare.csv).
@@ -553,11 +560,12 @@ fn on_signal_remove_staging() {
 fn dispatch(cli: Cli) -> Result<()> {
     let budget = budget::from_args(cli.max_memory_gib)?;
     match cli.command {
-        Command::Run { scenario, out, force, json, quiet, vary, constraints } => {
-            if vary.is_empty() {
+        Command::Run { scenario, out, force, json, quiet, vary, design, constraints } => {
+            if vary.is_empty() && design.is_none() {
+                anyhow::ensure!(constraints.is_empty(), "--where needs --vary or --design: it marks variants");
                 run::run(scenario.as_deref(), out, force, json, quiet, &budget)
             } else {
-                let opts = vary::Options { scenario, out, force, json, quiet, vary, constraints };
+                let opts = vary::Options { scenario, out, force, json, quiet, vary, design, constraints };
                 vary::run_variants(&opts, &budget)
             }
         }

@@ -51,8 +51,12 @@ fn split_top_level(values: &str) -> Vec<&str> {
 /// One `--vary` axis: the key path and its values (as written, and as TOML).
 type Axis = (String, Vec<(String, toml::Value)>);
 
-/// Largest number of variants one `--vary` call may run.
-const MAX_VARIANTS: usize = 64;
+/// One variant to build: its name (empty for a grid point) and its edits (key, value as
+/// written, value).
+type Combo = (String, Vec<(String, String, toml::Value)>);
+
+/// Largest number of variants one `--vary` call may run (the sweep files' limit).
+const MAX_VARIANTS: usize = mnsim_study::sweep::MAX_VARIANTS;
 
 /// Parse every `--vary` axis and check the grid before anything is built: no key on two axes,
 /// no value twice on one axis, and at most [`MAX_VARIANTS`] variants (counted, not built).
@@ -91,7 +95,7 @@ fn same_value(a: &toml::Value, b: &toml::Value) -> bool {
 }
 
 /// The cartesian product of the axes: (key, label, value) per axis, per variant.
-fn grid(axes: &[Axis]) -> Vec<Vec<(String, String, toml::Value)>> {
+fn grid(axes: &[Axis]) -> Vec<Combo> {
     let mut combos: Vec<Vec<(String, String, toml::Value)>> = vec![vec![]];
     for (p, vals) in axes {
         combos = combos
@@ -101,7 +105,17 @@ fn grid(axes: &[Axis]) -> Vec<Vec<(String, String, toml::Value)>> {
             })
             .collect();
     }
-    combos
+    combos.into_iter().map(|c| (String::new(), c)).collect()
+}
+
+/// The variants of the sweep file `path` (`default_seed` seeds a Latin hypercube that gives
+/// none), and the sweep for the manifest.
+fn sweep_combos(path: &std::path::Path, default_seed: u64) -> Result<(Vec<Combo>, mnsim_study::sweep::Sweep)> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("{}: cannot read the sweep file", path.display()))?;
+    let sweep = mnsim_study::sweep::parse(&text, &path.display().to_string(), default_seed)?;
+    let combos = sweep.points.iter().map(|p| (p.name.clone(), p.edits.clone())).collect();
+    Ok((combos, sweep))
 }
 
 /// What `mnsim run --vary` was asked.
@@ -118,6 +132,8 @@ pub struct Options {
     pub quiet: bool,
     /// The `--vary PATH=V1,V2,…` axes.
     pub vary: Vec<String>,
+    /// The `--design FILE` sweep file (instead of `vary`).
+    pub design: Option<PathBuf>,
     /// The `--where` constraints.
     pub constraints: Vec<String>,
 }
@@ -128,24 +144,22 @@ type Variant = (String, String, mnsim_scenario::ResolvedScenario);
 /// Build and check every variant of the grid before any runs: each scenario valid, within the
 /// memory budget, and written to a folder of its own. Returns the variants and the largest
 /// peak memory one of them needs, GiB.
-fn build_variants(
-    text: &str,
-    file: &str,
-    combos: &[Vec<(String, String, toml::Value)>],
-    budget: &mnsim_sim::Budget,
-) -> Result<(Vec<Variant>, f64)> {
+fn build_variants(text: &str, file: &str, combos: &[Combo], budget: &mnsim_sim::Budget) -> Result<(Vec<Variant>, f64)> {
     let mut variants: Vec<Variant> = Vec::new();
     let mut peak_gib: f64 = 0.0;
-    for c in combos {
+    for (name, c) in combos {
         let edits: Vec<mnsim_scenario::Edit> =
             c.iter().map(|(p, _, v)| mnsim_scenario::Edit::Set(p.clone(), v.clone())).collect();
-        let label = c
+        let values = c
             .iter()
             .map(|(p, l, _)| format!("{}={l}", p.rsplit('.').next().unwrap_or(p)))
             .collect::<Vec<_>>()
             .join(",");
-        let sc = mnsim_scenario::parse_with(text, file, &edits)?;
-        let est = crate::budget::check(&sc, &format!("{file} with --vary {label}"), budget)?;
+        // a sweep's point has its name (`p03`, `base`, `needle_length_um=500`; its values are
+        // the comparison's varied rows); a grid point's label is its values
+        let label = if name.is_empty() { values } else { name.clone() };
+        let sc = mnsim_scenario::parse_with(text, file, &edits).with_context(|| format!("variant `{label}`"))?;
+        let est = crate::budget::check(&sc, &format!("{file} with variant {label}"), budget)?;
         peak_gib = peak_gib.max(est.memory_gib());
         let sub = sanitize(&label);
         if let Some((other, _, _)) = variants.iter().find(|(_, s, _)| s == &sub) {
@@ -242,7 +256,14 @@ pub fn run_variants(opts: &Options, budget: &mnsim_sim::Budget) -> Result<()> {
     let axes = parse_axes(&opts.vary)?;
     let constraints = crate::compare::parse_constraints(&opts.constraints)?;
     // validate every variant before running any
-    let combos = grid(&axes);
+    let (combos, sweep) = match &opts.design {
+        Some(path) => {
+            let seed = mnsim_scenario::parse(&text, &file)?.seed();
+            let (c, s) = sweep_combos(path, seed)?;
+            (c, Some(s))
+        }
+        None => (grid(&axes), None),
+    };
     let (variants, peak_gib) = build_variants(&text, &file, &combos, budget)?;
     let started_utc = mnsim_report::now_utc();
     let t_all = Instant::now();
@@ -264,7 +285,7 @@ pub fn run_variants(opts: &Options, budget: &mnsim_sim::Budget) -> Result<()> {
     // the varied values of each variant, as the scenario keys and values given to --vary
     let varied: Vec<BTreeMap<String, serde_json::Value>> = combos
         .iter()
-        .map(|c| c.iter().map(|(k, _, v)| (k.clone(), serde_json::to_value(v).unwrap_or_default())).collect())
+        .map(|(_, c)| c.iter().map(|(k, _, v)| (k.clone(), serde_json::to_value(v).unwrap_or_default())).collect())
         .collect();
     // the comparison shows, as `mnsim compare` of the same folders does, every resolved scenario
     // value that differs between the variants (a default that follows a varied value, too)
@@ -282,6 +303,11 @@ pub fn run_variants(opts: &Options, budget: &mnsim_sim::Budget) -> Result<()> {
     let details = serde_json::json!({
         "scenario": file,
         "vary": opts.vary,
+        "design": sweep.as_ref().map(|s| serde_json::json!({
+            "file": opts.design.as_ref().map(|p| p.display().to_string()),
+            "kind": s.kind,
+            "seed": s.seed,
+        })),
         "where": opts.constraints,
         "variants": variants.iter().map(|(label, sub, _)| serde_json::json!({"label": label, "folder": sub})).collect::<Vec<_>>(),
     });

@@ -291,6 +291,80 @@ fn vary_runs_each_variant_and_writes_a_comparison() {
     assert!(!cmp2.exists());
 }
 
+/// `mnsim run --design`: a Latin hypercube's variants carry their sampled values as the
+/// comparison's columns, within the ranges and one per stratum; one at a time runs the base and
+/// each key alone; a bad sweep file fails before any run, naming the file and the field, and
+/// writes nothing.
+#[test]
+fn a_sweep_file_runs_a_latin_hypercube_or_one_factor_at_a_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = fast_scenario(tmp.path());
+    let lhs = tmp.path().join("lhs.toml");
+    std::fs::write(
+        &lhs,
+        "kind = \"latin_hypercube\"\nn = 4\nseed = 3\n[[param]]\nkey = \"device.needle_length_um\"\nlow = 500\nhigh = 2000\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("lhs");
+    let o = mnsim()
+        .arg("run")
+        .arg(&f)
+        .arg("--design")
+        .arg(&lhs)
+        .args(["--quiet", "--json", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let variants = doc["variants"].as_array().unwrap();
+    assert_eq!(variants.len(), 4);
+    let mut strata: Vec<usize> = variants
+        .iter()
+        .map(|v| {
+            let x = v["varied"]["device.needle_length_um"].as_f64().unwrap();
+            assert!((500.0..2000.0).contains(&x), "{x}");
+            ((x - 500.0) / 1500.0 * 4.0) as usize
+        })
+        .collect();
+    strata.sort();
+    assert_eq!(strata, [0, 1, 2, 3]);
+    assert_eq!(variants[0]["folder"], "p1");
+    let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
+    assert!(csv.starts_with("run,scenario,device.needle_length_um,"), "{csv}");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["details"]["design"]["kind"], "latin_hypercube", "{manifest}");
+
+    let oat = tmp.path().join("oat.toml");
+    std::fs::write(
+        &oat,
+        "kind = \"one_at_a_time\"\n[[param]]\nkey = \"device.needle_length_um\"\nvalues = [500, 2000]\n[[param]]\nkey = \"device.needle_count\"\nvalues = [6]\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("oat");
+    let o = mnsim().arg("run").arg(&f).arg("--design").arg(&oat).args(["--quiet", "--out"]).arg(&out).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for d in ["base", "needle_length_um=500", "needle_length_um=2000", "needle_count=6"] {
+        assert!(out.join(d).join("results.json").is_file(), "{d}");
+    }
+
+    let bad = tmp.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "kind = \"latin_hypercube\"\nn = 1\n[[param]]\nkey = \"patient.age_y\"\nlow = 20\nhigh = 70\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("bad");
+    let o = mnsim().arg("run").arg(&f).arg("--design").arg(&bad).arg("--out").arg(&out).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("bad.toml") && err.contains("n = 1") && err.contains("[2, 64]"), "{err}");
+    assert!(!out.exists());
+    let o = mnsim().arg("run").arg(&f).args(["--where", "mean_depth_um<=600"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "--where without variants is refused");
+}
+
 #[test]
 fn vary_with_a_bad_value_fails_before_running_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();

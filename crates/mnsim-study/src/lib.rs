@@ -15,6 +15,7 @@ pub mod kept;
 pub mod plan;
 pub mod sensitivity;
 pub mod sensitivity_study;
+pub mod sweep;
 pub mod validate;
 
 /// Scenario edits of a many-run study's fast path: the nominal member only (the study itself is

@@ -1013,7 +1013,7 @@ pub const ENSEMBLE_MEMBERS_PER_RUN: i64 = 1;
 
 /// What kind of value a scenario key takes, read from the scenario's JSON Schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum KeyKind {
+pub(crate) enum KeyKind {
     Integer,
     Number,
     Other(&'static str),
@@ -1039,7 +1039,7 @@ fn resolve_schema<'a>(defs: &'a serde_json::Value, mut v: &'a serde_json::Value)
     v
 }
 
-fn key_kind(schema: &serde_json::Value, key: &str) -> KeyKind {
+pub(crate) fn key_kind(schema: &serde_json::Value, key: &str) -> KeyKind {
     let defs = &schema["$defs"];
     let mut node = resolve_schema(defs, schema);
     for part in key.split('.') {
