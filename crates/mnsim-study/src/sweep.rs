@@ -163,6 +163,13 @@ pub fn parse(text: &str, file: &str, default_seed: u64) -> Result<Sweep, SweepEr
     if kind != SweepKind::LatinHypercube && f.n.is_some() {
         return Err(field("n".into(), format!("{}", f.n.unwrap_or_default()), "only a latin_hypercube takes n"));
     }
+    if kind != SweepKind::LatinHypercube && f.seed.is_some() {
+        return Err(field(
+            "seed".into(),
+            format!("{}", f.seed.unwrap_or_default()),
+            "only a latin_hypercube takes a seed",
+        ));
+    }
     let points = match kind {
         SweepKind::Grid => grid(&f, file)?,
         SweepKind::OneAtATime => one_at_a_time(&f, file, &schema)?,
@@ -459,6 +466,7 @@ mod tests {
                 "each key once",
             ),
             ("kind = \"grid\"\nn = 4\n[[param]]\nkey = \"a.b\"\nvalues = [1]\n", "only a latin_hypercube takes n"),
+            ("kind = \"one_at_a_time\"\nseed = 4\n[[param]]\nkey = \"a.b\"\nvalues = [1]\n", "takes a seed"),
             (
                 "kind = \"grid\"\n[[param]]\nkey = \"a.b\"\nvalues = [1,2,3,4,5,6,7,8,9]\n[[param]]\nkey = \"c.d\"\nvalues = [1,2,3,4,5,6,7,8]\n",
                 "72 variants",
