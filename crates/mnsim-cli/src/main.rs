@@ -170,11 +170,12 @@ enum Command {
         /// repeat for a grid of variants (at most 64). Writes one run folder per variant and a comparison.
         #[arg(long = "vary", value_name = "PATH=V1,V2,…")]
         vary: Vec<String>,
-        /// Run the variants of a sweep file (TOML) instead of a --vary grid: `kind = "grid"`
-        /// (every combination of listed levels), `"latin_hypercube"` (n variants over ranges,
-        /// seeded) or `"one_at_a_time"` (the scenario as written, then each key at each level
-        /// alone), with one `[[param]]` per key (`key`, and `values` or `low` and `high`); at
-        /// most 64 variants (docs/STUDIES.md § Sweep files).
+        /// Run the variants of a sweep file (TOML) instead of a --vary grid.
+        ///
+        /// `kind = "grid"` (every combination of listed levels), `"latin_hypercube"` (n variants
+        /// over ranges, seeded) or `"one_at_a_time"` (the scenario as written, then each key at
+        /// each level alone), with one `[[param]]` per key (`key`, and `values` or `low` and
+        /// `high`); at most 64 variants (docs/STUDIES.md § Sweep files).
         #[arg(long = "design", value_name = "FILE", conflicts_with = "vary")]
         design: Option<PathBuf>,
         /// With --vary or --design: mark which variants meet a constraint on a figure or
