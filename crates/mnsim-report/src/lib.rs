@@ -237,6 +237,8 @@ pub fn run_files(
         ("delivery.csv", page::delivery_csv(result)),
         ("outcomes.csv", page::outcomes_csv(result)),
         ("depth_profiles.csv", page::profiles_csv(result)),
+        ("channel_slice.csv", page::channel_slice_csv(result)),
+        ("collagen_maps.csv", page::collagen_maps_csv(result)),
     ] {
         if let Some(b) = bytes {
             files.push((name, b));
@@ -279,7 +281,9 @@ delivery.csv    topical delivery: one row per time x skin (needled/intact) x com
 depth_profiles.csv  concentration vs depth at the profile times (needled mean, through a channel, intact)\n\
 healing.csv     healing course: one row per time x phase x region x quantity (phase: before_session / after_session at a session time, else course); value = nominal member, ensemble_p05/p95 = the 5-95 % band over the ensemble members at that time (empty with one member)\n\
 outcomes.csv    outcomes at the end of follow-up with ensemble median and 5-95 % interval\n\
-*.svg           the report's figures\n";
+channel_slice.csv  the channel slice figure's data: concentration per cell of the slice (x, depth)\n\
+collagen_maps.csv  the maps of new collagen: added dermal thickness per column at each map time\n\
+*.svg           the report's figures (the report links each to the table of its data)\n";
 
 /// Tidy table of punctures: one row per puncture, units in column names.
 pub fn punctures_csv(result: &RunResult) -> Vec<u8> {
@@ -444,6 +448,43 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().starts_with(".mnsim"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    /// Each figure of the report links the table of its data, which the folder holds (issue 13
+    /// item 6), and the maps of new collagen share one colour scale: their colour bars read the
+    /// same ticks, spanning every map's values.
+    #[test]
+    fn every_figure_links_its_data_and_the_collagen_maps_share_a_scale() {
+        let (s, r) = default_run();
+        let files = run_files(s, r, &meta()).unwrap();
+        let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
+        let html = String::from_utf8(files.iter().find(|(n, _)| *n == "report.html").unwrap().1.clone()).unwrap();
+        for f in names.iter().filter(|n| n.ends_with(".svg")) {
+            let data = page::figure_data(f).unwrap_or_else(|| panic!("{f} has no data table"));
+            assert!(names.contains(&data), "{f}: {data} is not in the folder");
+            assert!(html.contains(&format!("Data: <a href=\"{data}\">")), "{f}: no link to {data}");
+        }
+        let svg = |n: &str| String::from_utf8(files.iter().find(|(m, _)| *m == n).unwrap().1.clone()).unwrap();
+        // the colour bar's tick labels (two decimals) of each map
+        let ticks = |text: &str| -> Vec<String> {
+            text.split("</text>")
+                .filter_map(|t| t.rsplit('>').next())
+                .map(str::trim)
+                .filter(|t| t.len() > 3 && t.as_bytes()[t.len() - 3] == b'.' && t.parse::<f64>().is_ok())
+                .map(String::from)
+                .collect()
+        };
+        let maps: Vec<&str> = names.iter().copied().filter(|n| n.starts_with("collagen_map_")).collect();
+        assert!(maps.len() >= 2, "{maps:?}");
+        let first = ticks(&svg(maps[0]));
+        assert!(!first.is_empty());
+        for m in &maps[1..] {
+            assert_eq!(ticks(&svg(m)), first, "{m} has its own colour scale");
+        }
+        let csv = String::from_utf8(files.iter().find(|(n, _)| *n == "collagen_maps.csv").unwrap().1.clone()).unwrap();
+        let cells: usize =
+            r.healing.as_ref().unwrap().maps.iter().map(|m| m.values_um.iter().map(Vec::len).sum::<usize>()).sum();
+        assert_eq!(csv.lines().count(), cells + 1);
     }
 
     #[test]

@@ -167,6 +167,7 @@ pub fn figures(s: &ResolvedScenario, r: &RunResult) -> Result<Vec<(&'static str,
                     (0.0, z1),
                     true,
                     "log10 concentration (µg/mL)",
+                    None,
                 )?,
             ));
         }
@@ -294,6 +295,8 @@ pub fn figures(s: &ResolvedScenario, r: &RunResult) -> Result<Vec<(&'static str,
                 false,
             )?,
         ));
+        // one colour scale for every map of new collagen, so the maps compare at a glance
+        let map_range = plots::finite_range(h.maps.iter().flat_map(|m| m.values_um.iter().flatten()));
         for (k, m) in h.maps.iter().enumerate() {
             let name: &'static str = match k {
                 0 => "collagen_map_1.svg",
@@ -315,6 +318,7 @@ pub fn figures(s: &ResolvedScenario, r: &RunResult) -> Result<Vec<(&'static str,
                     (0.0, ny * m.dy_um / 1000.0),
                     false,
                     "added dermal thickness (µm)",
+                    Some(map_range),
                 )?,
             ));
         }
@@ -448,6 +452,61 @@ pub fn profiles_csv(r: &RunResult) -> Option<Vec<u8>> {
     w.into_inner().ok()
 }
 
+/// The data of the channel slice figure: one row per cell of the slice (`[depth][x]`).
+pub fn channel_slice_csv(r: &RunResult) -> Option<Vec<u8>> {
+    let sl = r.transport.as_ref()?.slice.as_ref()?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["time_h", "y_um", "x_um", "depth_um", "concentration_ug_per_ml"]).ok()?;
+    for (iz, row) in sl.concentration_ug_per_ml.iter().enumerate() {
+        for (ix, c) in row.iter().enumerate() {
+            let (Some(x), Some(z)) = (sl.x_um.get(ix), sl.depth_um.get(iz)) else { continue };
+            w.write_record([sl.time_h, sl.y_um, *x, *z, *c].map(|v| format!("{v}"))).ok()?;
+        }
+    }
+    w.into_inner().ok()
+}
+
+/// The data of the maps of new collagen: one row per map × column (column centres).
+pub fn collagen_maps_csv(r: &RunResult) -> Option<Vec<u8>> {
+    let h = r.healing.as_ref()?;
+    if h.maps.is_empty() {
+        return None;
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["t_d", "x_mm", "y_mm", "added_dermal_thickness_um"]).ok()?;
+    for m in &h.maps {
+        for (iy, row) in m.values_um.iter().enumerate() {
+            for (ix, v) in row.iter().enumerate() {
+                let (x, y) = ((ix as f64 + 0.5) * m.dx_um / 1000.0, (iy as f64 + 0.5) * m.dy_um / 1000.0);
+                w.write_record([m.t_d, x, y, *v].map(|v| format!("{v}"))).ok()?;
+            }
+        }
+    }
+    w.into_inner().ok()
+}
+
+/// The table that holds each figure's data, by figure file name.
+pub fn figure_data(figure: &str) -> Option<&'static str> {
+    Some(match figure {
+        "puncture_map.svg" => "punctures.csv",
+        "delivery.svg" => "delivery.csv",
+        "depth_profiles.svg" => "depth_profiles.csv",
+        "channel_slice.svg" => "channel_slice.csv",
+        "outcomes.svg" => "outcomes.csv",
+        f if f.starts_with("healing_") => "healing.csv",
+        f if f.starts_with("collagen_map_") => "collagen_maps.csv",
+        _ => return None,
+    })
+}
+
+/// A figure of the report with a link to the table of its data.
+fn fig_with_data(name: &str, svg: &str) -> String {
+    match figure_data(name) {
+        Some(csv) => format!("<div class=\"fig\">{svg}<p class=\"muted\">Data: <a href=\"{csv}\">{csv}</a></p></div>"),
+        None => format!("<div class=\"fig\">{svg}</div>"),
+    }
+}
+
 /// Tidy table of outcomes: one row per quantity, with the ensemble median and interval.
 pub fn outcomes_csv(r: &RunResult) -> Option<Vec<u8>> {
     let o = r.outcomes.as_ref()?;
@@ -543,8 +602,8 @@ td.num{{text-align:right;font-variant-numeric:tabular-nums}}.fig{{margin:0.6em 0
     // punctures
     let _ = write!(
         h,
-        "<section id=\"punctures\"><h2>Punctures and depth reached</h2><div class=\"fig\">{}</div></section>",
-        svg("puncture_map.svg").unwrap_or("")
+        "<section id=\"punctures\"><h2>Punctures and depth reached</h2>{}</section>",
+        fig_with_data("puncture_map.svg", svg("puncture_map.svg").unwrap_or(""))
     );
     // delivery
     h.push_str("<section id=\"delivery\"><h2>Delivery of the topical</h2>");
@@ -552,9 +611,10 @@ td.num{{text-align:right;font-variant-numeric:tabular-nums}}.fig{{margin:0.6em 0
         (Some(t), Some(d)) => {
             let _ = write!(
                 h,
-                "<div class=\"fig\">{d}</div><div class=\"fig\">{}</div><div class=\"fig\">{}</div><p class=\"muted\">Channels close with a half-life of {:.2} h; {} channels in the simulated window; mass balance error {:.1e}.</p>",
-                svg("depth_profiles.svg").unwrap_or(""),
-                svg("channel_slice.svg").unwrap_or(""),
+                "{}{}{}<p class=\"muted\">Channels close with a half-life of {:.2} h; {} channels in the simulated window; mass balance error {:.1e}.</p>",
+                fig_with_data("delivery.svg", d),
+                svg("depth_profiles.svg").map(|x| fig_with_data("depth_profiles.svg", x)).unwrap_or_default(),
+                svg("channel_slice.svg").map(|x| fig_with_data("channel_slice.svg", x)).unwrap_or_default(),
                 t.closure_half_life_h,
                 t.channels_in_window,
                 t.max_conservation_rel_error
@@ -576,7 +636,7 @@ td.num{{text-align:right;font-variant-numeric:tabular-nums}}.fig{{margin:0.6em 0
             "collagen_map_4.svg",
         ] {
             if let Some(x) = svg(f) {
-                let _ = write!(h, "<div class=\"fig\">{x}</div>");
+                h.push_str(&fig_with_data(f, x));
             }
         }
     } else {
@@ -587,7 +647,7 @@ td.num{{text-align:right;font-variant-numeric:tabular-nums}}.fig{{margin:0.6em 0
     h.push_str("<section id=\"outcomes\"><h2>Outcomes</h2>");
     if let Some(o) = &r.outcomes {
         if let Some(x) = svg("outcomes.svg") {
-            let _ = write!(h, "<div class=\"fig\">{x}</div>");
+            h.push_str(&fig_with_data("outcomes.svg", x));
         }
         h.push_str(&clinical_table(r, &o.summary()));
         h.push_str("<div class=\"meaning\" id=\"meaning\"><h3>What this means</h3>");

@@ -468,7 +468,14 @@ pub fn bar_chart_svg(title: &str, x_label: &str, bars: &[Bar]) -> Result<String,
     Ok(svg)
 }
 
-/// A heat map of `values[row][col]` over `width × height` (µm) with a colour bar label.
+/// The (min, max) of the finite values (`(f64::MAX, f64::MIN)` when there is none).
+pub fn finite_range<'a>(values: impl Iterator<Item = &'a f64>) -> (f64, f64) {
+    values.filter(|v| v.is_finite()).fold((f64::MAX, f64::MIN), |(a, b), &v| (a.min(v), b.max(v)))
+}
+
+/// A heat map of `values[row][col]` over `width × height` (µm) with a colour bar label, on the
+/// colour scale `value_range` (min, max) when given, else the values' own range.
+#[allow(clippy::too_many_arguments)]
 pub fn heatmap_svg(
     title: &str,
     x_label: &str,
@@ -478,6 +485,7 @@ pub fn heatmap_svg(
     y_extent: (f64, f64),
     y_down: bool,
     value_label: &str,
+    value_range: Option<(f64, f64)>,
 ) -> Result<String, String> {
     let mut svg = String::new();
     {
@@ -486,11 +494,9 @@ pub fn heatmap_svg(
         let (main, bar) = root.split_horizontally(440);
         let rows = values.len().max(1);
         let cols = values.first().map_or(1, |r| r.len().max(1));
-        let (vmin, vmax) = values
-            .iter()
-            .flatten()
-            .filter(|v| v.is_finite())
-            .fold((f64::MAX, f64::MIN), |(a, b), &v| (a.min(v), b.max(v)));
+        // the colour scale: `value_range` when given (one scale for every map of a quantity),
+        // else the map's own finite range
+        let (vmin, vmax) = value_range.unwrap_or_else(|| finite_range(values.iter().flatten()));
         let (vmin, vmax) = if vmin > vmax {
             (0.0, 1.0)
         } else if vmax - vmin < 1e-300 {
