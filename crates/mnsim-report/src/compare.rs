@@ -520,7 +520,13 @@ pub fn render(c: &Comparison) -> Result<(Vec<u8>, String), String> {
     for (name, label, unit) in c.rows().into_iter().filter(|(n, _, _)| n.starts_with("outcomes.")) {
         let bars: Vec<Bar> = (0..c.runs.len())
             .filter_map(|k| {
-                c.get(k, name).map(|v| Bar { label: c.runs[k].label.clone(), value: v.1, low: v.3, high: v.4 })
+                c.get(k, name).map(|v| Bar {
+                    label: c.runs[k].label.clone(),
+                    value: v.1,
+                    low: v.3,
+                    high: v.4,
+                    higher_is_better: crate::page::higher_is_better(name),
+                })
             })
             .collect();
         if bars.len() == c.runs.len() {

@@ -344,7 +344,13 @@ pub fn figures(s: &ResolvedScenario, r: &RunResult) -> Result<Vec<(&'static str,
             .filter_map(|(name, label)| {
                 let iv = r.ensemble.iter().find(|i| i.name == *name)?;
                 let nominal = r.outcomes.as_ref()?.summary().into_iter().find(|(n, _, _)| n == name)?.1;
-                Some(Bar { label: (*label).into(), value: nominal, low: Some(iv.lo), high: Some(iv.hi) })
+                Some(Bar {
+                    label: (*label).into(),
+                    value: nominal,
+                    low: Some(iv.lo),
+                    high: Some(iv.hi),
+                    higher_is_better: higher_is_better(name),
+                })
             })
             .collect();
         out.push((
@@ -483,6 +489,29 @@ pub fn collagen_maps_csv(r: &RunResult) -> Option<Vec<u8>> {
         }
     }
     w.into_inner().ok()
+}
+
+/// Which way an outcome's change is a clinical benefit (`outcomes.` prefix optional): a rise
+/// of collagen, elastin, thickness, firmness or a scar or striae improvement; a fall of wrinkle
+/// depth, roughness, a pigment score or melanin index. `None` for an outcome not judged here.
+/// By definition of each read-out, not a model parameter.
+pub fn higher_is_better(outcome: &str) -> Option<bool> {
+    let name = outcome.strip_prefix("outcomes.").unwrap_or(outcome);
+    match name {
+        "collagen_change_pct"
+        | "collagen_i_change_pct"
+        | "collagen_iii_change_pct"
+        | "elastin_change_pct"
+        | "dermis_change_pct"
+        | "epidermis_change_pct"
+        | "suction_stiffness_change_pct"
+        | "scar_improvement_pct"
+        | "striae_improvement_pct" => Some(true),
+        "wrinkle_depth_change_pct" | "roughness_change_pct" | "masi_change_pct" | "lesion_melanin_index_change_pct" => {
+            Some(false)
+        }
+        _ => None,
+    }
 }
 
 /// The table that holds each figure's data, by figure file name.

@@ -397,6 +397,26 @@ pub struct Bar {
     pub low: Option<f64>,
     /// Interval high (ensemble), if any.
     pub high: Option<f64>,
+    /// Which way is a clinical benefit: `Some(true)` a rise, `Some(false)` a fall (a shallower
+    /// wrinkle), `None` not judged. A judged bar is coloured by benefit, not by sign.
+    pub higher_is_better: Option<bool>,
+}
+
+/// Colour of a bar that is a clinical improvement.
+const IMPROVEMENT: RGBColor = RGBColor(0x2c, 0xa0, 0x2c);
+/// Colour of a bar that is a clinical worsening.
+const WORSENING: RGBColor = RGBColor(0xd6, 0x27, 0x28);
+/// Colour of a bar with no change, or not judged.
+const NEUTRAL: RGBColor = RGBColor(0x1f, 0x77, 0xb4);
+
+/// A bar's colour: by benefit when its direction is judged, else neutral.
+fn bar_colour(b: &Bar) -> RGBColor {
+    match b.higher_is_better {
+        Some(_) if b.value == 0.0 => NEUTRAL,
+        Some(up) if (b.value > 0.0) == up => IMPROVEMENT,
+        Some(_) => WORSENING,
+        None => NEUTRAL,
+    }
 }
 
 /// Horizontal bars of % change vs baseline with interval whiskers and a zero line.
@@ -435,15 +455,24 @@ pub fn bar_chart_svg(title: &str, x_label: &str, bars: &[Bar]) -> Result<String,
             .disable_y_mesh()
             .draw()
             .map_err(|e| e.to_string())?;
-        chart
-            .draw_series(bars.iter().enumerate().map(|(k, b)| {
-                let y = k as f64;
-                let c = if b.value >= 0.0 { PALETTE[0] } else { PALETTE[1] };
-                Rectangle::new([(0.0, y - 0.32), (b.value, y + 0.32)], c.mix(0.75).filled())
-            }))
-            .map_err(|e| e.to_string())?
-            .label("nominal run")
-            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], PALETTE[0].mix(0.75).filled()));
+        // coloured by clinical benefit where it is judged (a smaller wrinkle is good), one
+        // legend entry per colour used
+        for (colour, label) in [(IMPROVEMENT, "improvement"), (WORSENING, "worsening"), (NEUTRAL, "nominal run")] {
+            let judged = bars.iter().any(|b| b.higher_is_better.is_some());
+            let label = if colour == NEUTRAL && judged { "no change / not judged" } else { label };
+            let mine: Vec<(usize, &Bar)> = bars.iter().enumerate().filter(|(_, b)| bar_colour(b) == colour).collect();
+            if mine.is_empty() {
+                continue;
+            }
+            chart
+                .draw_series(mine.into_iter().map(|(k, b)| {
+                    let y = k as f64;
+                    Rectangle::new([(0.0, y - 0.32), (b.value, y + 0.32)], colour.mix(0.75).filled())
+                }))
+                .map_err(|e| e.to_string())?
+                .label(label)
+                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], colour.mix(0.75).filled()));
+        }
         chart
             .draw_series(bars.iter().enumerate().filter_map(|(k, b)| {
                 let (l, h) = (b.low?, b.high?);
@@ -555,4 +584,29 @@ pub fn heatmap_svg(
         root.present().map_err(|e| e.to_string())?;
     }
     Ok(svg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bar(value: f64, higher_is_better: Option<bool>) -> Bar {
+        Bar { label: "x".into(), value, low: None, high: None, higher_is_better }
+    }
+
+    /// Bars are coloured by clinical benefit where its direction is judged (a shallower wrinkle
+    /// is an improvement), not by sign; unjudged bars and no change are neutral.
+    #[test]
+    fn bars_are_coloured_by_benefit_not_by_sign() {
+        assert_eq!(bar_colour(&bar(-10.0, Some(false))), IMPROVEMENT);
+        assert_eq!(bar_colour(&bar(10.0, Some(false))), WORSENING);
+        assert_eq!(bar_colour(&bar(10.0, Some(true))), IMPROVEMENT);
+        assert_eq!(bar_colour(&bar(-10.0, Some(true))), WORSENING);
+        assert_eq!(bar_colour(&bar(0.0, Some(true))), NEUTRAL);
+        assert_eq!(bar_colour(&bar(-10.0, None)), NEUTRAL);
+        let svg = bar_chart_svg("t", "x", &[bar(-10.0, Some(false)), bar(5.0, Some(false))]).unwrap();
+        assert!(svg.contains("improvement") && svg.contains("worsening"), "legend names both colours");
+        assert_eq!(crate::page::higher_is_better("outcomes.wrinkle_depth_change_pct"), Some(false));
+        assert_eq!(crate::page::higher_is_better("collagen_change_pct"), Some(true));
+    }
 }
