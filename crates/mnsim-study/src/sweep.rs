@@ -246,7 +246,7 @@ fn range(p: &Param, i: usize, file: &str, schema: &serde_json::Value) -> Result<
         return Err(err(
             format!("param[{i}]"),
             p.key.clone(),
-            "a latin_hypercube takes low and high (a range), not values",
+            "give low and high (a range), or values where the kind takes levels",
         ));
     };
     if !(lo.is_finite() && hi.is_finite() && lo < hi) {
